@@ -1,0 +1,252 @@
+"""JSON API for the register (officers) and the published DIP/DIK (public, no token)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dip import services
+from dip.models import (
+    EXEMPTION_FIELDS,
+    Attachment,
+    AttachmentKind,
+    Classification,
+    Edition,
+    EditionKind,
+    EditionRow,
+    Item,
+)
+from dip.selectors import current_published_edition, edition_rows, items_for_user
+from ppid.models import Body, Unit
+from ppid.selectors import bodies_for_user, public_bodies
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "sha256", "kind", "uploaded_at"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="slug", queryset=Body.objects.none())
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.none(), required=False, allow_null=True
+    )
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    missing_fields = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "body",
+            "unit",
+            "title",
+            "summary",
+            "classification",
+            "update_period_months",
+            "holding_unit",
+            "responsible",
+            "produced_at",
+            "produced_place",
+            "form",
+            "retention",
+            *EXEMPTION_FIELDS,
+            "attachments",
+            "missing_fields",
+            "created_at",
+            "updated_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            bodies = bodies_for_user(request.user)
+            self.fields["body"].queryset = bodies
+            self.fields["unit"].queryset = Unit.objects.filter(body__in=bodies)
+
+    def get_missing_fields(self, item: Item) -> list[str]:
+        return item.missing_fields()
+
+    def validate_body(self, body: Body) -> Body:
+        if self.instance is not None and body != self.instance.body:
+            raise serializers.ValidationError(_("An item cannot be moved to another public body."))
+        return body
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("body", str, description="body slug"),
+        OpenApiParameter("classification", str, enum=Classification.values),
+    ]
+)
+class ItemViewSet(viewsets.ModelViewSet):
+    serializer_class = ItemSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        queryset = items_for_user(self.request.user).prefetch_related("attachments")
+        params = self.request.query_params
+        if slug := params.get("body"):
+            queryset = queryset.filter(body__slug=slug)
+        if classification := params.get("classification"):
+            queryset = queryset.filter(classification=classification)
+        return queryset.order_by("body__name", "title", "pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        body = data.pop("body")
+        serializer.instance = services.item_create(body=body, user=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("body", None)
+        serializer.instance = services.item_update(
+            item=serializer.instance, user=self.request.user, **data
+        )
+
+    def perform_destroy(self, instance):
+        services.item_delete(item=instance, user=self.request.user)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "AttachmentUpload",
+                {
+                    "file": serializers.ListField(child=serializers.FileField()),
+                    "kind": serializers.ChoiceField(choices=AttachmentKind.choices, required=False),
+                },
+            )
+        },
+        responses={201: AttachmentSerializer(many=True)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        item = self.get_object()
+        created = services.attachments_create(
+            item=item,
+            user=request.user,
+            uploads=request.FILES.getlist("file"),
+            kind=request.data.get("kind") or AttachmentKind.SOFTCOPY,
+        )
+        return Response(
+            AttachmentSerializer(created, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+# --- public, no token ----------------------------------------------------------------------
+
+DIP_COLUMNS = [
+    "number",
+    "classification",
+    "title",
+    "summary",
+    "unit_name",
+    "holding_unit",
+    "responsible",
+    "produced_at",
+    "produced_place",
+    "form",
+    "retention",
+    "update_period_months",
+]
+# The DIK columns of the lembar uji konsekuensi; never the exempted content or its files.
+DIK_COLUMNS = [
+    "number",
+    "title",
+    "exemption_ground",
+    "exemption_law",
+    "consequence_if_opened",
+    "consequence_if_closed",
+    "public_interest",
+    "exemption_until",
+    "exemption_event",
+    "exemption_permanent",
+]
+
+
+class PublicDipRowSerializer(serializers.ModelSerializer):
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EditionRow
+        fields = [*DIP_COLUMNS, "attachments"]
+
+    def get_attachments(self, row: EditionRow) -> list[dict]:
+        return [
+            {"name": a["name"], "sha256": a["sha256"], "size": a["size"]} for a in row.attachments
+        ]
+
+
+class PublicDikRowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EditionRow
+        fields = DIK_COLUMNS
+
+
+class PublicEditionSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Edition
+        fields = ["id", "body", "kind", "year", "revision", "title", "signed_at", "published_at"]
+
+
+class PublicBodySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Body
+        fields = ["slug", "name", "short_name", "address", "website", "parent"]
+
+
+@extend_schema(summary="All public bodies (no token needed)")
+class PublicBodyList(ListAPIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    serializer_class = PublicBodySerializer
+    queryset = public_bodies().select_related("parent")
+
+
+class PublicEditionView(APIView):
+    """The current published DIP or DIK of a body, with its rows as signed."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    kind: str = EditionKind.DIP
+
+    @extend_schema(
+        responses=inline_serializer(
+            "PublicEditionWithRows",
+            {
+                "edition": PublicEditionSerializer(),
+                "rows": PublicDipRowSerializer(many=True),
+            },
+        )
+    )
+    def get(self, request, slug: str):
+        body = get_object_or_404(public_bodies(), slug=slug)
+        edition = current_published_edition(body, self.kind)
+        if edition is None:
+            return Response(
+                {"detail": _("No edition has been published yet.")},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        row_serializer = (
+            PublicDikRowSerializer if self.kind == EditionKind.DIK else PublicDipRowSerializer
+        )
+        return Response(
+            {
+                "edition": PublicEditionSerializer(edition).data,
+                "rows": row_serializer(edition_rows(edition), many=True).data,
+            }
+        )

@@ -1,0 +1,525 @@
+"""What is documented: information items, their attachments, and DIP/DIK editions.
+
+An Edition carries its own route (the stages, actors and time standards its SOP had when the
+edition was opened), so the state machine below never asks the workflow app, and an SOP revised
+mid-year does not change an edition already in flight.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from ppid.models import Body, Role, Unit
+from ppid.permissions import has_role
+
+
+class Classification(models.TextChoices):
+    SERTA_MERTA = "serta_merta", _("Serta merta")
+    BERKALA = "berkala", _("Berkala")
+    SETIAP_SAAT = "setiap_saat", _("Setiap saat")
+    DIKECUALIKAN = "dikecualikan", _("Dikecualikan")
+
+
+# The order in which a DIP lists its rows: serta merta first (Pasal 10), then berkala, setiap saat.
+CLASSIFICATION_ORDER = {
+    Classification.SERTA_MERTA: 0,
+    Classification.BERKALA: 1,
+    Classification.SETIAP_SAAT: 2,
+    Classification.DIKECUALIKAN: 3,
+}
+
+
+class InformationForm(models.TextChoices):
+    SOFTCOPY = "softcopy", _("Softcopy")
+    HARDCOPY = "hardcopy", _("Hardcopy")
+    BOTH = "both", _("Softcopy dan hardcopy")
+
+
+class ExemptionGround(models.TextChoices):
+    A = "a", _("a. menghambat proses penegakan hukum")
+    B = "b", _("b. mengganggu perlindungan HKI dan persaingan usaha tidak sehat")
+    C = "c", _("c. membahayakan pertahanan dan keamanan negara")
+    D = "d", _("d. mengungkapkan kekayaan alam Indonesia")
+    E = "e", _("e. merugikan ketahanan ekonomi nasional")
+    F = "f", _("f. merugikan kepentingan hubungan luar negeri")
+    G = "g", _("g. isi akta otentik yang bersifat pribadi dan kemauan terakhir/wasiat")
+    H = "h", _("h. mengungkap rahasia pribadi")
+    I = "i", _("i. memorandum atau surat antar/intra badan publik yang dirahasiakan")  # noqa: E741
+    J = "j", _("j. tidak boleh diungkapkan berdasarkan undang-undang")
+    OTHER = "other", _("Undang-undang lain (sebutkan nama dan pasalnya)")
+
+
+PERMANENT_GROUNDS = frozenset({ExemptionGround.G, ExemptionGround.H})
+GROUNDS_NEEDING_LAW = frozenset({ExemptionGround.J, ExemptionGround.OTHER})
+EXEMPTION_FIELDS = (
+    "exemption_ground",
+    "exemption_law",
+    "consequence_if_opened",
+    "consequence_if_closed",
+    "public_interest",
+    "exemption_until",
+    "exemption_event",
+    "exemption_permanent",
+)
+# The Perki elements every DIP row must have before an edition can be submitted.
+PERKI_FIELDS = (
+    "title",
+    "summary",
+    "holding_unit",
+    "responsible",
+    "produced_at",
+    "produced_place",
+    "form",
+    "retention",
+)
+DIK_FIELDS = (
+    "exemption_ground",
+    "consequence_if_opened",
+    "consequence_if_closed",
+    "public_interest",
+)
+
+
+class Item(models.Model):
+    """An entry of a body's information register; it lives on across editions."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="items")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary of the content"), blank=True)
+    classification = models.CharField(
+        _("classification"), max_length=20, choices=Classification.choices
+    )
+    update_period_months = models.PositiveSmallIntegerField(
+        _("update period (months)"),
+        default=6,
+        help_text=_("Berkala only: how often it is updated, at least every 6 months."),
+    )
+    holding_unit = models.CharField(
+        _("official or unit holding the information"), max_length=255, blank=True
+    )
+    responsible = models.CharField(
+        _("responsible for producing or issuing it"), max_length=255, blank=True
+    )
+    produced_at = models.DateField(_("date produced"), null=True, blank=True)
+    produced_place = models.CharField(_("place produced"), max_length=255, blank=True)
+    form = models.CharField(
+        _("form available"), max_length=10, choices=InformationForm.choices, blank=True
+    )
+    retention = models.CharField(_("retention period"), max_length=255, blank=True)
+
+    # Uji konsekuensi, for dikecualikan only.
+    exemption_ground = models.CharField(
+        _("legal ground"), max_length=5, choices=ExemptionGround.choices, blank=True
+    )
+    exemption_law = models.CharField(_("law cited (name and article)"), max_length=500, blank=True)
+    consequence_if_opened = models.TextField(_("consequence if opened"), blank=True)
+    consequence_if_closed = models.TextField(_("consequence if closed"), blank=True)
+    public_interest = models.TextField(_("public-interest consideration"), blank=True)
+    exemption_until = models.DateField(_("exempted until (date)"), null=True, blank=True)
+    exemption_event = models.CharField(_("exempted until (event)"), max_length=500, blank=True)
+    exemption_permanent = models.BooleanField(_("exempted permanently"), default=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["body", "title", "pk"]
+        indexes = [models.Index(fields=["body", "classification"], name="item_body_class")]
+        verbose_name = _("information item")
+        verbose_name_plural = _("information items")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message: Any) -> None:
+            errors.setdefault(field, []).append(message)
+
+        if self.produced_at and self.produced_at > timezone.localdate():
+            add("produced_at", _("The production date cannot be in the future."))
+        if self.unit_id and self.body_id and self.unit.body_id != self.body_id:
+            add("unit", _("This unit belongs to another public body."))
+        if self.classification == Classification.BERKALA and not (
+            1 <= self.update_period_months <= 6
+        ):
+            add(
+                "update_period_months",
+                _("Berkala information is updated at least every 6 months (1 to 6)."),
+            )
+        if self.classification == Classification.DIKECUALIKAN:
+            self._clean_exemption(add)
+        else:
+            for field in EXEMPTION_FIELDS:
+                if getattr(self, field):
+                    add(field, _("Only dikecualikan information has a consequence test."))
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_exemption(self, add) -> None:
+        periods = [
+            bool(self.exemption_until),
+            bool(self.exemption_event.strip()),
+            self.exemption_permanent,
+        ]
+        if sum(periods) > 1:
+            add(
+                "exemption_permanent",
+                _("Choose one exemption period: until a date, until an event, or permanent."),
+            )
+        if self.exemption_permanent and self.exemption_ground not in PERMANENT_GROUNDS:
+            add(
+                "exemption_permanent",
+                _("A permanent exemption is allowed only on ground g or h of Pasal 17."),
+            )
+        if self.exemption_ground in GROUNDS_NEEDING_LAW and not self.exemption_law.strip():
+            add("exemption_law", _("Cite the law by name and article."))
+
+    def missing_fields(self) -> list[str]:
+        """The fields still empty that the edition's document needs; [] when complete."""
+        missing = [f for f in PERKI_FIELDS if not getattr(self, f)]
+        if self.classification == Classification.DIKECUALIKAN:
+            missing += [f for f in DIK_FIELDS if not getattr(self, f)]
+            if self.exemption_ground in GROUNDS_NEEDING_LAW and not self.exemption_law:
+                missing.append("exemption_law")
+            if not (self.exemption_until or self.exemption_event or self.exemption_permanent):
+                missing.append("exemption_period")
+        return missing
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is random; the original name is kept in a column, never trusted on disk.
+    item = instance.item
+    return f"attachments/{item.body_id}/{item.pk}/{instance.token}{instance.extension}"
+
+
+class AttachmentKind(models.TextChoices):
+    SOFTCOPY = "softcopy", _("Soft file")
+    SCAN = "scan", _("Scan of a hard copy")
+
+
+class Attachment(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    token = models.CharField(max_length=32, editable=False)
+    extension = models.CharField(max_length=10, editable=False)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.SOFTCOPY
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EditionKind(models.TextChoices):
+    DIP = "dip", _("DIP (Daftar Informasi Publik)")
+    DIK = "dik", _("DIK (Daftar Informasi yang Dikecualikan)")
+
+
+class Stage(models.TextChoices):
+    """The fixed set of stages: the union of what the three seed SOPs need."""
+
+    IDENTIFICATION = "identification", _("Identifikasi")
+    INSTRUCTION = "instruction", _("Nota Dinas")
+    COLLECTION = "collection", _("Pengumpulan")
+    VERIFICATION = "verification", _("Verifikasi")
+    CONSIDERATION = "consideration", _("Pertimbangan")
+    APPROVAL = "approval", _("Persetujuan")
+    PUBLICATION = "publication", _("Publikasi")
+    PUBLISHED = "published", _("Dipublikasikan")
+
+
+STAGE_ORDER = [s.value for s in Stage]
+EDITABLE_STAGES = frozenset({Stage.IDENTIFICATION, Stage.INSTRUCTION, Stage.COLLECTION})
+REVIEW_STAGES = frozenset({Stage.VERIFICATION, Stage.CONSIDERATION, Stage.APPROVAL})
+SYSTEM_ACTOR = "system"
+
+# Transition name (API) -> the stage it completes.
+COMPLETES = {
+    "identify": Stage.IDENTIFICATION,
+    "instruct": Stage.INSTRUCTION,
+    "submit": Stage.COLLECTION,
+    "verify": Stage.VERIFICATION,
+    "consider": Stage.CONSIDERATION,
+    "sign": Stage.APPROVAL,
+    "publish": Stage.PUBLICATION,
+}
+
+
+def _may_act(edition: Edition, user) -> bool:
+    role = edition.actor_role
+    return bool(role) and role != SYSTEM_ACTOR and has_role(user, edition.body, role)
+
+
+def _never(edition: Edition, user) -> bool:
+    return False
+
+
+def _can_return(edition: Edition) -> bool:
+    return edition.return_target() is not None
+
+
+class Edition(ConcurrentTransitionMixin, models.Model):
+    """One DIP or DIK of a body (e.g. "DIP 2026", or a revision within a year)."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="editions")
+    kind = models.CharField(_("kind"), max_length=3, choices=EditionKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
+    title = models.CharField(_("title"), max_length=255)
+    state = FSMField(_("stage"), choices=Stage.choices, default=Stage.COLLECTION)
+    route = models.JSONField(
+        _("route"),
+        default=dict,
+        help_text="The SOP as it was when the edition was opened: {'sop': {...}, 'stages': [...]}",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["body", "-year", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "kind", "year", "revision"], name="edition_unique_revision"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["body", "kind", "state", "-published_at"], name="edition_current"),
+            models.Index(fields=["state", "signed_at"], name="edition_state_signed"),
+        ]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.body.short_name or self.body.slug})"
+
+    # --- the route -------------------------------------------------------------------------
+    @property
+    def stages(self) -> list[dict[str, Any]]:
+        return self.route.get("stages", [])
+
+    def route_stage(self, stage: str) -> dict[str, Any] | None:
+        return next((s for s in self.stages if s["stage"] == stage), None)
+
+    def next_stage(self) -> str:
+        names = [s["stage"] for s in self.stages]
+        index = names.index(self.state)
+        return names[index + 1] if index + 1 < len(names) else Stage.PUBLISHED
+
+    def return_target(self) -> str | None:
+        current = self.route_stage(self.state)
+        return current.get("return_to") if current else None
+
+    @property
+    def actor_role(self) -> str | None:
+        current = self.route_stage(self.state)
+        return current["role"] if current else None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STAGES
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+    # --- the state machine: in-memory changes only; side effects live in the services --------
+    @transition(
+        field=state,
+        source=Stage.IDENTIFICATION,
+        target=RETURN_VALUE(*STAGE_ORDER),
+        permission=_may_act,
+        custom={"name": "identify"},
+    )
+    def identify(self) -> str:
+        return self.next_stage()
+
+    @transition(
+        field=state,
+        source=Stage.INSTRUCTION,
+        target=RETURN_VALUE(*STAGE_ORDER),
+        permission=_may_act,
+        custom={"name": "instruct"},
+    )
+    def instruct(self) -> str:
+        return self.next_stage()
+
+    @transition(
+        field=state,
+        source=Stage.COLLECTION,
+        target=RETURN_VALUE(*STAGE_ORDER),
+        permission=_may_act,
+        custom={"name": "submit"},
+    )
+    def submit(self) -> str:
+        return self.next_stage()
+
+    @transition(
+        field=state,
+        source=Stage.VERIFICATION,
+        target=RETURN_VALUE(*STAGE_ORDER),
+        permission=_may_act,
+        custom={"name": "verify"},
+    )
+    def verify(self) -> str:
+        return self.next_stage()
+
+    @transition(
+        field=state,
+        source=Stage.CONSIDERATION,
+        target=RETURN_VALUE(*STAGE_ORDER),
+        permission=_may_act,
+        custom={"name": "consider"},
+    )
+    def consider(self) -> str:
+        return self.next_stage()
+
+    @transition(
+        field=state,
+        source=Stage.APPROVAL,
+        target=RETURN_VALUE(*STAGE_ORDER),
+        permission=_may_act,
+        custom={"name": "sign"},
+    )
+    def sign(self) -> str:
+        return self.next_stage()
+
+    @transition(
+        field=state,
+        source=list(REVIEW_STAGES),
+        target=RETURN_VALUE(*STAGE_ORDER),
+        conditions=[_can_return],
+        permission=_may_act,
+        custom={"name": "return"},
+    )
+    def send_back(self) -> str:
+        return self.return_target()
+
+    @transition(
+        field=state,
+        source=Stage.PUBLICATION,
+        target=Stage.PUBLISHED,
+        permission=_never,
+        custom={"name": "publish"},
+    )
+    def publish(self) -> None:
+        self.published_at = timezone.now()
+
+
+TRANSITION_METHODS = {
+    "identify": "identify",
+    "instruct": "instruct",
+    "submit": "submit",
+    "verify": "verify",
+    "consider": "consider",
+    "sign": "sign",
+    "return": "send_back",
+    "publish": "publish",
+}
+
+
+class EditionItem(models.Model):
+    """An item picked into an edition that is still being assembled or reviewed."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="entries")
+    position = models.PositiveIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["edition", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "item"], name="edition_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}:{self.item_id}"
+
+
+class EditionRow(models.Model):
+    """A row exactly as it was signed. Later edits of the item never change it."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="rows")
+    item = models.ForeignKey(Item, on_delete=models.SET_NULL, null=True, related_name="signed_rows")
+    number = models.PositiveIntegerField()
+    classification = models.CharField(max_length=20, choices=Classification.choices)
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    unit_name = models.CharField(max_length=255, blank=True)
+    holding_unit = models.CharField(max_length=255, blank=True)
+    responsible = models.CharField(max_length=255, blank=True)
+    produced_at = models.DateField(null=True, blank=True)
+    produced_place = models.CharField(max_length=255, blank=True)
+    form = models.CharField(max_length=10, choices=InformationForm.choices, blank=True)
+    retention = models.CharField(max_length=255, blank=True)
+    update_period_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    exemption_ground = models.CharField(max_length=5, choices=ExemptionGround.choices, blank=True)
+    exemption_law = models.CharField(max_length=500, blank=True)
+    consequence_if_opened = models.TextField(blank=True)
+    consequence_if_closed = models.TextField(blank=True)
+    public_interest = models.TextField(blank=True)
+    exemption_until = models.DateField(null=True, blank=True)
+    exemption_event = models.CharField(max_length=500, blank=True)
+    exemption_permanent = models.BooleanField(default=False)
+    attachments = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["edition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="edition_row_number")
+        ]
+        verbose_name = _("signed row")
+        verbose_name_plural = _("signed rows")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+# Roles that may assemble an edition (pick items, open it).
+EDITION_EDITOR_ROLES = (Role.OPERATOR, Role.PPID, Role.PPID_UTAMA)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from dip.models import EDITION_EDITOR_ROLES, Edition, Item
+from ppid.models import Body
+from ppid.permissions import can_edit_register, has_any_role
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def can_change_items(user: User, body: Body) -> bool:
+    return can_edit_register(user, body)
+
+
+def can_assemble_edition(user: User, edition: Edition) -> bool:
+    return has_any_role(user, edition.body, EDITION_EDITOR_ROLES)
+
+
+def can_open_edition(user: User, body: Body) -> bool:
+    return has_any_role(user, body, EDITION_EDITOR_ROLES)
+
+
+def can_change_item(user: User, item: Item) -> bool:
+    return can_change_items(user, item.body)

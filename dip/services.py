@@ -1,0 +1,413 @@
+"""Writes on the register and on editions. Every write checks the actor's role on the server."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dip.models import (
+    CLASSIFICATION_ORDER,
+    EXEMPTION_FIELDS,
+    Attachment,
+    AttachmentKind,
+    Classification,
+    Edition,
+    EditionItem,
+    EditionKind,
+    EditionRow,
+    Item,
+)
+from dip.permissions import can_assemble_edition, can_change_items, can_open_edition
+from dip.selectors import item_review_edition
+from dip.signals import audit_event
+from dip.uploads import check_upload
+from ppid.models import Body
+
+ITEM_FIELDS = (
+    "unit",
+    "title",
+    "summary",
+    "classification",
+    "update_period_months",
+    "holding_unit",
+    "responsible",
+    "produced_at",
+    "produced_place",
+    "form",
+    "retention",
+    *EXEMPTION_FIELDS,
+)
+_EMPTY_EXEMPTION = {
+    f: (False if f == "exemption_permanent" else None if f == "exemption_until" else "")
+    for f in EXEMPTION_FIELDS
+}
+
+
+def _audit(*, actor, body: Body, action: str, target, data: dict[str, Any] | None = None) -> None:
+    audit_event.send(
+        sender=type(target), actor=actor, body=body, action=action, target=target, data=data or {}
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Your role in this public body does not allow this action."))
+
+
+@transaction.atomic
+def item_create(*, body: Body, user: AbstractBaseUser, **fields: Any) -> Item:
+    _require(can_change_items(user, body))
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown item fields: {sorted(unknown)}")
+    item = Item(body=body, created_by=user, **fields)
+    item.full_clean()
+    item.save()
+    _audit(
+        actor=user,
+        body=body,
+        action="item.create",
+        target=item,
+        data={"title": item.title, "classification": item.classification},
+    )
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: Item, user: AbstractBaseUser, **fields: Any) -> Item:
+    _require(can_change_items(user, item.body))
+    item = Item.objects.select_for_update().select_related("body").get(pk=item.pk)
+    _refuse_if_in_review(item)
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown item fields: {sorted(unknown)}")
+    before = {name: getattr(item, name) for name in fields}
+    for name, value in fields.items():
+        setattr(item, name, value)
+    if item.classification != Classification.DIKECUALIKAN and (
+        "classification" in fields and before["classification"] == Classification.DIKECUALIKAN
+    ):
+        # Re-opened information keeps no consequence test of its own.
+        for name, value in _EMPTY_EXEMPTION.items():
+            setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    changed = {k: str(v) for k, v in fields.items() if before[k] != getattr(item, k)}
+    _audit(actor=user, body=item.body, action="item.update", target=item, data=changed)
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item: Item, user: AbstractBaseUser) -> None:
+    _require(can_change_items(user, item.body))
+    item = Item.objects.select_for_update().select_related("body").get(pk=item.pk)
+    _refuse_if_in_review(item)
+    if item.entries.exists():
+        raise ValidationError(
+            _(
+                "This item is part of an edition. Remove it from the edition first; "
+                "signed editions keep their own copy of it."
+            )
+        )
+    _audit(
+        actor=user, body=item.body, action="item.delete", target=item, data={"title": item.title}
+    )
+    files = [a.file.name for a in item.attachments.all()]
+    storage = Attachment._meta.get_field("file").storage
+    item.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
+def _refuse_if_in_review(item: Item) -> None:
+    edition = item_review_edition(item)
+    if edition is not None:
+        raise ValidationError(
+            _(
+                "This item is being reviewed in %(edition)s; it can be changed only after the "
+                "edition is returned."
+            )
+            % {"edition": edition.title}
+        )
+
+
+def attachments_create(
+    *,
+    item: Item,
+    user: AbstractBaseUser,
+    uploads: list[UploadedFile],
+    kind: str = AttachmentKind.SOFTCOPY,
+) -> list[Attachment]:
+    """Store several uploads on an item: all of them, or on any bad file none of them."""
+    _require(can_change_items(user, item.body))
+    if not uploads:
+        raise ValidationError({"file": [_("Choose at least one file.")]})
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": [_("Unknown attachment kind.")]})
+    checked, errors = [], []
+    for upload in uploads:
+        try:
+            checked.append((upload, check_upload(upload)))
+        except ValidationError as error:
+            errors += [f"{upload.name}: {m}" for m in error.messages]
+    if errors:
+        raise ValidationError({"file": errors})
+    storage = Attachment._meta.get_field("file").storage
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            _refuse_if_in_review(item)
+            created = []
+            for upload, info in checked:
+                attachment = Attachment(
+                    item=item,
+                    token=secrets.token_hex(16),
+                    extension=info.extension,
+                    original_name=info.original_name,
+                    content_type=info.content_type,
+                    size=info.size,
+                    sha256=info.sha256,
+                    kind=kind,
+                    uploaded_by=user,
+                )
+                attachment.file.save(f"{attachment.token}{info.extension}", upload, save=False)
+                stored.append(attachment.file.name)
+                attachment.full_clean()
+                attachment.save()
+                _audit(
+                    actor=user,
+                    body=item.body,
+                    action="attachment.create",
+                    target=attachment,
+                    data={
+                        "item": item.pk,
+                        "name": attachment.original_name,
+                        "sha256": attachment.sha256,
+                    },
+                )
+                created.append(attachment)
+    except Exception:
+        # Nothing half-stored: files written before the failure go as well.
+        for name in stored:
+            storage.delete(name)
+        raise
+    return created
+
+
+# --- editions ------------------------------------------------------------------------------
+
+
+def edition_create(
+    *,
+    body: Body,
+    kind: str,
+    year: int,
+    title: str,
+    route: dict[str, Any],
+    user: AbstractBaseUser,
+) -> Edition:
+    """Create an edition at the first stage of its route. Called by workflow.edition_open."""
+    _require(can_open_edition(user, body))
+    kind = EditionKind(kind)
+    revision = Edition.objects.filter(body=body, kind=kind, year=year).aggregate(m=Max("revision"))[
+        "m"
+    ]
+    edition = Edition(
+        body=body,
+        kind=kind,
+        year=year,
+        revision=0 if revision is None else revision + 1,
+        title=title.strip() or f"{kind.name} {year}",
+        route=route,
+        state=route["stages"][0]["stage"],
+        created_by=user,
+    )
+    edition.full_clean()
+    edition.save()
+    _audit(
+        actor=user,
+        body=body,
+        action="edition.create",
+        target=edition,
+        data={"title": edition.title, "kind": kind, "year": year},
+    )
+    return edition
+
+
+def _classification_error(edition: Edition, item: Item) -> str | None:
+    dikecualikan = item.classification == Classification.DIKECUALIKAN
+    if edition.kind == EditionKind.DIK and not dikecualikan:
+        return _("“%(title)s” is not dikecualikan; a DIK lists only exempted information.") % {
+            "title": item.title
+        }
+    if edition.kind == EditionKind.DIP and dikecualikan:
+        return _("“%(title)s” is dikecualikan; it belongs in the DIK, never in the DIP.") % {
+            "title": item.title
+        }
+    return None
+
+
+def _lock_editable(edition: Edition) -> Edition:
+    edition = Edition.objects.select_for_update().select_related("body").get(pk=edition.pk)
+    if not edition.is_editable:
+        raise ValidationError(
+            _("The edition is at stage “%(stage)s”; its items can no longer be changed.")
+            % {"stage": edition.get_state_display()}
+        )
+    return edition
+
+
+@transaction.atomic
+def edition_add_items(
+    *, edition: Edition, items: Iterable[Item], user: AbstractBaseUser
+) -> Edition:
+    """Add items to an editable edition: all of them or, on any error, none."""
+    _require(can_assemble_edition(user, edition))
+    edition = _lock_editable(edition)
+    items = list(items)
+    errors = []
+    for item in items:
+        if item.body_id != edition.body_id:
+            errors.append(_("Item %(id)s belongs to another public body.") % {"id": item.pk})
+        elif message := _classification_error(edition, item):
+            errors.append(message)
+    if errors:
+        raise ValidationError({"items": errors})
+    present = set(edition.entries.values_list("item_id", flat=True))
+    position = edition.entries.aggregate(m=Max("position"))["m"] or 0
+    new = []
+    for item in items:
+        if item.pk in present:
+            continue
+        position += 1
+        present.add(item.pk)
+        new.append(EditionItem(edition=edition, item=item, position=position, added_by=user))
+    EditionItem.objects.bulk_create(new)
+    if new:
+        _audit(
+            actor=user,
+            body=edition.body,
+            action="edition.add_items",
+            target=edition,
+            data={"items": [e.item_id for e in new]},
+        )
+    return edition
+
+
+@transaction.atomic
+def edition_remove_item(*, edition: Edition, item: Item, user: AbstractBaseUser) -> Edition:
+    _require(can_assemble_edition(user, edition))
+    edition = _lock_editable(edition)
+    deleted, _count = EditionItem.objects.filter(edition=edition, item=item).delete()
+    if deleted:
+        _audit(
+            actor=user,
+            body=edition.body,
+            action="edition.remove_item",
+            target=edition,
+            data={"item": item.pk},
+        )
+    return edition
+
+
+def edition_entries(edition: Edition) -> list[Item]:
+    return [
+        e.item
+        for e in EditionItem.objects.filter(edition=edition)
+        .select_related("item__unit")
+        .order_by("position", "pk")
+    ]
+
+
+def edition_check_ready(edition: Edition) -> None:
+    """Refuse to hand an edition on while it is empty, mixed, or has incomplete rows."""
+    items = edition_entries(edition)
+    if not items:
+        raise ValidationError({"items": [_("The edition has no items yet.")]})
+    problems: dict[str, list[str]] = {}
+    for item in items:
+        messages = []
+        if message := _classification_error(edition, item):
+            messages.append(message)
+        missing = item.missing_fields()
+        if missing:
+            labels = ", ".join(
+                str(Item._meta.get_field(f).verbose_name)
+                if f != "exemption_period"
+                else _("exemption period")
+                for f in missing
+            )
+            messages.append(
+                _("“%(title)s” is missing: %(fields)s.") % {"title": item.title, "fields": labels}
+            )
+        if messages:
+            problems[str(item.pk)] = messages
+    if problems:
+        raise ValidationError({"items": [m for ms in problems.values() for m in ms]})
+
+
+def edition_freeze(*, edition: Edition, user: AbstractBaseUser) -> Edition:
+    """Sign: copy every row as it is now. Must run inside the transition's transaction."""
+    edition_check_ready(edition)
+    items = sorted(
+        edition_entries(edition),
+        key=lambda i: (CLASSIFICATION_ORDER[Classification(i.classification)],),
+    )
+    attachments: dict[int, list[dict[str, Any]]] = {}
+    for a in Attachment.objects.filter(item__in=items).order_by("uploaded_at", "pk"):
+        attachments.setdefault(a.item_id, []).append(
+            {
+                "id": a.pk,
+                "name": a.original_name,
+                "sha256": a.sha256,
+                "size": a.size,
+                "content_type": a.content_type,
+                "kind": a.kind,
+            }
+        )
+    rows = []
+    for number, item in enumerate(items, start=1):
+        rows.append(
+            EditionRow(
+                edition=edition,
+                item=item,
+                number=number,
+                classification=item.classification,
+                title=item.title,
+                summary=item.summary,
+                unit_name=item.unit.name if item.unit else "",
+                holding_unit=item.holding_unit,
+                responsible=item.responsible,
+                produced_at=item.produced_at,
+                produced_place=item.produced_place,
+                form=item.form,
+                retention=item.retention,
+                update_period_months=(
+                    item.update_period_months
+                    if item.classification == Classification.BERKALA
+                    else None
+                ),
+                exemption_ground=item.exemption_ground,
+                exemption_law=item.exemption_law,
+                consequence_if_opened=item.consequence_if_opened,
+                consequence_if_closed=item.consequence_if_closed,
+                public_interest=item.public_interest,
+                exemption_until=item.exemption_until,
+                exemption_event=item.exemption_event,
+                exemption_permanent=item.exemption_permanent,
+                attachments=attachments.get(item.pk, []),
+            )
+        )
+    EditionRow.objects.bulk_create(rows)
+    edition.signed_at = timezone.now()
+    edition.signed_by = user
+    edition.save(update_fields=["signed_at", "signed_by"])
+    return edition

@@ -1,0 +1,10 @@
+"""What dip announces to the rest of the project without importing it.
+
+`audit_event` is sent inside the writing transaction; the workflow app records it in the audit
+trail (workflow/apps.py connects the receiver), so the row and its audit entry commit together.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: actor, body, action (str), target (model instance), data (dict)
+audit_event = Signal()

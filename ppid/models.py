@@ -1,0 +1,95 @@
+"""The organisation: public bodies, their units, and the officers' roles in them.
+
+Roles are django-guardian object permissions on a Body, stored in a direct-foreign-key table
+(`BodyUserObjectPermission`) so that "which bodies may this user see" is one indexed subquery.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Operator / petugas PPID")
+    PPID = "ppid", _("PPID pembantu / pelaksana")
+    TIM = "tim", _("Tim pertimbangan")
+    ATASAN = "atasan", _("Atasan PPID")
+    PPID_UTAMA = "ppid_utama", _("PPID Utama")
+
+    @property
+    def codename(self) -> str:
+        return f"role_{self.value}"
+
+
+class Body(models.Model):
+    """A public body (Badan Publik / OPD). A body with children is a PPID Utama over them."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("full name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("PPID Utama"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Pontianak")
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("public body")
+        verbose_name_plural = _("public bodies")
+        default_permissions = ("add", "change", "delete", "view")
+        permissions = [(role.codename, role.label) for role in Role]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A bidang/seksi of a body: the unit that holds (menguasai) information."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        ordering = ["body", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name"], name="unit_unique_name_per_body")
+        ]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Officer(models.Model):
+    """What a signed document needs to say about a person: position and NIP."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer"
+    )
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    nip = models.CharField(_("NIP"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class BodyUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "content_object"], name="bodyperm_user_body")]

@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from dip.api import ItemViewSet, PublicBodyList, PublicEditionView
+from dip.models import EditionKind
+from ppid.api import BodyList
+from ppid.views import home
+from workflow.api import EditionViewSet
+
+router = DefaultRouter()
+router.register("items", ItemViewSet, basename="item")
+router.register("editions", EditionViewSet, basename="edition")
+
+api_patterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("bodies/", BodyList.as_view(), name="bodies"),
+    path("public/bodies/", PublicBodyList.as_view(), name="public-bodies"),
+    path(
+        "public/bodies/<slug:slug>/dip/",
+        PublicEditionView.as_view(kind=EditionKind.DIP),
+        name="public-dip",
+    ),
+    path(
+        "public/bodies/<slug:slug>/dik/",
+        PublicEditionView.as_view(kind=EditionKind.DIK),
+        name="public-dik",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include((api_patterns, "api"))),
+]

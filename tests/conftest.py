@@ -1,0 +1,72 @@
+"""Shared fixtures. Services: tests marked `postgres` or `redis` need those servers; without
+them they are skipped, except under CI (PPID_TEST_REQUIRE_SERVICES=true), where they fail."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+REQUIRE_SERVICES = os.environ.get("PPID_TEST_REQUIRE_SERVICES", "").lower() == "true"
+REDIS_URL = os.environ.get("PPID_TEST_REDIS_URL", "")
+DEMO_PASSWORD = "demo-pass-123"
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    for item in items:
+        missing = []
+        if item.get_closest_marker("postgres") and not on_postgres:
+            missing.append("PostgreSQL")
+        if item.get_closest_marker("redis") and not REDIS_URL:
+            missing.append("Redis")
+        if not missing:
+            continue
+        reason = f"needs {' and '.join(missing)}"
+        if REQUIRE_SERVICES:
+            item.add_marker(pytest.mark.usefixtures("_service_missing"))
+            item.user_properties.append(("missing_service", reason))
+        else:
+            item.add_marker(pytest.mark.skipif(True, reason=reason))
+
+
+@pytest.fixture
+def _service_missing(request):
+    reason = dict(request.node.user_properties)["missing_service"]
+    pytest.fail(f"{reason}, and CI requires every service", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANGUAGE_CODE = "id"
+
+
+@pytest.fixture
+def seeded(db):
+    """The three seed bodies with their SOPs, officers and registers (no editions)."""
+    call_command(
+        "seed_demo", password=DEMO_PASSWORD, no_editions=True, stdout=open(os.devnull, "w")
+    )
+
+
+@pytest.fixture
+def api():
+    """api(username) → an APIClient authenticated with that user's token; api() → anonymous."""
+
+    def make(username: str | None = None) -> APIClient:
+        client = APIClient()
+        if username:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model().objects.get(username=username)
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

@@ -1,0 +1,152 @@
+"""Load the three seed bodies, their SOPs, demo officers and a register. Safe to run again."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from dip import services as dip_services
+from dip.models import COMPLETES, Edition, Item
+from ppid import services as ppid_services
+from ppid.models import Body, Role, Unit
+from workflow import seed_data, services
+from workflow.models import Sop, SopStep
+
+User = get_user_model()
+
+
+class Command(BaseCommand):
+    help = "Load the demo: three seed bodies with their SOPs, officers, items and editions."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=settings.PPID_DEMO_PASSWORD,
+            help="password of every demo account (default: PPID_DEMO_PASSWORD)",
+        )
+        parser.add_argument(
+            "--no-editions",
+            action="store_true",
+            help="do not start demo editions",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, password: str, no_editions: bool, **options):
+        utama, _ = Body.objects.update_or_create(
+            slug=seed_data.PPID_UTAMA["slug"], defaults=seed_data.PPID_UTAMA
+        )
+        utama_user = ppid_services.officer_upsert(
+            username="ppid-utama",
+            password=password,
+            first_name="PPID",
+            last_name="Utama",
+            position="PPID Utama Provinsi Kalimantan Barat",
+        )
+        ppid_services.role_grant(user=utama_user, body=utama, role=Role.PPID_UTAMA)
+        admin = ppid_services.officer_upsert(
+            username="admin", password=password, first_name="Administrator"
+        )
+        User.objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
+
+        for spec in seed_data.BODIES:
+            body = self._body(spec, utama)
+            officers = self._officers(spec, body, password)
+            self._sop(body, spec["sop"])
+            self._items(body, officers["operator"])
+            if not no_editions and not body.editions.exists():
+                self._editions(body, spec["sop"]["applies_to"], officers)
+            self.stdout.write(
+                f"  {body.slug}: {body.items.count()} items, {body.editions.count()} editions"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded. Accounts: <slug>.operator|ppid|tim|atasan, ppid-utama, admin; "
+                f"password: {password}"
+            )
+        )
+
+    def _body(self, spec: dict, utama: Body) -> Body:
+        fields = {k: spec[k] for k in ("name", "short_name", "address", "website")}
+        body, _ = Body.objects.update_or_create(
+            slug=spec["slug"], defaults={**fields, "parent": utama}
+        )
+        for name in spec["units"]:
+            Unit.objects.get_or_create(body=body, name=name)
+        return body
+
+    def _officers(self, spec: dict, body: Body, password: str) -> dict:
+        officers = {}
+        for role, (first, last, position, nip) in spec["officers"].items():
+            user = ppid_services.officer_upsert(
+                username=f"{body.slug}.{role}",
+                password=password,
+                first_name=first,
+                last_name=last,
+                position=position,
+                nip=nip,
+            )
+            ppid_services.role_grant(user=user, body=body, role=role)
+            officers[role] = user
+        return officers
+
+    def _sop(self, body: Body, spec: dict) -> Sop:
+        header = {k: v for k, v in spec.items() if k not in ("number", "steps")}
+        sop, _ = Sop.objects.update_or_create(
+            body=body, number=spec["number"], defaults={**header, "is_active": True}
+        )
+        for step in spec["steps"]:
+            values = {"notes": "", "return_to": "", **step}
+            number = values.pop("number")
+            instance = SopStep.objects.filter(sop=sop, number=number).first() or SopStep(
+                sop=sop, number=number
+            )
+            for key, value in values.items():
+                setattr(instance, key, value)
+            instance.full_clean()
+            instance.save()
+        sop.steps.exclude(number__in=[s["number"] for s in spec["steps"]]).delete()
+        services.sop_route(sop)  # refuse to seed an SOP that cannot drive an edition
+        return sop
+
+    def _items(self, body: Body, operator) -> None:
+        units = {u.name: u for u in body.units.all()}
+        for unit_name, fields in seed_data.ITEMS[body.slug]:
+            if not Item.objects.filter(body=body, title=fields["title"]).exists():
+                dip_services.item_create(body=body, user=operator, unit=units[unit_name], **fields)
+
+    def _editions(self, body: Body, kind: str, officers: dict) -> None:
+        """Show each chain at work: last year's edition published, this year's under review."""
+        items = list(body.items.order_by("pk"))
+        operator = officers["operator"]
+
+        def run(edition: Edition, *names: str) -> Edition:
+            for name in names:
+                edition = services.edition_transition(
+                    edition=edition,
+                    name=name,
+                    user=officers[edition.actor_role],
+                    note="Lengkapi ringkasan isi." if name == "return" else "Sudah sesuai.",
+                )
+            return edition
+
+        def forward(edition: Edition, until: str | None = None) -> list[str]:
+            names = [FORWARD[s["stage"]] for s in edition.stages if s["stage"] in FORWARD]
+            return names[: names.index(until) + 1] if until else names
+
+        last_year = services.edition_open(
+            body=body, kind=kind, year=2025, title=f"{kind.upper()} 2025", user=operator
+        )
+        dip_services.edition_add_items(edition=last_year, items=items[:-1], user=operator)
+        run(last_year, *forward(last_year))
+        services.edition_publish(edition_id=last_year.pk)
+
+        current = services.edition_open(
+            body=body, kind=kind, year=2026, title=f"{kind.upper()} 2026", user=operator
+        )
+        dip_services.edition_add_items(edition=current, items=items, user=operator)
+        run(current, *forward(current, until="submit"), "return", "submit")
+
+
+FORWARD = {stage: name for name, stage in COMPLETES.items() if name != "publish"}

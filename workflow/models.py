@@ -1,0 +1,227 @@
+"""How editions move: SOPs as data, one clock row per started stage, and the audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dip.models import STAGE_ORDER, Edition, EditionKind, Stage
+from ppid.models import Body, Role
+
+
+class TimeUnit(models.TextChoices):
+    MENIT = "menit", _("menit")
+    JAM = "jam", _("jam")
+    HARI = "hari", _("hari")
+    HARI_KERJA = "hari_kerja", _("hari kerja")
+
+
+class Sop(models.Model):
+    """A body's Standar Operasional Prosedur, with the header fields the seeds show."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="sops")
+    applies_to = models.CharField(
+        _("applies to"), max_length=3, choices=EditionKind.choices, default=EditionKind.DIP
+    )
+    number = models.CharField(_("nomor SOP"), max_length=100)
+    name = models.CharField(_("nama SOP"), max_length=255)
+    made_on = models.DateField(_("tanggal pembuatan"), null=True, blank=True)
+    revised_on = models.DateField(_("tanggal revisi"), null=True, blank=True)
+    effective_on = models.DateField(_("tanggal efektif"), null=True, blank=True)
+    approved_by = models.TextField(_("disahkan oleh"), blank=True)
+    legal_basis = models.TextField(_("dasar hukum"), blank=True)
+    qualifications = models.TextField(_("kualifikasi pelaksana"), blank=True)
+    related = models.TextField(_("keterkaitan"), blank=True)
+    equipment = models.TextField(_("peralatan/perlengkapan"), blank=True)
+    warnings = models.TextField(_("peringatan"), blank=True)
+    records = models.TextField(_("pencatatan dan pendataan"), blank=True)
+    lanes = models.JSONField(
+        _("lanes"),
+        default=list,
+        blank=True,
+        help_text="The SOP's pelaksana columns in order: [{'role': ..., 'label': ...}]",
+    )
+    is_active = models.BooleanField(_("in force"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["body", "applies_to", "-effective_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "number"], name="sop_unique_number"),
+            models.UniqueConstraint(
+                fields=["body", "applies_to"],
+                condition=Q(is_active=True),
+                name="sop_one_active_per_kind",
+            ),
+        ]
+        verbose_name = _("SOP")
+        verbose_name_plural = _("SOPs")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class SopStep(models.Model):
+    sop = models.ForeignKey(Sop, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField(_("no"))
+    activity = models.TextField(_("kegiatan"))
+    role = models.CharField(_("pelaksana (role)"), max_length=20, choices=Role.choices)
+    lane = models.CharField(_("pelaksana (as named in the SOP)"), max_length=100)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    requirements = models.TextField(_("kelengkapan / persyaratan"), blank=True)
+    time_amount = models.PositiveIntegerField(_("waktu"))
+    time_unit = models.CharField(_("satuan waktu"), max_length=12, choices=TimeUnit.choices)
+    output = models.TextField(_("output"), blank=True)
+    notes = models.TextField(_("keterangan"), blank=True)
+    return_to = models.CharField(
+        _("returns to stage"),
+        max_length=20,
+        choices=Stage.choices,
+        blank=True,
+        help_text=_("Where “tidak setuju” sends the edition; empty when this step cannot return."),
+    )
+
+    class Meta:
+        ordering = ["sop", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sop", "number"], name="sopstep_unique_number"),
+            models.UniqueConstraint(fields=["sop", "stage"], name="sopstep_unique_stage"),
+        ]
+        verbose_name = _("SOP step")
+        verbose_name_plural = _("SOP steps")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.activity[:60]}"
+
+    def clean(self) -> None:
+        if self.stage == Stage.PUBLISHED:
+            raise ValidationError({"stage": _("“Published” is the end, not a step.")})
+        if self.return_to:
+            if STAGE_ORDER.index(self.return_to) >= STAGE_ORDER.index(self.stage):
+                raise ValidationError({"return_to": _("A return goes to an earlier stage.")})
+            if self.stage not in (Stage.VERIFICATION, Stage.CONSIDERATION, Stage.APPROVAL):
+                raise ValidationError(
+                    {
+                        "return_to": _(
+                            "Only review stages (verification, consideration, "
+                            "approval) can return an edition."
+                        )
+                    }
+                )
+
+
+class Step(models.Model):
+    """The clock of one started stage of one edition; its deadline is stored when it opens."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    role = models.CharField(max_length=20)
+    sop_step_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    standard_amount = models.PositiveIntegerField(null=True, blank=True)
+    standard_unit = models.CharField(max_length=12, choices=TimeUnit.choices, blank=True)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    transition = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    duration_seconds = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["edition", "started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition"],
+                condition=Q(finished_at__isnull=True),
+                name="step_one_open_per_edition",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(finished_at__isnull=True), name="step_open_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}:{self.stage}"
+
+    @property
+    def standard_seconds(self) -> int | None:
+        if self.due_at is None:
+            return None
+        return int((self.due_at - self.started_at).total_seconds())
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("the audit trail is append-only")
+
+    def delete(self):
+        raise TypeError("the audit trail is append-only")
+
+
+class AuditEntry(models.Model):
+    """Append-only: who did what, when, written in the same transaction as the change."""
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
+    action = models.CharField(max_length=50)
+    transition = models.CharField(max_length=20, blank=True)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    duration_seconds = models.PositiveBigIntegerField(null=True, blank=True)
+    standard_seconds = models.PositiveBigIntegerField(null=True, blank=True)
+    target_type = models.CharField(max_length=50, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["edition", "at"], name="audit_edition_at"),
+            models.Index(fields=["body", "at"], name="audit_body_at"),
+        ]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("the audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("the audit trail is append-only")

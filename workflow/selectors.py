@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch, QuerySet
+
+from dip.models import Edition, Stage
+from dip.selectors import editions_for_user
+from workflow.models import AuditEntry, Step
+
+
+def open_step(edition: Edition) -> Step | None:
+    """The open step, from the prefetch made by `editions_with_clock` when there is one."""
+    cached = getattr(edition, "open_steps", None)
+    if cached is not None:
+        return cached[0] if cached else None
+    return Step.objects.filter(edition=edition, finished_at=None).first()
+
+
+def editions_with_clock(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Edition]:
+    return editions_for_user(user).prefetch_related(
+        Prefetch("steps", queryset=Step.objects.filter(finished_at=None), to_attr="open_steps")
+    )
+
+
+def edition_history(edition: Edition) -> QuerySet[AuditEntry]:
+    return (
+        AuditEntry.objects.filter(edition=edition)
+        .exclude(transition="")
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+
+
+def editions_awaiting_publication() -> list[int]:
+    return list(
+        Edition.objects.filter(state=Stage.PUBLICATION)
+        .order_by("signed_at")
+        .values_list("pk", flat=True)
+    )

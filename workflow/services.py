@@ -1,0 +1,229 @@
+"""The approval chain: open an edition on its body's SOP, run transitions, publish.
+
+Every transition has one shape: atomic → row lock → state check (409) → role check (403) →
+transition → save → close the step and open the next with its deadline → audit row, all in one
+transaction; work outside the database (Celery) is queued on commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from dip import services as dip_services
+from dip.models import SYSTEM_ACTOR, TRANSITION_METHODS, Edition, EditionKind, Stage
+from ppid.exceptions import Conflict
+from ppid.models import Body
+from workflow.deadlines import compute_due
+from workflow.models import AuditEntry, Sop, Step
+from workflow.signals import edition_signed
+
+USER_TRANSITIONS = frozenset(TRANSITION_METHODS) - {"publish"}
+
+
+class TransitionConflict(Conflict):
+    """The transition is not possible from the edition's current state (or lost a race)."""
+
+    def __init__(self, edition: Edition, name: str):
+        self.edition = edition
+        self.name = name
+        self.state = edition.state
+        super().__init__(
+            _(
+                "Already processed or not available: the edition is now at stage "
+                "“%(stage)s”, where “%(name)s” cannot run."
+            )
+            % {"stage": edition.get_state_display(), "name": name}
+        )
+
+
+class UnknownTransition(Exception):
+    pass
+
+
+# --- SOPs ----------------------------------------------------------------------------------
+
+
+def active_sop(body: Body, kind: str) -> Sop | None:
+    return Sop.objects.filter(body=body, applies_to=kind, is_active=True).first()
+
+
+def sop_route(sop: Sop) -> dict[str, Any]:
+    """The route an edition carries: the SOP's stages, actors and time standards, frozen."""
+    steps = list(sop.steps.order_by("number"))
+    stages = [s.stage for s in steps]
+    problems = []
+    if Stage.COLLECTION not in stages:
+        problems.append(_("The SOP has no collection step."))
+    if not stages or stages[-1] != Stage.PUBLICATION:
+        problems.append(_("The SOP must end with the publication step."))
+    if stages != sorted(stages, key=list(Stage.values).index):
+        problems.append(_("The SOP's steps are not in the order of the stages."))
+    if problems:
+        raise ValidationError(problems)
+    return {
+        "sop": {"id": sop.pk, "number": sop.number, "name": sop.name},
+        "stages": [
+            {
+                "stage": s.stage,
+                "role": SYSTEM_ACTOR if s.stage == Stage.PUBLICATION else s.role,
+                "lane_role": s.role,
+                "lane": s.lane,
+                "step": s.number,
+                "activity": s.activity,
+                "output": s.output,
+                "requirements": s.requirements,
+                "amount": s.time_amount,
+                "unit": s.time_unit,
+                "return_to": s.return_to or None,
+            }
+            for s in steps
+        ],
+    }
+
+
+# --- editions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def edition_open(
+    *, body: Body, kind: str, year: int, title: str, user: AbstractBaseUser
+) -> Edition:
+    sop = active_sop(body, kind)
+    if sop is None:
+        raise ValidationError(
+            {
+                "kind": [
+                    _("%(body)s has no SOP in force for the %(kind)s yet.")
+                    % {"body": body.name, "kind": EditionKind(kind).label}
+                ]
+            }
+        )
+    edition = dip_services.edition_create(
+        body=body, kind=kind, year=year, title=title, route=sop_route(sop), user=user
+    )
+    _step_open(edition, handed_over_by=user)
+    return edition
+
+
+def _step_open(edition: Edition, *, handed_over_by: AbstractBaseUser | None) -> Step:
+    info = edition.route_stage(edition.state)
+    now = timezone.now()
+    step = Step(
+        edition=edition,
+        stage=edition.state,
+        role=info["role"],
+        sop_step_number=info.get("step"),
+        standard_amount=info.get("amount"),
+        standard_unit=info.get("unit") or "",
+        started_at=now,
+        due_at=compute_due(now, info["amount"], info["unit"], edition.body.time_zone)
+        if info.get("amount")
+        else None,
+        handed_over_by=handed_over_by,
+    )
+    step.save()
+    return step
+
+
+def _step_close(
+    edition: Edition, *, user: AbstractBaseUser | None, name: str, note: str
+) -> Step | None:
+    step = Step.objects.select_for_update().filter(edition=edition, finished_at=None).first()
+    if step is None:
+        return None
+    step.finished_at = timezone.now()
+    step.finished_by = user
+    step.transition = name
+    step.note = note
+    step.duration_seconds = int((step.finished_at - step.started_at).total_seconds())
+    step.save()
+    return step
+
+
+def _audit_transition(
+    edition: Edition, *, user, name: str, from_state: str, note: str, step: Step | None
+) -> None:
+    AuditEntry.objects.create(
+        at=timezone.now(),
+        actor=user,
+        body=edition.body,
+        edition=edition,
+        action=f"edition.{name}",
+        transition=name,
+        from_state=from_state,
+        to_state=edition.state,
+        note=note,
+        duration_seconds=step.duration_seconds if step else None,
+        standard_seconds=step.standard_seconds if step else None,
+        target_type="dip.edition",
+        target_id=str(edition.pk),
+    )
+
+
+def edition_transition(
+    *, edition: Edition | int, name: str, user: AbstractBaseUser, note: str = ""
+) -> Edition:
+    if name not in USER_TRANSITIONS:
+        raise UnknownTransition(name)
+    pk = edition.pk if isinstance(edition, Edition) else edition
+    note = (note or "").strip()
+    try:
+        with transaction.atomic():
+            edition = Edition.objects.select_for_update().select_related("body").get(pk=pk)
+            method = getattr(edition, TRANSITION_METHODS[name])
+            if not can_proceed(method):
+                raise TransitionConflict(edition, name)
+            if not has_transition_perm(method, user):
+                raise PermissionDenied(
+                    _("Your role in this public body may not run “%(name)s” at this stage.")
+                    % {"name": name}
+                )
+            if name == "return" and not note:
+                raise ValidationError({"note": [_("A return needs a note saying what to fix.")]})
+            if edition.state == Stage.COLLECTION:
+                dip_services.edition_check_ready(edition)
+            from_state = edition.state
+            method()
+            edition.save()
+            step = _step_close(edition, user=user, name=name, note=note)
+            if edition.state == Stage.PUBLICATION:
+                dip_services.edition_freeze(edition=edition, user=user)
+            _step_open(edition, handed_over_by=user)
+            _audit_transition(
+                edition, user=user, name=name, from_state=from_state, note=note, step=step
+            )
+            if edition.state == Stage.PUBLICATION:
+                edition_id = edition.pk
+                transaction.on_commit(
+                    lambda: edition_signed.send(sender=Edition, edition_id=edition_id),
+                    robust=True,
+                )
+    except ConcurrentTransition:
+        edition = Edition.objects.select_related("body").get(pk=pk)
+        raise TransitionConflict(edition, name) from None
+    return edition
+
+
+def edition_publish(*, edition_id: int) -> Edition | None:
+    """Run by the system after signing. Idempotent: a second call finds it published."""
+    with transaction.atomic():
+        edition = (
+            Edition.objects.select_for_update().select_related("body").filter(pk=edition_id).first()
+        )
+        if edition is None or edition.state != Stage.PUBLICATION:
+            return edition
+        from_state = edition.state
+        edition.publish()
+        edition.save()
+        step = _step_close(edition, user=None, name="publish", note="")
+        _audit_transition(
+            edition, user=None, name="publish", from_state=from_state, note="", step=step
+        )
+    return edition
