@@ -39,7 +39,7 @@ CLASSIFICATION_ORDER = {
 class InformationForm(models.TextChoices):
     SOFTCOPY = "softcopy", _("Softcopy")
     HARDCOPY = "hardcopy", _("Hardcopy")
-    BOTH = "both", _("Softcopy dan hardcopy")
+    BOTH = "both", _("Softcopy and hardcopy")
 
 
 class ExemptionGround(models.TextChoices):
@@ -53,7 +53,7 @@ class ExemptionGround(models.TextChoices):
     H = "h", _("h. mengungkap rahasia pribadi")
     I = "i", _("i. memorandum atau surat antar/intra badan publik yang dirahasiakan")  # noqa: E741
     J = "j", _("j. tidak boleh diungkapkan berdasarkan undang-undang")
-    OTHER = "other", _("Undang-undang lain (sebutkan nama dan pasalnya)")
+    OTHER = "other", _("Another law (cite its name and article)")
 
 
 PERMANENT_GROUNDS = frozenset({ExemptionGround.G, ExemptionGround.H})
@@ -251,14 +251,14 @@ class EditionKind(models.TextChoices):
 class Stage(models.TextChoices):
     """The fixed set of stages: the union of what the three seed SOPs need."""
 
-    IDENTIFICATION = "identification", _("Identifikasi")
-    INSTRUCTION = "instruction", _("Nota Dinas")
-    COLLECTION = "collection", _("Pengumpulan")
-    VERIFICATION = "verification", _("Verifikasi")
-    CONSIDERATION = "consideration", _("Pertimbangan")
-    APPROVAL = "approval", _("Persetujuan")
-    PUBLICATION = "publication", _("Publikasi")
-    PUBLISHED = "published", _("Dipublikasikan")
+    IDENTIFICATION = "identification", _("Identification")
+    INSTRUCTION = "instruction", _("Instruction (Nota Dinas)")
+    COLLECTION = "collection", _("Collection")
+    VERIFICATION = "verification", _("Verification")
+    CONSIDERATION = "consideration", _("Consideration")
+    APPROVAL = "approval", _("Approval")
+    PUBLICATION = "publication", _("Publication")
+    PUBLISHED = "published", _("Published")
 
 
 STAGE_ORDER = [s.value for s in Stage]

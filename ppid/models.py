@@ -11,10 +11,10 @@ from guardian.models import UserObjectPermissionBase
 
 
 class Role(models.TextChoices):
-    OPERATOR = "operator", _("Operator / petugas PPID")
-    PPID = "ppid", _("PPID pembantu / pelaksana")
-    TIM = "tim", _("Tim pertimbangan")
-    ATASAN = "atasan", _("Atasan PPID")
+    OPERATOR = "operator", _("Operator / PPID officer")
+    PPID = "ppid", _("PPID (pembantu / pelaksana)")
+    TIM = "tim", _("Consideration team (tim pertimbangan)")
+    ATASAN = "atasan", _("Head of the body (atasan PPID)")
     PPID_UTAMA = "ppid_utama", _("PPID Utama")
 
     @property

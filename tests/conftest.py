@@ -4,6 +4,7 @@ them they are skipped, except under CI (PPID_TEST_REQUIRE_SERVICES=true), where 
 from __future__ import annotations
 
 import os
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -50,9 +51,7 @@ def _fast_and_isolated(settings, tmp_path):
 @pytest.fixture
 def seeded(db):
     """The three seed bodies with their SOPs, officers and registers (no editions)."""
-    call_command(
-        "seed_demo", password=DEMO_PASSWORD, no_editions=True, stdout=open(os.devnull, "w")
-    )
+    call_command("seed_demo", password=DEMO_PASSWORD, no_editions=True, stdout=StringIO())
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from ppid.models import Body, Role
 
 
 class TimeUnit(models.TextChoices):
-    MENIT = "menit", _("menit")
-    JAM = "jam", _("jam")
-    HARI = "hari", _("hari")
-    HARI_KERJA = "hari_kerja", _("hari kerja")
+    MENIT = "menit", _("minutes")
+    JAM = "jam", _("hours")
+    HARI = "hari", _("days")
+    HARI_KERJA = "hari_kerja", _("working days")
 
 
 class Sop(models.Model):
@@ -26,18 +26,18 @@ class Sop(models.Model):
     applies_to = models.CharField(
         _("applies to"), max_length=3, choices=EditionKind.choices, default=EditionKind.DIP
     )
-    number = models.CharField(_("nomor SOP"), max_length=100)
-    name = models.CharField(_("nama SOP"), max_length=255)
-    made_on = models.DateField(_("tanggal pembuatan"), null=True, blank=True)
-    revised_on = models.DateField(_("tanggal revisi"), null=True, blank=True)
-    effective_on = models.DateField(_("tanggal efektif"), null=True, blank=True)
-    approved_by = models.TextField(_("disahkan oleh"), blank=True)
-    legal_basis = models.TextField(_("dasar hukum"), blank=True)
-    qualifications = models.TextField(_("kualifikasi pelaksana"), blank=True)
-    related = models.TextField(_("keterkaitan"), blank=True)
-    equipment = models.TextField(_("peralatan/perlengkapan"), blank=True)
-    warnings = models.TextField(_("peringatan"), blank=True)
-    records = models.TextField(_("pencatatan dan pendataan"), blank=True)
+    number = models.CharField(_("SOP number"), max_length=100)
+    name = models.CharField(_("SOP name"), max_length=255)
+    made_on = models.DateField(_("date made"), null=True, blank=True)
+    revised_on = models.DateField(_("date revised"), null=True, blank=True)
+    effective_on = models.DateField(_("date effective"), null=True, blank=True)
+    approved_by = models.TextField(_("approved by"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    qualifications = models.TextField(_("qualifications of the executors"), blank=True)
+    related = models.TextField(_("related procedures"), blank=True)
+    equipment = models.TextField(_("equipment"), blank=True)
+    warnings = models.TextField(_("warning"), blank=True)
+    records = models.TextField(_("recording and data keeping"), blank=True)
     lanes = models.JSONField(
         _("lanes"),
         default=list,
@@ -67,15 +67,15 @@ class Sop(models.Model):
 class SopStep(models.Model):
     sop = models.ForeignKey(Sop, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField(_("no"))
-    activity = models.TextField(_("kegiatan"))
-    role = models.CharField(_("pelaksana (role)"), max_length=20, choices=Role.choices)
-    lane = models.CharField(_("pelaksana (as named in the SOP)"), max_length=100)
+    activity = models.TextField(_("activity"))
+    role = models.CharField(_("executor (role)"), max_length=20, choices=Role.choices)
+    lane = models.CharField(_("executor (as named in the SOP)"), max_length=100)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
-    requirements = models.TextField(_("kelengkapan / persyaratan"), blank=True)
-    time_amount = models.PositiveIntegerField(_("waktu"))
-    time_unit = models.CharField(_("satuan waktu"), max_length=12, choices=TimeUnit.choices)
+    requirements = models.TextField(_("requirements"), blank=True)
+    time_amount = models.PositiveIntegerField(_("time"))
+    time_unit = models.CharField(_("time unit"), max_length=12, choices=TimeUnit.choices)
     output = models.TextField(_("output"), blank=True)
-    notes = models.TextField(_("keterangan"), blank=True)
+    notes = models.TextField(_("remarks"), blank=True)
     return_to = models.CharField(
         _("returns to stage"),
         max_length=20,

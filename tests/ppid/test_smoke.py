@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 
 from dip.models import Edition, Item
@@ -9,14 +11,14 @@ from workflow.models import Sop
 def test_seed_demo_is_idempotent_and_complete(seeded):
     from django.core.management import call_command
 
-    call_command("seed_demo", password="x", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", password="x", stdout=StringIO())
     counts = (
         Body.objects.count(),
         Item.objects.count(),
         Sop.objects.count(),
         Edition.objects.count(),
     )
-    call_command("seed_demo", password="x", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", password="x", stdout=StringIO())
     assert counts == (
         Body.objects.count(),
         Item.objects.count(),

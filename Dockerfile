@@ -1,0 +1,16 @@
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gettext \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+RUN DJANGO_SECRET_KEY=build python manage.py compilemessages -v0 \
+ && DJANGO_SECRET_KEY=build python manage.py collectstatic --noinput -v0
+RUN useradd --system --uid 1000 ppid && mkdir -p /app/var && chown -R ppid /app/var
+USER ppid
+EXPOSE 8000
+CMD ["gunicorn", "ppid.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-"]
