@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from dip import services
 from dip.models import (
-    EXEMPTION_FIELDS,
+    ITEM_FIELDS,
     Attachment,
     AttachmentKind,
     Classification,
@@ -48,18 +48,7 @@ class ItemSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "body",
-            "unit",
-            "title",
-            "summary",
-            "classification",
-            "update_period_months",
-            "holding_unit",
-            "responsible",
-            "produced_at",
-            "produced_place",
-            "form",
-            "retention",
-            *EXEMPTION_FIELDS,
+            *ITEM_FIELDS,
             "attachments",
             "missing_fields",
             "created_at",

@@ -79,6 +79,14 @@ PERKI_FIELDS = (
     "form",
     "retention",
 )
+# Every field an officer fills in for an item (forms, API, services).
+ITEM_FIELDS = (
+    "unit",
+    "classification",
+    "update_period_months",
+    *PERKI_FIELDS,
+    *EXEMPTION_FIELDS,
+)
 DIK_FIELDS = (
     "exemption_ground",
     "consequence_if_opened",

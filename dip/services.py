@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from dip.models import (
     CLASSIFICATION_ORDER,
     EXEMPTION_FIELDS,
+    ITEM_FIELDS,
     Attachment,
     AttachmentKind,
     Classification,
@@ -32,20 +33,6 @@ from dip.signals import audit_event
 from dip.uploads import check_upload
 from ppid.models import Body
 
-ITEM_FIELDS = (
-    "unit",
-    "title",
-    "summary",
-    "classification",
-    "update_period_months",
-    "holding_unit",
-    "responsible",
-    "produced_at",
-    "produced_place",
-    "form",
-    "retention",
-    *EXEMPTION_FIELDS,
-)
 _EMPTY_EXEMPTION = {
     f: (False if f == "exemption_permanent" else None if f == "exemption_until" else "")
     for f in EXEMPTION_FIELDS
@@ -63,12 +50,16 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("Your role in this public body does not allow this action."))
 
 
-@transaction.atomic
-def item_create(*, body: Body, user: AbstractBaseUser, **fields: Any) -> Item:
-    _require(can_change_items(user, body))
+def _check_item_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
+
+
+@transaction.atomic
+def item_create(*, body: Body, user: AbstractBaseUser, **fields: Any) -> Item:
+    _require(can_change_items(user, body))
+    _check_item_fields(fields)
     item = Item(body=body, created_by=user, **fields)
     item.full_clean()
     item.save()
@@ -87,9 +78,7 @@ def item_update(*, item: Item, user: AbstractBaseUser, **fields: Any) -> Item:
     _require(can_change_items(user, item.body))
     item = Item.objects.select_for_update().select_related("body").get(pk=item.pk)
     _refuse_if_in_review(item)
-    unknown = set(fields) - set(ITEM_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown item fields: {sorted(unknown)}")
+    _check_item_fields(fields)
     before = {name: getattr(item, name) for name in fields}
     for name, value in fields.items():
         setattr(item, name, value)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -74,8 +75,8 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     limit = settings.PPID_UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
-            % {"size": upload.size / 1024 / 1024, "limit": limit // 1024 // 1024},
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             code="size",
         )
     content_type, family = ALLOWED[extension]

@@ -108,21 +108,10 @@ class EditionSerializer(serializers.ModelSerializer):
 
 
 class EditionListSerializer(EditionSerializer):
+    """The edition without its rows and history, for lists."""
+
     class Meta(EditionSerializer.Meta):
-        fields = [
-            "id",
-            "body",
-            "kind",
-            "year",
-            "revision",
-            "title",
-            "state",
-            "actor_role",
-            "due_at",
-            "transitions",
-            "signed_at",
-            "published_at",
-        ]
+        fields = [f for f in EditionSerializer.Meta.fields if f not in ("items", "history")]
 
 
 class EditionCreateSerializer(serializers.Serializer):

@@ -17,9 +17,17 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from dip import services as dip_services
-from dip.models import SYSTEM_ACTOR, TRANSITION_METHODS, Edition, EditionKind, Stage
+from dip.models import (
+    COMPLETES,
+    SYSTEM_ACTOR,
+    TRANSITION_METHODS,
+    Edition,
+    EditionKind,
+    Stage,
+)
 from ppid.exceptions import Conflict
 from ppid.models import Body
+from ppid.permissions import user_roles
 from workflow.deadlines import compute_due
 from workflow.models import AuditEntry, Sop, Step
 from workflow.signals import edition_signed
@@ -167,6 +175,15 @@ def _audit_transition(
     )
 
 
+def _acts_elsewhere_on_route(edition: Edition, name: str, user: AbstractBaseUser) -> bool:
+    roles = user_roles(user, edition.body)
+    return any(
+        stage["role"] in roles
+        and (stage.get("return_to") if name == "return" else COMPLETES.get(name) == stage["stage"])
+        for stage in edition.stages
+    )
+
+
 def edition_transition(
     *, edition: Edition | int, name: str, user: AbstractBaseUser, note: str = ""
 ) -> Edition:
@@ -181,6 +198,10 @@ def edition_transition(
             if not can_proceed(method):
                 raise TransitionConflict(edition, name)
             if not has_transition_perm(method, user):
+                if _acts_elsewhere_on_route(edition, name, user):
+                    # The caller's own step was overtaken (e.g. a PPID's return after another
+                    # PPID verified): that is "already processed", not a missing right.
+                    raise TransitionConflict(edition, name)
                 raise PermissionDenied(
                     _("Your role in this public body may not run “%(name)s” at this stage.")
                     % {"name": name}
