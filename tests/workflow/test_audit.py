@@ -158,7 +158,8 @@ REFUSALS = [
     (f"{KUBU_RAYA}.ppid", "return", "   ", 400),
     (f"{KUBU_RAYA}.operator", "verify", "", 403),  # the operator does not verify
     (f"{KUBU_RAYA}.tim", "verify", "", 403),
-    (f"{KUBU_RAYA}.atasan", "return", "Kembalikan.", 403),
+    # The atasan returns at approval, not now: "not available now" (409), like a lost race.
+    (f"{KUBU_RAYA}.atasan", "return", "Kembalikan.", 409),
     (f"{KUBU_RAYA}.ppid", "submit", "", 409),  # not possible at verification
     (f"{KUBU_RAYA}.ppid", "sign", "", 409),
     (f"{KUBU_RAYA}.operator", "submit", "", 409),
