@@ -7,6 +7,7 @@ mid-year does not change an edition already in flight.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -187,7 +188,7 @@ class Item(models.Model):
         periods = [
             bool(self.exemption_until),
             bool(self.exemption_event.strip()),
-            self.exemption_permanent,
+            bool(self.exemption_permanent),
         ]
         if sum(periods) > 1:
             add(
@@ -220,6 +221,12 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{item.body_id}/{item.pk}/{instance.token}{instance.extension}"
 
 
+def thumbnail_path(instance: Attachment, filename: str) -> str:
+    # Next to the file it shows, under a name of its own (random, never the client's).
+    item = instance.item
+    return f"attachments/{item.body_id}/{item.pk}/{secrets.token_hex(16)}.png"
+
+
 class AttachmentKind(models.TextChoices):
     SOFTCOPY = "softcopy", _("Soft file")
     SCAN = "scan", _("Scan of a hard copy")
@@ -228,6 +235,9 @@ class AttachmentKind(models.TextChoices):
 class Attachment(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=255)
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=thumbnail_path, max_length=255, blank=True
+    )
     token = models.CharField(max_length=32, editable=False)
     extension = models.CharField(max_length=10, editable=False)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -365,6 +375,10 @@ class Edition(ConcurrentTransitionMixin, models.Model):
     def actor_role(self) -> str | None:
         current = self.route_stage(self.state)
         return current["role"] if current else None
+
+    def may_act(self, user) -> bool:
+        """The user holds the role that the SOP names for the current stage."""
+        return _may_act(self, user)
 
     @property
     def is_editable(self) -> bool:

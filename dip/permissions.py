@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from dip.models import EDITION_EDITOR_ROLES, Edition, Item
+from dip.models import EDITION_EDITOR_ROLES, Edition, Item, Stage
 from ppid.models import Body
-from ppid.permissions import can_edit_register, has_any_role
+from ppid.permissions import can_edit_register, has_any_role, has_role
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -23,3 +23,8 @@ def can_open_edition(user: User, body: Body) -> bool:
 
 def can_change_item(user: User, item: Item) -> bool:
     return can_change_items(user, item.body)
+
+
+def can_amend_in_consideration(user: User, edition: Edition) -> bool:
+    """Only the tim pertimbangan, while the edition is at its consideration stage."""
+    return edition.state == Stage.CONSIDERATION and has_role(user, edition.body, edition.actor_role)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from dip.models import REVIEW_STAGES, Edition, EditionItem, EditionKind, EditionRow, Item, Stage
 from ppid.models import Body
@@ -41,3 +41,24 @@ def current_published_edition(body: Body, kind: EditionKind | str) -> Edition | 
 
 def edition_rows(edition: Edition) -> QuerySet[EditionRow]:
     return EditionRow.objects.filter(edition=edition).order_by("number")
+
+
+def register_items(user: User, body: Body) -> QuerySet[Item]:
+    """A body's register as the user may see it, each row with its attachment count."""
+    return (
+        items_for_user(user)
+        .filter(body=body)
+        .annotate(attachment_count=Count("attachments", distinct=True))
+    )
+
+
+def register_years(body: Body) -> list[int]:
+    """The years in which the body's items were produced, newest first (for the filter)."""
+    return [d.year for d in Item.objects.filter(body=body).dates("produced_at", "year", "DESC")]
+
+
+def item_editions(item: Item) -> QuerySet[Edition]:
+    """The editions that hold the item: being assembled or reviewed, or signed with it."""
+    picked = EditionItem.objects.filter(edition=OuterRef("pk"), item=item)
+    signed = EditionRow.objects.filter(edition=OuterRef("pk"), item=item)
+    return Edition.objects.filter(Exists(picked) | Exists(signed)).order_by("-year", "-revision")

@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workflow.context_processors.task_count",
             ],
         },
     },
@@ -103,7 +104,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workflow:tasks"
+LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
 

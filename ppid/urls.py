@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
@@ -35,6 +36,10 @@ api_patterns = [
 
 urlpatterns = [
     path("", home, name="home"),
+    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("workflow.urls")),
+    path("", include("dip.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),

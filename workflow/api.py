@@ -13,13 +13,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dip import services as dip_services
-from dip.models import Edition, EditionItem, EditionKind, EditionRow
+from dip.models import REVIEW_STAGES, Edition, EditionItem, EditionKind, EditionRow, Stage
 from dip.selectors import items_for_user
 from ppid.models import Body
 from ppid.selectors import bodies_for_user
 from workflow import services
-from workflow.models import AuditEntry
+from workflow.models import AuditEntry, Consideration, NotaDinas, ReviewComment
 from workflow.selectors import edition_history, editions_with_clock, open_step
+from workflow.services.review import require_current_actor
 
 
 class HistorySerializer(serializers.ModelSerializer):
@@ -142,6 +143,45 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
+class NotaDinasSerializer(serializers.ModelSerializer):
+    written_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = NotaDinas
+        fields = [
+            "number",
+            "dated",
+            "addressed_to",
+            "subject",
+            "content",
+            "written_by",
+            "updated_at",
+            "issued_at",
+        ]
+        read_only_fields = ["written_by", "updated_at", "issued_at"]
+
+
+class ReviewCommentSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    item = serializers.IntegerField(source="item_id", required=False, allow_null=True)
+
+    class Meta:
+        model = ReviewComment
+        fields = ["id", "item", "stage", "author", "text", "created_at"]
+        read_only_fields = ["stage", "author", "created_at"]
+
+
+class ConsiderationSerializer(serializers.ModelSerializer):
+    item = serializers.IntegerField(source="item_id")
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changes = serializers.DictField(required=False, default=dict)
+
+    class Meta:
+        model = Consideration
+        fields = ["item", "decision", "note", "changes", "decided_by", "decided_at"]
+        read_only_fields = ["decided_by", "decided_at"]
+
+
 class EditionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -236,3 +276,75 @@ class EditionViewSet(
     def history(self, request, pk=None):
         edition = self.get_object()
         return Response(HistorySerializer(edition_history(edition), many=True).data)
+
+    def _edition_item(self, edition: Edition, item_id):
+        if item_id is None:
+            return None
+        item = items_for_user(self.request.user).filter(pk=item_id).first()
+        if item is None or not edition.entries.filter(item=item).exists():
+            raise serializers.ValidationError({"item": [_("This item is not in the edition.")]})
+        return item
+
+    @extend_schema(methods=["GET"], responses=NotaDinasSerializer)
+    @extend_schema(methods=["PUT"], request=NotaDinasSerializer, responses=NotaDinasSerializer)
+    @action(detail=True, methods=["get", "put"], url_path="nota-dinas")
+    def nota_dinas(self, request, pk=None):
+        edition = self.get_object()
+        if request.method == "GET":
+            nota = get_object_or_404(NotaDinas, edition=edition)
+            return Response(NotaDinasSerializer(nota).data)
+        # Stage and role first, so a caller who may not act never learns about the payload.
+        require_current_actor(edition, request.user, {Stage.INSTRUCTION})
+        payload = NotaDinasSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        nota = services.nota_dinas_save(
+            edition=edition, user=request.user, **payload.validated_data
+        )
+        return Response(NotaDinasSerializer(nota).data)
+
+    @extend_schema(methods=["GET"], responses=ReviewCommentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ReviewCommentSerializer, responses={201: ReviewCommentSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, pk=None):
+        edition = self.get_object()
+        if request.method == "GET":
+            comments = edition.comments.select_related("author")
+            return Response(ReviewCommentSerializer(comments, many=True).data)
+        # Stage and role first, so a caller who may not act never learns about the payload.
+        require_current_actor(edition, request.user, REVIEW_STAGES)
+        payload = ReviewCommentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        comment = services.review_comment_add(
+            edition=edition,
+            user=request.user,
+            text=payload.validated_data["text"],
+            item=self._edition_item(edition, payload.validated_data.get("item_id")),
+        )
+        return Response(ReviewCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=ConsiderationSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ConsiderationSerializer, responses=ConsiderationSerializer
+    )
+    @action(detail=True, methods=["get", "post"])
+    def considerations(self, request, pk=None):
+        edition = self.get_object()
+        if request.method == "GET":
+            rows = edition.considerations.select_related("decided_by")
+            return Response(ConsiderationSerializer(rows, many=True).data)
+        # Stage and role first, so a caller who may not act never learns about the payload.
+        require_current_actor(edition, request.user, {Stage.CONSIDERATION})
+        payload = ConsiderationSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        consideration = services.consideration_record(
+            edition=edition,
+            user=request.user,
+            item=self._edition_item(edition, data["item_id"]),
+            decision=data["decision"],
+            note=data.get("note", ""),
+            changes=data["changes"],
+        )
+        return Response(ConsiderationSerializer(consideration).data)

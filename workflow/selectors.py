@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Value
+from django.db.models.functions import Concat
 
 from dip.models import Edition, Stage
 from dip.selectors import editions_for_user
+from ppid.models import BodyUserObjectPermission
 from workflow.models import AuditEntry, Step
 
 
@@ -37,3 +39,24 @@ def editions_awaiting_publication() -> list[int]:
         .order_by("signed_at")
         .values_list("pk", flat=True)
     )
+
+
+def tasks_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Step]:
+    """Open steps that wait on a role the user holds in that step's body (one query)."""
+    if not user.is_authenticated or not user.is_active:
+        return Step.objects.none()
+    holds_role = BodyUserObjectPermission.objects.filter(
+        user=user,
+        content_object=OuterRef("edition__body"),
+        permission__codename=Concat(Value("role_"), OuterRef("role")),
+    )
+    return (
+        Step.objects.filter(finished_at=None)
+        .filter(Exists(holds_role))
+        .select_related("edition__body", "handed_over_by")
+        .order_by(F("due_at").asc(nulls_last=True), "started_at")
+    )
+
+
+def edition_steps(edition: Edition) -> QuerySet[Step]:
+    return Step.objects.filter(edition=edition).select_related("finished_by", "handed_over_by")

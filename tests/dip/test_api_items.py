@@ -17,6 +17,7 @@ from dip.api import DIK_COLUMNS, DIP_COLUMNS
 from dip.models import Attachment, Edition, EditionItem, EditionRow, Item
 from ppid.models import Body
 from tests.conftest import DEMO_PASSWORD
+from tests.helpers import drive_to, prepare_transition
 from workflow import services
 from workflow.models import AuditEntry, Step
 
@@ -451,6 +452,8 @@ def test_item_reclassified_as_dikecualikan_inside_a_dip_edition_blocks_submit(se
     assert response.status_code == 200, response.content
     for name in ("identify", "instruct"):
         role = "operator" if name == "identify" else "ppid"
+        user = get_user_model().objects.get(username=f"{DINSOS}.{role}")
+        prepare_transition(Edition.objects.get(pk=edition["id"]), name, user)
         url = f"/api/editions/{edition['id']}/transitions/{name}/"
         assert api(f"{DINSOS}.{role}").post(url).status_code == 200
     before = counts()
@@ -751,18 +754,7 @@ def _sign(slug: str, kind: str, year: int) -> Edition:
         body=body, kind=kind, year=year, title=f"{kind.upper()} {year}", user=users["operator"]
     )
     dip_services.edition_add_items(edition=edition, items=body.items.all(), user=users["operator"])
-    forward = {
-        "identification": "identify",
-        "instruction": "instruct",
-        "collection": "submit",
-        "verification": "verify",
-        "consideration": "consider",
-        "approval": "sign",
-    }
-    while edition.state in forward:
-        edition = services.edition_transition(
-            edition=edition, name=forward[edition.state], user=users[edition.actor_role]
-        )
+    edition = drive_to(edition, "publication", users, note="")
     assert edition.state == "publication"
     return edition
 

@@ -9,15 +9,15 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from dip import services as dip_services
-from dip.models import COMPLETES, Edition, Item, Stage
+from dip.models import Edition, Item, Stage
 from ppid.celery import app as celery_app
 from ppid.models import Body
+from tests.helpers import FORWARD, edition_at, prepare_transition
 from workflow import services
 from workflow.models import AuditEntry, Sop, Step
+from workflow.services import editions as edition_services
 
 User = get_user_model()
-FORWARD = {stage: name for name, stage in COMPLETES.items() if name != "publish"}
 BODIES = ["dinsos-p3a-kapuas-hulu", "disdukcapil-kalbar", "disdukcapil-kubu-raya"]
 KALBAR = "disdukcapil-kalbar"
 KUBU_RAYA = "disdukcapil-kubu-raya"
@@ -63,20 +63,6 @@ def open_via_api(api, slug: str) -> int:
     return created.data["id"]
 
 
-def edition_at(slug: str, state: str) -> Edition:
-    body = Body.objects.get(slug=slug)
-    operator = User.objects.get(username=f"{slug}.operator")
-    kind = Sop.objects.get(body=body, is_active=True).applies_to
-    edition = services.edition_open(body=body, kind=kind, year=2026, title="Audit", user=operator)
-    dip_services.edition_add_items(edition=edition, items=list(body.items.all()), user=operator)
-    while edition.state != state:
-        actor = User.objects.get(username=f"{slug}.{edition.actor_role}")
-        edition = services.edition_transition(
-            edition=edition.pk, name=FORWARD[edition.state], user=actor, note="Sudah sesuai."
-        )
-    return edition
-
-
 # --- one row per transition ----------------------------------------------------------------
 
 
@@ -100,6 +86,8 @@ def test_every_transition_writes_exactly_one_audit_row(
             returned.add(state)
         username = f"{slug}.{edition.actor_role}"
         note = "Ringkasan isi belum lengkap." if name == "return" else ""
+        # What the stage needs first (the Nota Dinas, the tim's considerations) is no transition.
+        prepare_transition(edition, name, User.objects.get(username=username))
         open_step = Step.objects.get(edition_id=edition_id, finished_at=None)
         before = set(transition_rows(edition_id).values_list("pk", flat=True))
 
@@ -173,7 +161,7 @@ REFUSALS = [
 def test_refused_transition_writes_no_audit_row_and_changes_no_step(
     seeded, api, username, name, note, status
 ):
-    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION)
+    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION, title="Audit")
     before = snapshot(edition.pk)
     total = AuditEntry.objects.count()
 
@@ -192,7 +180,7 @@ def test_refused_transition_writes_no_audit_row_and_changes_no_step(
 
 @pytest.mark.django_db
 def test_refused_service_call_writes_nothing(seeded):
-    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION)
+    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION, title="Audit")
     before = snapshot(edition.pk)
     operator = User.objects.get(username=f"{KUBU_RAYA}.operator")
 
@@ -208,14 +196,14 @@ def test_refused_service_call_writes_nothing(seeded):
 
 @pytest.mark.django_db(transaction=True)
 def test_when_the_audit_row_cannot_be_written_the_transition_does_not_happen(seeded, monkeypatch):
-    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION)
+    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION, title="Audit")
     before = snapshot(edition.pk)
     ppid = User.objects.get(username=f"{KUBU_RAYA}.ppid")
 
     def broken(*args, **kwargs):
         raise RuntimeError("audit table unavailable")
 
-    monkeypatch.setattr(services, "_audit_transition", broken)
+    monkeypatch.setattr(edition_services, "_audit_transition", broken)
     with pytest.raises(RuntimeError):
         services.edition_transition(edition=edition.pk, name="verify", user=ppid)
 
@@ -227,7 +215,8 @@ def test_when_the_audit_row_cannot_be_written_the_transition_does_not_happen(see
 def test_when_the_transition_fails_after_its_audit_row_the_row_is_rolled_back(seeded, monkeypatch):
     """Signing writes its audit row and then registers the publication for after commit; a
     failure there must take the audit row back with the state change."""
-    edition = edition_at(KALBAR, Stage.VERIFICATION)  # kalbar: verify signs (→ publication)
+    # kalbar: verify signs (→ publication)
+    edition = edition_at(KALBAR, Stage.VERIFICATION, title="Audit")
     before = snapshot(edition.pk)
     ppid = User.objects.get(username=f"{KALBAR}.ppid")
     seen = []
@@ -249,7 +238,7 @@ def test_when_the_transition_fails_after_its_audit_row_the_row_is_rolled_back(se
 
 @pytest.mark.django_db(transaction=True)
 def test_committed_transition_has_its_audit_row_committed(seeded):
-    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION)
+    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION, title="Audit")
     ppid = User.objects.get(username=f"{KUBU_RAYA}.ppid")
 
     services.edition_transition(edition=edition.pk, name="verify", user=ppid, note="OK")
@@ -268,7 +257,7 @@ def test_committed_transition_has_its_audit_row_committed(seeded):
 
 @pytest.fixture
 def entry(seeded):
-    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION)
+    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION, title="Audit")
     return transition_rows(edition.pk).order_by("pk").first()
 
 

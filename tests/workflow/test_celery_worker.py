@@ -18,12 +18,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from dip import services as dip_services
-from dip.models import COMPLETES, Edition, EditionRow, Stage
+from dip.models import Edition, EditionRow, Stage
 from ppid.celery import app as celery_app
-from ppid.models import Body
 from tests.conftest import REDIS_URL
+from tests.helpers import edition_at
 from workflow import services, tasks
-from workflow.models import AuditEntry, Sop, Step
+from workflow.models import AuditEntry, Step
 
 pytestmark = [
     pytest.mark.postgres,
@@ -32,26 +32,11 @@ pytestmark = [
 ]
 
 User = get_user_model()
-FORWARD = {stage: name for name, stage in COMPLETES.items() if name != "publish"}
 ROOT = Path(settings.BASE_DIR)
 CELERY_BIN = Path(sys.executable).with_name("celery")
 DINSOS = "dinsos-p3a-kapuas-hulu"  # … verification → approval (atasan signs) → publication
 KUBU_RAYA = "disdukcapil-kubu-raya"  # … consideration → approval (atasan signs) → publication
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
-
-
-def edition_at(slug: str, state: str) -> Edition:
-    body = Body.objects.get(slug=slug)
-    operator = User.objects.get(username=f"{slug}.operator")
-    kind = Sop.objects.get(body=body, is_active=True).applies_to
-    edition = services.edition_open(body=body, kind=kind, year=2026, title="Terbit", user=operator)
-    dip_services.edition_add_items(edition=edition, items=list(body.items.all()), user=operator)
-    while edition.state != state:
-        actor = User.objects.get(username=f"{slug}.{edition.actor_role}")
-        edition = services.edition_transition(
-            edition=edition.pk, name=FORWARD[edition.state], user=actor, note="Sudah sesuai."
-        )
-    return edition
 
 
 def sign(edition: Edition) -> Edition:
@@ -171,7 +156,7 @@ def test_signing_queues_publication_and_a_real_worker_publishes_once(
         broker_transport_options={"visibility_timeout": 3600},
         task_default_queue=queue_name,
     )
-    edition = edition_at(DINSOS, Stage.APPROVAL)
+    edition = edition_at(DINSOS, Stage.APPROVAL, title="Terbit")
 
     with caplog.at_level(logging.ERROR, logger="workflow.tasks"):
         signed = sign(edition)  # commits; on commit the signal queues publish_edition on Redis
@@ -212,7 +197,7 @@ def test_signing_with_the_broker_down_commits_and_the_sweep_publishes_once(
     seeded, celery_conf, caplog
 ):
     celery_conf(task_always_eager=False, broker_url=CLOSED_PORT_BROKER)
-    edition = edition_at(KUBU_RAYA, Stage.APPROVAL)
+    edition = edition_at(KUBU_RAYA, Stage.APPROVAL, title="Terbit")
     entries = edition.entries.count()
     assert entries > 0
 
@@ -267,7 +252,7 @@ def test_signing_with_the_broker_down_commits_and_the_sweep_publishes_once(
 
 def test_publish_called_twice_publishes_once(seeded, celery_conf):
     celery_conf(task_always_eager=False, broker_url=CLOSED_PORT_BROKER)
-    edition = edition_at(DINSOS, Stage.APPROVAL)
+    edition = edition_at(DINSOS, Stage.APPROVAL, title="Terbit")
     sign(edition)
     assert Edition.objects.get(pk=edition.pk).state == Stage.PUBLICATION
 

@@ -14,19 +14,18 @@ from django.db import connection, connections, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from dip import services as dip_services
-from dip.models import COMPLETES, Edition, EditionRow, Stage
+from dip.models import Edition, EditionRow, Stage
 from ppid import services as ppid_services
 from ppid.celery import app as celery_app
 from ppid.models import Body, Role
+from tests.helpers import edition_at
 from workflow import services
-from workflow.models import AuditEntry, Sop, Step
+from workflow.models import AuditEntry, Step
 from workflow.services import TransitionConflict
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 User = get_user_model()
-FORWARD = {stage: name for name, stage in COMPLETES.items() if name != "publish"}
 KALBAR = "disdukcapil-kalbar"  # collection → verification (ppid) → publication
 KUBU_RAYA = "disdukcapil-kubu-raya"  # … verification (ppid) → consideration (tim) → …
 THREADS = 6
@@ -39,21 +38,6 @@ def _eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = saved
-
-
-def edition_at(slug: str, state: str) -> Edition:
-    """A new edition of the body with all its register, moved by the SOP's actors to `state`."""
-    body = Body.objects.get(slug=slug)
-    operator = User.objects.get(username=f"{slug}.operator")
-    kind = Sop.objects.get(body=body, is_active=True).applies_to
-    edition = services.edition_open(body=body, kind=kind, year=2026, title="Race", user=operator)
-    dip_services.edition_add_items(edition=edition, items=list(body.items.all()), user=operator)
-    while edition.state != state:
-        actor = User.objects.get(username=f"{slug}.{edition.actor_role}")
-        edition = services.edition_transition(
-            edition=edition.pk, name=FORWARD[edition.state], user=actor, note="Sudah sesuai."
-        )
-    return edition
 
 
 def extra_officers(slug: str, role: str, count: int) -> list[str]:
@@ -156,7 +140,7 @@ def assert_verified_once_and_published(edition: Edition, winner_username: str | 
 
 
 def test_service_race_on_verify_has_exactly_one_winner(seeded):
-    edition = edition_at(KALBAR, Stage.VERIFICATION)
+    edition = edition_at(KALBAR, Stage.VERIFICATION, title="Race")
     usernames = [f"{KALBAR}.ppid"] * 3 + extra_officers(KALBAR, Role.PPID, 3)
     users = [User.objects.get(username=name) for name in usernames]  # one object per thread
 
@@ -177,7 +161,7 @@ def test_service_race_on_verify_has_exactly_one_winner(seeded):
 
 
 def test_api_race_on_verify_with_several_ppid_users_has_exactly_one_winner(seeded):
-    edition = edition_at(KALBAR, Stage.VERIFICATION)
+    edition = edition_at(KALBAR, Stage.VERIFICATION, title="Race")
     usernames = [f"{KALBAR}.ppid", f"{KALBAR}.ppid", *extra_officers(KALBAR, Role.PPID, 4)]
     clients = [client_for(name) for name in usernames]
     url = f"/api/editions/{edition.pk}/transitions/verify/"
@@ -196,7 +180,7 @@ def test_api_race_on_verify_with_several_ppid_users_has_exactly_one_winner(seede
 
 
 def test_api_race_on_verify_by_the_same_user_has_exactly_one_winner(seeded):
-    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION)
+    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION, title="Race")
     clients = [client_for(f"{KUBU_RAYA}.ppid") for _ in range(THREADS)]
     url = f"/api/editions/{edition.pk}/transitions/verify/"
     steps_before = Step.objects.filter(edition=edition).count()
@@ -226,7 +210,7 @@ def test_api_race_on_verify_by_the_same_user_has_exactly_one_winner(seeded):
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_service_race_verify_against_return_has_exactly_one_winner(seeded, attempt):
-    edition = edition_at(KALBAR, Stage.VERIFICATION)
+    edition = edition_at(KALBAR, Stage.VERIFICATION, title="Race")
     users = [User.objects.get(username=f"{KALBAR}.ppid") for _ in range(THREADS)]
     names = ["verify", "return"] * (THREADS // 2)
 
@@ -259,7 +243,7 @@ def test_service_race_verify_against_return_has_exactly_one_winner(seeded, attem
 
 
 def test_api_race_verify_against_return_has_exactly_one_winner(seeded):
-    edition = edition_at(KALBAR, Stage.VERIFICATION)
+    edition = edition_at(KALBAR, Stage.VERIFICATION, title="Race")
     clients = [client_for(name) for name in [f"{KALBAR}.ppid", *extra_officers(KALBAR, "ppid", 5)]]
     names = ["verify", "return"] * (THREADS // 2)
 
@@ -301,7 +285,7 @@ def test_loser_of_verify_against_return_gets_already_processed(seeded):
     """Both requests are in flight while the edition is at verification; the verify gets the
     row lock first. The return lost the race and must hear "already processed" (409), not
     "your role may not" (403), although `return` also exists at the next stage (for the tim)."""
-    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION)
+    edition = edition_at(KUBU_RAYA, Stage.VERIFICATION, title="Race")
     verifier, returner = client_for(f"{KUBU_RAYA}.ppid"), client_for(f"{KUBU_RAYA}.ppid")
     responses: dict[str, Any] = {}
 

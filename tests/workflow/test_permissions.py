@@ -30,6 +30,7 @@ from dip.models import Edition, EditionRow
 from ppid import services as ppid_services
 from ppid.models import Body
 from tests.conftest import DEMO_PASSWORD
+from tests.helpers import drive_to, prepare_next
 from workflow import services
 from workflow.models import AuditEntry, Step
 
@@ -137,19 +138,6 @@ def _expected(slug: str, stage: str, name: str, role: str, own: bool) -> int:
     return 403
 
 
-def _drive(edition: Edition, stage: str, officers: dict[str, object]) -> Edition:
-    while edition.state != stage:
-        if edition.state == "publication":
-            services.edition_publish(edition_id=edition.pk)
-            edition.refresh_from_db()
-            continue
-        name = next(n for n, s in COMPLETES.items() if s == edition.state)
-        edition = services.edition_transition(
-            edition=edition, name=name, user=officers[edition.actor_role], note="Sudah sesuai."
-        )
-    return edition
-
-
 @pytest.fixture(scope="module")
 def editions(django_db_setup, django_db_blocker) -> dict[tuple[str, str], int]:
     """Seed once per module and build one edition per (body, stage); rolled back at the end."""
@@ -193,8 +181,11 @@ def editions(django_db_setup, django_db_blocker) -> dict[tuple[str, str], int]:
                 dip_services.edition_add_items(
                     edition=edition, items=body.items.all(), user=officers["operator"]
                 )
-                edition = _drive(edition, stage, officers)
+                edition = drive_to(edition, stage, officers)
                 assert edition.state == stage
+                # What the stage's own transition needs first (the Nota Dinas, the tim's
+                # considerations) is written, so that the one allowed caller may run it.
+                prepare_next(edition, officers)
                 built[(slug, stage)] = edition.pk
         yield built
         transaction.set_rollback(True)

@@ -3,6 +3,8 @@
 Each flow opens an edition, adds the body's items, runs every stage as the role that must act
 (read from `actor_role`), returns the edition at every stage whose SOP step allows it, and checks
 after every step the state, who acts next and the deadline stored for the stage that opened.
+What a stage needs before it is passed on is written through the API too: seed 000's Nota Dinas
+(PUT, then issued by `instruct`) and seed 004's consideration of every row by the tim (POST).
 Time is frozen (time-machine, tick=False) and moved by hand, so durations and deadlines are exact.
 Signing is wrapped in `django_capture_on_commit_callbacks(execute=True)`: the publication task
 queued on commit runs eagerly, and the public API then shows the signed rows, which later edits
@@ -31,6 +33,15 @@ KUBU = "disdukcapil-kubu-raya"
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
+
+NOTA_DINAS = {
+    "number": "800/015/PPID-DINSOSP3A/2027",
+    "dated": "2027-01-04",
+    "addressed_to": "Para Kepala Bidang dan Sekretaris Dinas Sosial P3A",
+    "subject": "Pengumpulan dan klasifikasi informasi publik tahun 2027",
+    "content": "Setiap bidang menyampaikan daftar informasi publik yang dikuasai beserta "
+    "klasifikasinya paling lambat satu hari sejak nota dinas ini diterima.",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -139,6 +150,33 @@ class Flow:
         )
         return data
 
+    def write_nota_dinas(self) -> dict:
+        """The Ketua PPID writes the Nota Dinas to the units; issuing it is `instruct`."""
+        ppid = self.api(f"{self.slug}.ppid")
+        response = ppid.put(f"{self.url}nota-dinas/", NOTA_DINAS, format="json")
+        assert response.status_code == 200, response.content
+        data = response.json()
+        assert {k: data[k] for k in NOTA_DINAS} == NOTA_DINAS
+        assert data["written_by"] == f"{self.slug}.ppid"
+        assert data["issued_at"] is None
+        return data
+
+    def consider_rows(self, item_ids: list[int]) -> None:
+        """The tim records its consideration (agree) for every row before passing it on."""
+        tim = self.api(f"{self.slug}.tim")
+        for item_id in item_ids:
+            response = tim.post(
+                f"{self.url}considerations/",
+                {"item": item_id, "decision": "agree", "note": ""},
+                format="json",
+            )
+            assert response.status_code == 200, response.content
+            assert response.json()["decision"] == "agree"
+        listed = tim.get(f"{self.url}considerations/")
+        assert listed.status_code == 200, listed.content
+        assert sorted(c["item"] for c in listed.json()) == sorted(item_ids)
+        assert {c["decided_by"] for c in listed.json()} == {f"{self.slug}.tim"}
+
     def assert_open_step(self, data: dict, *, stage: str, role: str, due: datetime) -> None:
         """The stage that just opened stores its deadline, and the API shows it."""
         step = Step.objects.get(edition_id=self.edition_id, finished_at=None)
@@ -240,7 +278,13 @@ def test_seed_000_dinsos_dip_with_nota_dinas_and_two_returns(
         # Step 2: the Ketua PPID's Nota Dinas, 15 menit.
         flow.assert_open_step(data, stage="instruction", role="ppid", due=flow.now() + 15 * MINUTE)
 
+        # The Nota Dinas is written first; `instruct` issues it.
+        flow.write_nota_dinas()
         data = flow.act("instruct", after=10 * MINUTE, to="collection", next_role="operator")
+        nota = api(f"{DINSOS}.operator").get(f"{flow.url}nota-dinas/")
+        assert nota.status_code == 200, nota.content
+        assert _parse(nota.json()["issued_at"]) == flow.now()
+        assert {k: nota.json()[k] for k in NOTA_DINAS} == NOTA_DINAS
         # Step 3: collection and classification, 1 hari.
         flow.assert_open_step(data, stage="collection", role="operator", due=flow.now() + DAY)
 
@@ -445,6 +489,7 @@ def test_seed_004_kubu_raya_dik_through_tim_pertimbangan_on_working_days(
         )
 
         # Thursday 12:00 consider. Step 4: Atasan PPID, 2 hari kerja over the weekend → Monday.
+        flow.consider_rows(item_ids)
         data = flow.act("consider", after=47 * HOUR, to="approval", next_role="atasan")
         assert flow.now() == datetime(2027, 1, 14, 12, 0, tzinfo=WIB)
         flow.assert_open_step(
@@ -463,6 +508,7 @@ def test_seed_004_kubu_raya_dik_through_tim_pertimbangan_on_working_days(
             data, stage="consideration", role="tim", due=datetime(2027, 1, 18, 13, 0, tzinfo=WIB)
         )
 
+        flow.consider_rows(item_ids)
         data = flow.act("consider", after=HOUR, to="approval", next_role="atasan")
         flow.assert_open_step(
             data, stage="approval", role="atasan", due=datetime(2027, 1, 18, 14, 0, tzinfo=WIB)

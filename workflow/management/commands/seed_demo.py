@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -123,6 +125,23 @@ class Command(BaseCommand):
 
         def run(edition: Edition, *names: str) -> Edition:
             for name in names:
+                actor = officers[edition.actor_role]
+                if name == "instruct":
+                    services.nota_dinas_save(
+                        edition=edition,
+                        user=actor,
+                        number=f"800/{edition.year}/PPID",
+                        dated=date(edition.year, 1, 5),
+                        addressed_to="Sekretaris dan para Kepala Bidang",
+                        subject="Pengumpulan dan klasifikasi informasi publik",
+                        content="Dalam rangka pemutakhiran Daftar Informasi Publik, mohon setiap "
+                        "bidang menyampaikan informasi yang dikuasai beserta klasifikasinya.",
+                    )
+                elif name == "consider":
+                    for item in dip_services.edition_entries(edition):
+                        services.consideration_record(
+                            edition=edition, item=item, user=actor, decision="agree"
+                        )
                 edition = services.edition_transition(
                     edition=edition,
                     name=name,

@@ -30,6 +30,7 @@ from ppid.models import Body
 from ppid.permissions import user_roles
 from workflow.deadlines import compute_due
 from workflow.models import AuditEntry, Sop, Step
+from workflow.services import review
 from workflow.signals import edition_signed
 
 USER_TRANSITIONS = frozenset(TRANSITION_METHODS) - {"publish"}
@@ -208,11 +209,19 @@ def edition_transition(
                 )
             if name == "return" and not note:
                 raise ValidationError({"note": [_("A return needs a note saying what to fix.")]})
-            if edition.state == Stage.COLLECTION:
+            if name == "submit":
                 dip_services.edition_check_ready(edition)
+            elif name == "instruct":
+                review.nota_dinas_check(edition)
+            elif name == "consider":
+                review.considerations_check(edition)
             from_state = edition.state
             method()
             edition.save()
+            if name == "instruct":
+                review.nota_dinas_issue(edition)
+            elif name == "return":
+                review.considerations_reset(edition)
             step = _step_close(edition, user=user, name=name, note=note)
             if edition.state == Stage.PUBLICATION:
                 dip_services.edition_freeze(edition=edition, user=user)

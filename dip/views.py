@@ -1,0 +1,345 @@
+"""The register screens: the list, the item form and page, attachments and their downloads."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from dip import services
+from dip.forms import AttachmentUploadForm, ItemFilterForm, ItemForm, add_service_errors
+from dip.models import (
+    CLASSIFICATION_ORDER,
+    EXEMPTION_FIELDS,
+    PERKI_FIELDS,
+    Attachment,
+    Classification,
+    Item,
+)
+from dip.permissions import can_change_items
+from dip.selectors import (
+    item_editions,
+    item_review_edition,
+    items_for_user,
+    register_items,
+    register_years,
+)
+from ppid.models import Body
+from ppid.selectors import bodies_for_user
+
+PAGE_SIZE = 25
+SORTABLE = {
+    "title": gettext_lazy("title"),
+    "classification": gettext_lazy("classification"),
+    "produced_at": gettext_lazy("date produced"),
+    "updated_at": gettext_lazy("last changed"),
+}
+DEFAULT_SORT = "title"
+
+
+# --- lookups -------------------------------------------------------------------------------
+
+
+def _body(request: HttpRequest, slug: str) -> Body:
+    """A body where the user holds a role; any other is 404 so that slugs do not leak."""
+    return get_object_or_404(bodies_for_user(request.user), slug=slug)
+
+
+def _item(request: HttpRequest, pk: int) -> Item:
+    """An item the user may see; another body's item is 404."""
+    return get_object_or_404(items_for_user(request.user), pk=pk)
+
+
+def _require_change(request: HttpRequest, body: Body) -> None:
+    if not can_change_items(request.user, body):
+        raise PermissionDenied(_("Your role in this public body does not allow this action."))
+
+
+def _is_htmx_partial(request: HttpRequest) -> bool:
+    headers = request.headers
+    return headers.get("HX-Request") == "true" and headers.get("HX-History-Restore-Request") != (
+        "true"
+    )
+
+
+def missing_labels(item: Item) -> list[str]:
+    return [
+        capfirst(Item._meta.get_field(name).verbose_name)
+        if name != "exemption_period"
+        else capfirst(_("exemption period"))
+        for name in item.missing_fields()
+    ]
+
+
+# --- the register --------------------------------------------------------------------------
+
+
+def _sorted(items, sort: str):
+    key = sort.lstrip("-")
+    descending = sort.startswith("-")
+    if key == "classification":
+        expression = Case(
+            *[When(classification=c, then=Value(n)) for c, n in CLASSIFICATION_ORDER.items()],
+            output_field=IntegerField(),
+        )
+    else:
+        expression = F(key)
+    order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    return items.order_by(order, "title", "pk")
+
+
+def _filtered(items, filters: dict[str, Any]):
+    if query := filters.get("q", "").strip():
+        items = items.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+    if classification := filters.get("classification"):
+        items = items.filter(classification=classification)
+    if unit := filters.get("unit"):
+        items = items.filter(unit=unit)
+    if year := filters.get("year"):
+        items = items.filter(produced_at__year=year)
+    attachments = filters.get("attachments")
+    if attachments == ItemFilterForm.ATTACHMENTS_YES:
+        items = items.filter(attachment_count__gt=0)
+    elif attachments == ItemFilterForm.ATTACHMENTS_NO:
+        items = items.filter(attachment_count=0)
+    return items
+
+
+def _sort_columns(request: HttpRequest, sort: str) -> dict[str, dict[str, Any]]:
+    columns = {}
+    for key, label in SORTABLE.items():
+        current = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["sort"] = f"-{key}" if current and not descending else key
+        columns[key] = {
+            "label": label,
+            "query": params.urlencode(),
+            "aria_sort": ("descending" if descending else "ascending") if current else "",
+        }
+    return columns
+
+
+@login_required
+def item_list(request: HttpRequest, slug: str) -> HttpResponse:
+    body = _body(request, slug)
+    form = ItemFilterForm(request.GET, body=body, years=register_years(body))
+    filters = form.filters()
+    sort = filters.get("sort", DEFAULT_SORT)
+    if sort.lstrip("-") not in SORTABLE:
+        sort = DEFAULT_SORT
+    items = _sorted(_filtered(register_items(request.user, body), filters), sort)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "body": body,
+        "form": form,
+        "page": page,
+        "rows": [{"item": item, "missing": missing_labels(item)} for item in page],
+        "columns": _sort_columns(request, sort),
+        "sort": sort,
+        "page_query": params.urlencode(),
+        "may_change": can_change_items(request.user, body),
+        "filtered": any(k != "sort" for k in filters),
+    }
+    partial = _is_htmx_partial(request)
+    context["partial"] = partial
+    template = "dip/_item_results.html" if partial else "dip/item_list.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+# --- one item ------------------------------------------------------------------------------
+
+
+def _form_page(request: HttpRequest, form: ItemForm, body: Body, item: Item | None):
+    return render(request, "dip/item_form.html", {"form": form, "body": body, "item": item})
+
+
+@login_required
+def item_create(request: HttpRequest, slug: str) -> HttpResponse:
+    body = _body(request, slug)
+    _require_change(request, body)
+    form = ItemForm(request.POST or None, body=body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_create(body=body, user=request.user, **form.item_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("“%(title)s” was added to the register.") % {"title": item.title}
+            )
+            return redirect("dip:item", pk=item.pk)
+    return _form_page(request, form, body, None)
+
+
+@login_required
+def item_update(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    _require_change(request, item.body)
+    # The form works on a copy, so the page keeps the stored title while it shows errors.
+    form = ItemForm(request.POST or None, instance=copy.copy(item), body=item.body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_update(item=item, user=request.user, **form.item_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes to “%(title)s” saved.") % {"title": item.title})
+            return redirect("dip:item", pk=item.pk)
+    return _form_page(request, form, item.body, item)
+
+
+def _field_rows(item: Item) -> list[dict[str, Any]]:
+    names = ["classification", "unit"]
+    if item.classification == Classification.BERKALA:
+        names.append("update_period_months")
+    names += PERKI_FIELDS
+    if item.classification == Classification.DIKECUALIKAN:
+        names += EXEMPTION_FIELDS
+    missing = set(item.missing_fields())
+    rows = []
+    for name in names:
+        field = Item._meta.get_field(name)
+        value = getattr(item, name)
+        if field.choices and value:
+            value = getattr(item, f"get_{name}_display")()
+        elif isinstance(value, bool):
+            value = _("Yes") if value else _("No")
+        rows.append(
+            {
+                "name": name,
+                "label": capfirst(field.verbose_name),
+                "value": "" if value is None else value,
+                "missing": name in missing,
+            }
+        )
+    return rows
+
+
+def _item_page(
+    request: HttpRequest, item: Item, upload_form: AttachmentUploadForm | None = None
+) -> HttpResponse:
+    may_change = can_change_items(request.user, item.body)
+    review = item_review_edition(item)
+    if upload_form is None:
+        upload_form = AttachmentUploadForm(max_size=filesizeformat(settings.PPID_UPLOAD_MAX_BYTES))
+    context = {
+        "item": item,
+        "body": item.body,
+        "fields": _field_rows(item),
+        "missing": missing_labels(item),
+        "attachments": list(item.attachments.all()),
+        "editions": list(item_editions(item)),
+        "review": review,
+        "may_change": may_change,
+        "may_edit_now": may_change and review is None,
+        "upload_form": upload_form,
+        # A refused upload is shown with its errors even if the item went into review meanwhile.
+        "show_upload": (may_change and review is None) or upload_form.is_bound,
+    }
+    return render(request, "dip/item_detail.html", context)
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_page(request, _item(request, pk))
+
+
+@login_required
+def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    _require_change(request, item.body)
+    if request.method == "POST":
+        try:
+            services.item_delete(item=item, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("dip:item", pk=item.pk)
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": item.title})
+        return redirect("dip:items", slug=item.body.slug)
+    return render(request, "dip/item_confirm_delete.html", {"item": item, "body": item.body})
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachments_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    _require_change(request, item.body)
+    form = AttachmentUploadForm(
+        request.POST,
+        request.FILES,
+        max_size=filesizeformat(settings.PPID_UPLOAD_MAX_BYTES),
+    )
+    if form.is_valid():
+        try:
+            created = services.attachments_create(
+                item=item,
+                user=request.user,
+                uploads=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            names = ", ".join(a.original_name for a in created)
+            messages.success(request, _("Attached: %(names)s.") % {"names": names})
+            return redirect("dip:item", pk=item.pk)
+    return _item_page(request, item, form)
+
+
+def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.filter(item__in=items_for_user(request.user).values("pk")), pk=pk
+    )
+
+
+def _file_response(field, **kwargs: Any) -> FileResponse:
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404 from error
+    response = FileResponse(handle, **kwargs)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _visible_attachment(request, pk)
+    return _file_response(
+        attachment.file,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _visible_attachment(request, pk)
+    if not attachment.thumbnail:
+        raise Http404
+    return _file_response(attachment.thumbnail, content_type="image/png")

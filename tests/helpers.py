@@ -1,0 +1,139 @@
+"""Setup shared by the tests: drive an edition along its SOP with the services, writing what each
+stage needs before it can be passed on (the Nota Dinas before `instruct`, the tim's
+consideration of every row before `consider`).
+
+These are setup helpers, not under test: the review rules themselves are tested through the API
+in tests/workflow/test_review_api.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from dip import services as dip_services
+from dip.models import COMPLETES, Edition, Stage
+from ppid.models import Body
+from workflow import services
+from workflow.models import Consideration, NotaDinas, Sop
+
+User = get_user_model()
+
+# Stage → the user transition that completes it.
+FORWARD: dict[str, str] = {stage: name for name, stage in COMPLETES.items() if name != "publish"}
+NOTE = "Sudah sesuai."
+
+NOTA_DINAS: dict[str, Any] = {
+    "number": "800/015/PPID-DINSOSP3A/2027",
+    "dated": date(2027, 1, 4),
+    "addressed_to": "Para Kepala Bidang dan Sekretaris Dinas",
+    "subject": "Pengumpulan dan klasifikasi informasi publik",
+    "content": "Mohon setiap bidang menyampaikan daftar informasi publik yang dikuasai beserta "
+    "klasifikasinya paling lambat satu hari kerja sejak nota dinas ini diterima.",
+}
+
+
+def officers_of(body: Body) -> dict[str, Any]:
+    """Role → user for the demo officers `<slug>.<role>` of a body."""
+    prefix = f"{body.slug}."
+    return {
+        u.username.removeprefix(prefix): u for u in User.objects.filter(username__startswith=prefix)
+    }
+
+
+def write_nota_dinas(edition: Edition, user, **fields: Any) -> NotaDinas:
+    return services.nota_dinas_save(edition=edition, user=user, **{**NOTA_DINAS, **fields})
+
+
+def consider_rows(edition: Edition, user, *, decision: str = "agree") -> list[Consideration]:
+    """The tim records `decision` (default: agree) for every row of the edition."""
+    return [
+        services.consideration_record(edition=edition, item=item, user=user, decision=decision)
+        for item in dip_services.edition_entries(edition)
+    ]
+
+
+def prepare_transition(edition: Edition, name: str, user) -> None:
+    """Write what `name` needs before it may run: the Nota Dinas before `instruct`, an `agree`
+    for every row not yet considered before `consider`. Anything else needs nothing."""
+    if name == "instruct" and not NotaDinas.objects.filter(edition=edition).exists():
+        write_nota_dinas(edition, user)
+    elif name == "consider":
+        considered = set(
+            Consideration.objects.filter(edition=edition).values_list("item_id", flat=True)
+        )
+        for item in dip_services.edition_entries(edition):
+            if item.pk not in considered:
+                services.consideration_record(
+                    edition=edition, item=item, user=user, decision="agree"
+                )
+
+
+def prepare_next(edition: Edition, officers: Mapping[str, Any] | None = None) -> None:
+    """Prepare the forward transition of the edition's current stage for its actor."""
+    name = FORWARD.get(edition.state)
+    if name is None:
+        return
+    officers = officers if officers is not None else officers_of(edition.body)
+    prepare_transition(edition, name, officers[edition.actor_role])
+
+
+def advance(
+    edition: Edition, officers: Mapping[str, Any] | None = None, *, note: str = NOTE
+) -> Edition:
+    """Run the forward transition of the current stage as the role the SOP names."""
+    officers = officers if officers is not None else officers_of(edition.body)
+    name = FORWARD[edition.state]
+    user = officers[edition.actor_role]
+    prepare_transition(edition, name, user)
+    return services.edition_transition(edition=edition, name=name, user=user, note=note)
+
+
+def drive_to(
+    edition: Edition,
+    stage: str,
+    officers: Mapping[str, Any] | None = None,
+    *,
+    note: str = NOTE,
+) -> Edition:
+    """Move the edition forward, each stage by its SOP actor, until it reaches `stage`
+    (`published` runs the system's publication)."""
+    officers = officers if officers is not None else officers_of(edition.body)
+    while edition.state != stage:
+        if edition.state == Stage.PUBLICATION:
+            services.edition_publish(edition_id=edition.pk)
+            edition.refresh_from_db()
+            continue
+        edition = advance(edition, officers, note=note)
+    return edition
+
+
+def open_edition(
+    body: Body | str,
+    *,
+    title: str,
+    year: int = 2026,
+    items: Iterable | None = None,
+    officers: Mapping[str, Any] | None = None,
+) -> Edition:
+    """A new edition of the body's SOP kind holding `items` (default: its whole register)."""
+    if isinstance(body, str):
+        body = Body.objects.get(slug=body)
+    officers = officers if officers is not None else officers_of(body)
+    operator = officers["operator"]
+    kind = Sop.objects.get(body=body, is_active=True).applies_to
+    edition = services.edition_open(body=body, kind=kind, year=year, title=title, user=operator)
+    items = list(body.items.all() if items is None else items)
+    dip_services.edition_add_items(edition=edition, items=items, user=operator)
+    return edition
+
+
+def edition_at(slug: str, state: str, *, title: str = "Uji", year: int = 2026) -> Edition:
+    """A new edition of the body with all its register, moved by the SOP's actors to `state`."""
+    body = Body.objects.get(slug=slug)
+    officers = officers_of(body)
+    edition = open_edition(body, title=title, year=year, officers=officers)
+    return drive_to(edition, state, officers)

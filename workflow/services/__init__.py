@@ -1,0 +1,31 @@
+"""Writes of the workflow app: the approval chain (editions) and the review records (review)."""
+
+from workflow.services.editions import (
+    USER_TRANSITIONS,
+    TransitionConflict,
+    UnknownTransition,
+    active_sop,
+    edition_open,
+    edition_publish,
+    edition_transition,
+    sop_route,
+)
+from workflow.services.review import (
+    consideration_record,
+    nota_dinas_save,
+    review_comment_add,
+)
+
+__all__ = [
+    "USER_TRANSITIONS",
+    "TransitionConflict",
+    "UnknownTransition",
+    "active_sop",
+    "consideration_record",
+    "edition_open",
+    "edition_publish",
+    "edition_transition",
+    "nota_dinas_save",
+    "review_comment_add",
+    "sop_route",
+]

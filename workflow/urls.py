@@ -1,0 +1,27 @@
+from django.urls import path
+
+from workflow.views import editions, review, tasks
+
+app_name = "workflow"
+
+urlpatterns = [
+    path("tugas/", tasks.tasks, name="tasks"),
+    path("badan/", tasks.bodies, name="bodies"),
+    path("dasbor/", tasks.dashboard, name="dashboard"),
+    path("badan/<slug:slug>/edisi/", editions.edition_list, name="editions"),
+    path("badan/<slug:slug>/sop/", editions.sop_detail, name="sop"),
+    path("edisi/<int:pk>/", editions.edition_detail, name="edition"),
+    path("edisi/<int:pk>/pilih/", editions.edition_pick, name="edition_pick"),
+    path("edisi/<int:pk>/keluarkan/<int:item_id>/", editions.edition_unpick, name="edition_unpick"),
+    path("edisi/<int:pk>/aksi/<slug:name>/", editions.edition_action, name="edition_action"),
+    path("edisi/<int:pk>/nota-dinas/", editions.nota_dinas, name="nota_dinas"),
+    path("edisi/<int:pk>/nota-dinas/cetak/", editions.nota_dinas_print, name="nota_dinas_print"),
+    path("edisi/<int:pk>/linimasa/", editions.timeline, name="timeline"),
+    path("edisi/<int:pk>/komentar/", review.comment_add, name="comment_add"),
+    path(
+        "edisi/<int:pk>/pertimbangan/<int:item_id>/",
+        review.consideration_record,
+        name="consideration",
+    ),
+    path("riwayat/informasi/<int:item_id>/", review.item_history, name="item_history"),
+]

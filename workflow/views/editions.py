@@ -1,0 +1,317 @@
+"""Edition screens: list and create, the workspace/review page, actions, Nota Dinas, timeline."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from dip import services as dip_services
+from dip.models import EditionItem, EditionKind, EditionRow, Item
+from dip.permissions import can_assemble_edition, can_open_edition
+from dip.selectors import items_for_user
+from ppid.forms import add_service_errors
+from workflow import services
+from workflow.forms import (
+    ActionForm,
+    CommentForm,
+    ConsiderationForm,
+    EditionCreateForm,
+    NotaDinasForm,
+)
+from workflow.models import NotaDinas, Sop
+from workflow.selectors import edition_history, edition_steps, open_step
+from workflow.views.common import get_body, get_edition, transition_names
+
+ACTION_LABELS = {
+    "identify": gettext_lazy("Report the identification"),
+    "instruct": gettext_lazy("Issue the Nota Dinas"),
+    "submit": gettext_lazy("Submit for verification"),
+    "verify": gettext_lazy("Verify (paraf)"),
+    "consider": gettext_lazy("Pass on the consideration"),
+    "sign": gettext_lazy("Sign"),
+    "return": gettext_lazy("Return (tidak setuju)"),
+}
+
+
+@login_required
+def edition_list(request, slug):
+    body = get_body(request, slug)
+    editions = body.editions.order_by("-year", "-revision", "kind")
+    form = EditionCreateForm(request.POST or None, initial={"year": timezone.localdate().year})
+    may_open = can_open_edition(request.user, body)
+    if request.method == "POST":
+        if not may_open:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                edition = services.edition_open(body=body, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Edition “%(t)s” opened.") % {"t": edition.title})
+                return redirect("workflow:edition", pk=edition.pk)
+    return render(
+        request,
+        "workflow/edition_list.html",
+        {
+            "body": body,
+            "editions": editions,
+            "form": form,
+            "may_open": may_open,
+        },
+    )
+
+
+def _entries(edition):
+    return list(
+        EditionItem.objects.filter(edition=edition)
+        .select_related("item__unit")
+        .prefetch_related("item__attachments")
+        .order_by("position", "pk")
+    )
+
+
+@login_required
+def edition_detail(request, pk):
+    edition = get_edition(request, pk)
+    names = transition_names(edition, request.user)
+    comments = list(edition.comments.select_related("author", "item"))
+    row_comments: dict[int, list] = {}
+    for comment in comments:
+        row_comments.setdefault(comment.item_id, []).append(comment)
+    considerations = {c.item_id: c for c in edition.considerations.select_related("decided_by")}
+    rows = []
+    if edition.is_signed:
+        signed = EditionRow.objects.filter(edition=edition).order_by("number")
+        rows = [{"row": r, "comments": row_comments.get(r.item_id, [])} for r in signed]
+    else:
+        for entry in _entries(edition):
+            item = entry.item
+            rows.append(
+                {
+                    "item": item,
+                    "missing": [
+                        Item._meta.get_field(f).verbose_name
+                        if f != "exemption_period"
+                        else _("exemption period")
+                        for f in item.missing_fields()
+                    ],
+                    "comments": row_comments.get(item.pk, []),
+                    "consideration": considerations.get(item.pk),
+                }
+            )
+    may_comment = (
+        edition.actor_role
+        and edition.state in ("verification", "consideration", "approval")
+        and any(n in names for n in ("verify", "consider", "sign", "return"))
+    )
+    context = {
+        "edition": edition,
+        "body": edition.body,
+        "step": open_step(edition),
+        "rows": rows,
+        "actions": [(n, ACTION_LABELS[n]) for n in names],
+        "may_assemble": edition.is_editable and can_assemble_edition(request.user, edition),
+        "may_comment": may_comment,
+        "may_consider": "consider" in names,
+        "edition_comments": row_comments.get(None, []),
+        "comment_form": CommentForm(),
+        "consideration_form": ConsiderationForm(),
+        "nota": NotaDinas.objects.filter(edition=edition).first(),
+        "incomplete": sum(1 for r in rows if r.get("missing")),
+        "now": timezone.now(),
+    }
+    return render(request, "workflow/edition_detail.html", context)
+
+
+@login_required
+def edition_pick(request, pk):
+    """Search the register and add many items at once (all or none)."""
+    edition = get_edition(request, pk)
+    if not (edition.is_editable and can_assemble_edition(request.user, edition)):
+        raise PermissionDenied
+    present = EditionItem.objects.filter(edition=edition).values("item_id")
+    candidates = items_for_user(request.user).filter(body=edition.body).exclude(pk__in=present)
+    candidates = (
+        candidates.filter(classification="dikecualikan")
+        if edition.kind == EditionKind.DIK
+        else candidates.exclude(classification="dikecualikan")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        candidates = candidates.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+        items = list(items_for_user(request.user).filter(pk__in=ids))
+        if not items:
+            messages.error(request, _("Choose at least one item."))
+        else:
+            try:
+                dip_services.edition_add_items(edition=edition, items=items, user=request.user)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("%(n)d items added.") % {"n": len(items)})
+                return redirect("workflow:edition", pk=edition.pk)
+    page = Paginator(candidates.order_by("title", "pk"), 50).get_page(request.GET.get("page"))
+    template = (
+        "workflow/_pick_rows.html"
+        if request.headers.get("HX-Request")
+        else "workflow/edition_pick.html"
+    )
+    return render(
+        request, template, {"edition": edition, "body": edition.body, "page": page, "q": query}
+    )
+
+
+@login_required
+@require_POST
+def edition_unpick(request, pk, item_id):
+    edition = get_edition(request, pk)
+    item = items_for_user(request.user).filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    try:
+        dip_services.edition_remove_item(edition=edition, item=item, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(t)s” removed from the edition.") % {"t": item.title})
+    return redirect("workflow:edition", pk=edition.pk)
+
+
+@login_required
+def edition_action(request, pk, name):
+    """Confirm, then run a transition: the same service the API uses."""
+    if name not in ACTION_LABELS:
+        raise Http404
+    edition = get_edition(request, pk)
+    form = ActionForm(request.POST or None, initial={"expected_state": edition.state})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["expected_state"] != edition.state:
+            messages.warning(
+                request,
+                _("Already processed: the edition is now at stage “%(s)s”.")
+                % {"s": edition.get_state_display()},
+            )
+            return redirect("workflow:edition", pk=edition.pk)
+        try:
+            edition = services.edition_transition(
+                edition=edition, name=name, user=request.user, note=form.cleaned_data["note"]
+            )
+        except services.TransitionConflict as conflict:
+            messages.warning(request, str(conflict))
+            return redirect("workflow:edition", pk=edition.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Done: the edition is now at stage “%(s)s”.")
+                % {"s": edition.get_state_display()},
+            )
+            return redirect("workflow:edition", pk=edition.pk)
+    elif request.method == "GET" and name not in transition_names(edition, request.user):
+        messages.warning(request, _("This action is not available to you at this stage."))
+        return redirect("workflow:edition", pk=edition.pk)
+    return render(
+        request,
+        "workflow/edition_action.html",
+        {
+            "edition": edition,
+            "body": edition.body,
+            "form": form,
+            "name": name,
+            "label": ACTION_LABELS[name],
+            "note_required": name == "return",
+        },
+    )
+
+
+@login_required
+def nota_dinas(request, pk):
+    edition = get_edition(request, pk)
+    nota = NotaDinas.objects.filter(edition=edition).first()
+    may_write = edition.state == "instruction" and "instruct" in transition_names(
+        edition, request.user
+    )
+    form = NotaDinasForm(
+        request.POST or None, instance=nota, initial={"dated": timezone.localdate()}
+    )
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.nota_dinas_save(
+                    edition=edition,
+                    user=request.user,
+                    **{f: form.cleaned_data[f] for f in NotaDinasForm.Meta.fields},
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Nota Dinas saved. Issue it to send it to the units."))
+                return redirect("workflow:edition", pk=edition.pk)
+    return render(
+        request,
+        "workflow/nota_dinas.html",
+        {
+            "edition": edition,
+            "body": edition.body,
+            "form": form,
+            "nota": nota,
+            "may_write": may_write,
+        },
+    )
+
+
+@login_required
+def nota_dinas_print(request, pk):
+    edition = get_edition(request, pk)
+    nota = NotaDinas.objects.filter(edition=edition).select_related("written_by__officer").first()
+    if nota is None:
+        raise Http404
+    return render(
+        request,
+        "workflow/nota_dinas_print.html",
+        {"edition": edition, "body": edition.body, "nota": nota},
+    )
+
+
+@login_required
+def timeline(request, pk):
+    edition = get_edition(request, pk)
+    steps = list(edition_steps(edition))
+    now = timezone.now()
+    for step in steps:
+        end = step.finished_at or now
+        step.elapsed = int((end - step.started_at).total_seconds())
+        step.late = bool(step.due_at and end > step.due_at)
+    return render(
+        request,
+        "workflow/timeline.html",
+        {
+            "edition": edition,
+            "body": edition.body,
+            "steps": steps,
+            "history": edition_history(edition),
+        },
+    )
+
+
+@login_required
+def sop_detail(request, slug):
+    body = get_body(request, slug)
+    sops = list(Sop.objects.filter(body=body).prefetch_related("steps").order_by("-is_active"))
+    return render(request, "workflow/sop.html", {"body": body, "sops": sops})
