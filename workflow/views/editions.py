@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dip import services as dip_services
-from dip.models import EditionItem, EditionKind, EditionRow, Item
+from dip.models import EditionItem, EditionKind, EditionRow, Item, Stage
 from dip.permissions import can_assemble_edition, can_open_edition
 from dip.selectors import items_for_user
 from ppid.forms import add_service_errors
@@ -39,6 +39,16 @@ ACTION_LABELS = {
     "consider": gettext_lazy("Pass on the consideration"),
     "sign": gettext_lazy("Sign"),
     "return": gettext_lazy("Return (tidak setuju)"),
+}
+DECISION_LABELS = {
+    "identify": gettext_lazy("identification reported"),
+    "instruct": gettext_lazy("Nota Dinas issued"),
+    "submit": gettext_lazy("submitted"),
+    "verify": gettext_lazy("verified (paraf)"),
+    "consider": gettext_lazy("considered"),
+    "sign": gettext_lazy("signed"),
+    "return": gettext_lazy("returned"),
+    "publish": gettext_lazy("published by the system"),
 }
 
 
@@ -117,6 +127,7 @@ def edition_detail(request, pk):
     context = {
         "edition": edition,
         "body": edition.body,
+        "route": [(s, Stage(s["stage"]).label) for s in edition.stages],
         "step": open_step(edition),
         "rows": rows,
         "actions": [(n, ACTION_LABELS[n]) for n in names],
@@ -215,6 +226,7 @@ def edition_action(request, pk, name):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            edition.refresh_from_db()  # publication may already have run on commit
             messages.success(
                 request,
                 _("Done: the edition is now at stage “%(s)s”.")
@@ -298,6 +310,7 @@ def timeline(request, pk):
         end = step.finished_at or now
         step.elapsed = int((end - step.started_at).total_seconds())
         step.late = bool(step.due_at and end > step.due_at)
+        step.decision = DECISION_LABELS.get(step.transition, "")
     return render(
         request,
         "workflow/timeline.html",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dip.models import Item
 from dip.selectors import items_for_user
 from workflow import services
 from workflow.forms import CommentForm, ConsiderationForm
@@ -89,4 +91,29 @@ def item_history(request, item_id):
         .select_related("actor")
         .order_by("-at", "-pk")[:100]
     )
-    return render(request, "workflow/_item_history.html", {"item": item, "entries": entries})
+    rows = [
+        {
+            "at": e.at,
+            "actor": e.actor,
+            "what": ITEM_ACTIONS.get(e.action, e.action),
+            "details": [(_field_label(k), v) for k, v in e.data.items()],
+        }
+        for e in entries
+    ]
+    return render(request, "workflow/_item_history.html", {"item": item, "rows": rows})
+
+
+ITEM_ACTIONS = {
+    "item.create": gettext_lazy("added to the register"),
+    "item.update": gettext_lazy("changed"),
+    "item.delete": gettext_lazy("deleted"),
+    "item.amend_in_consideration": gettext_lazy("changed by the tim pertimbangan"),
+    "item.opened_in_consideration": gettext_lazy("opened by the tim pertimbangan"),
+}
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Item._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
