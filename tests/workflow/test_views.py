@@ -179,6 +179,10 @@ def test_return_without_note_shows_the_error_and_changes_nothing(seeded, login):
     )
     edition.refresh_from_db()
     assert edition.state == Stage.COLLECTION
+    # The review trail on the edition page names the return and its note.
+    page = text(login(f"{KAPUAS}.operator").get(f"/edisi/{edition.pk}/"))
+    trail = page[page.index("Jejak pemeriksaan") :]
+    assert "dikembalikan" in trail and "Ringkasan kurang." in trail
 
 
 @pytest.mark.django_db

@@ -138,6 +138,9 @@ def edition_detail(request, pk):
         "comment_form": CommentForm(),
         "consideration_form": ConsiderationForm(),
         "nota": NotaDinas.objects.filter(edition=edition).first(),
+        "trail": [
+            (e, DECISION_LABELS.get(e.transition, e.transition)) for e in edition_history(edition)
+        ],
         "incomplete": sum(1 for r in rows if r.get("missing")),
         "now": timezone.now(),
     }
