@@ -335,6 +335,14 @@ class Edition(ConcurrentTransitionMixin, models.Model):
         blank=True,
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    verification_code = models.CharField(
+        _("verification code"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Printed under the QR code of the signed document; set when it is signed.",
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
@@ -545,3 +553,87 @@ class EditionRow(models.Model):
 
 # Roles that may assemble an edition (pick items, open it).
 EDITION_EDITOR_ROLES = (Role.OPERATOR, Role.PPID, Role.PPID_UTAMA)
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RENDERING = "rendering", _("Rendering")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class EditionDocument(models.Model):
+    """The signed PDF of an edition: an artefact built once, with its status and checksum."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.PROTECT, related_name="document")
+    status = models.CharField(
+        _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    )
+    file = models.FileField(upload_to="documents/", max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    signer_subject = models.CharField(_("signed with"), max_length=500, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("signed document")
+        verbose_name_plural = _("signed documents")
+
+    def __str__(self) -> str:
+        return f"{self.edition} ({self.status})"
+
+
+class Aggregator(models.Model):
+    """An outside system a body's published editions are pushed to (e.g. the province's SIKEDIP)."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="aggregators")
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("push URL"))
+    secret = models.CharField(_("shared secret"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["body", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name"], name="aggregator_unique_name")
+        ]
+        verbose_name = _("aggregator")
+        verbose_name_plural = _("aggregators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One push of one published edition to one aggregator, with its last outcome."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="deliveries")
+    aggregator = models.ForeignKey(Aggregator, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "aggregator"], name="delivery_once")
+        ]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.edition_id} → {self.aggregator} ({self.status})"

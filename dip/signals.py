@@ -8,3 +8,7 @@ from django.dispatch import Signal
 
 # kwargs: actor, body, action (str), target (model instance), data (dict)
 audit_event = Signal()
+
+# Sent after the commit that published an edition (kwargs: edition_id); dip queues the
+# pushes to the body's aggregators.
+edition_published = Signal()

@@ -221,6 +221,12 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ppid@localhost")
 
+# Signed documents: where the public site lives (for the QR code), and the per-body signing
+# keys (PKCS#12 files named <body-slug>.p12; seed_demo creates a demo CA and keys here).
+PPID_PUBLIC_BASE_URL = os.environ.get("PPID_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+PPID_SIGNING_DIR = Path(os.environ.get("PPID_SIGNING_DIR", VAR_DIR / "signing"))
+PPID_SIGNING_PASSPHRASE = os.environ.get("PPID_SIGNING_PASSPHRASE", "ppid-demo-signing")
+
 # Demo accounts' password when seed_demo is run without --password.
 PPID_DEMO_PASSWORD = os.environ.get("PPID_DEMO_PASSWORD", "ppid-demo-2026")
 

@@ -25,6 +25,7 @@ from dip.models import (
     EditionKind,
     Stage,
 )
+from dip.signals import edition_published
 from ppid.exceptions import Conflict
 from ppid.models import Body
 from ppid.permissions import user_roles
@@ -255,5 +256,8 @@ def edition_publish(*, edition_id: int) -> Edition | None:
         step = _step_close(edition, user=None, name="publish", note="")
         _audit_transition(
             edition, user=None, name="publish", from_state=from_state, note="", step=step
+        )
+        transaction.on_commit(
+            lambda: edition_published.send(sender=Edition, edition_id=edition_id), robust=True
         )
     return edition
