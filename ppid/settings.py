@@ -208,13 +208,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Cache: Redis when configured, else local memory.
+# Cache: Redis when configured, else files under var/ (shared by the web and worker processes,
+# which the public page cache needs: a publication in the worker retires the web's pages).
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -3,4 +3,6 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ppid.settings")
-application = get_wsgi_application()
+from ppid.pagecache import PublicPageCache
+
+application = PublicPageCache(get_wsgi_application())

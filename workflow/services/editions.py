@@ -28,6 +28,7 @@ from dip.models import (
 from dip.signals import edition_published
 from ppid.exceptions import Conflict
 from ppid.models import Body
+from ppid.pagecache import invalidate_public_pages
 from ppid.permissions import user_roles
 from workflow.deadlines import compute_due
 from workflow.models import AuditEntry, Sop, Step
@@ -257,6 +258,7 @@ def edition_publish(*, edition_id: int) -> Edition | None:
         _audit_transition(
             edition, user=None, name="publish", from_state=from_state, note="", step=step
         )
+        transaction.on_commit(invalidate_public_pages, robust=True)
         transaction.on_commit(
             lambda: edition_published.send(sender=Edition, edition_id=edition_id), robust=True
         )
