@@ -1,8 +1,20 @@
 """Read-only views of the register for administrators; changes go through the services."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from dip.models import Attachment, Edition, EditionRow, Item
+from dip.models import (
+    Aggregator,
+    Attachment,
+    Delivery,
+    DeliveryStatus,
+    Edition,
+    EditionRow,
+    Item,
+)
+from dip.tasks import deliver
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,3 +72,64 @@ class EditionAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["state", "kind", "body"]
     inlines = [EditionRowInline]
+
+
+class AggregatorForm(forms.ModelForm):
+    """The shared secret is never shown again; leave it empty to keep the current one."""
+
+    url = forms.URLField(label=_("push URL"), assume_scheme="https", max_length=200)
+
+    secret = forms.CharField(
+        label=_("shared secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the current secret."),
+    )
+
+    class Meta:
+        model = Aggregator
+        fields = ["body", "name", "url", "secret", "is_active"]
+
+    def clean_secret(self) -> str:
+        secret = self.cleaned_data["secret"]
+        if not secret:
+            if self.instance.pk and self.instance.secret:
+                return self.instance.secret
+            raise forms.ValidationError(_("An aggregator needs a shared secret."))
+        return secret
+
+
+@admin.register(Aggregator)
+class AggregatorAdmin(admin.ModelAdmin):
+    form = AggregatorForm
+    list_display = ["name", "body", "url", "is_active"]
+    list_filter = ["is_active", "body"]
+    search_fields = ["name", "url"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "edition",
+        "aggregator",
+        "status",
+        "attempts",
+        "response_status",
+        "sent_at",
+        "updated_at",
+        "last_error",
+    ]
+    list_filter = ["status", "aggregator"]
+    list_select_related = ["edition__body", "aggregator"]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send the selected deliveries again"))
+    def send_again(self, request, queryset):
+        ids = list(queryset.exclude(status=DeliveryStatus.SENT).values_list("pk", flat=True))
+        for delivery_id in ids:
+            deliver.delay(delivery_id)
+        self.message_user(
+            request,
+            ngettext("%d delivery queued.", "%d deliveries queued.", len(ids)) % len(ids),
+            messages.SUCCESS,
+        )

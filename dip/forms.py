@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,14 @@ from dip.models import (
 from ppid.forms import add_service_errors
 from ppid.models import Body
 
-__all__ = ["AttachmentUploadForm", "ItemFilterForm", "ItemForm", "add_service_errors"]
+__all__ = [
+    "AttachmentUploadForm",
+    "ItemFilterForm",
+    "ItemForm",
+    "PublicRowFilterForm",
+    "VerifyForm",
+    "add_service_errors",
+]
 
 _EMPTY = {"exemption_until": None, "exemption_permanent": False}
 
@@ -228,3 +237,99 @@ class ItemFilterForm(DescribedFieldsMixin, forms.Form):
         """The values that passed their checks; a bad value drops only its own filter."""
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+# --- the public website --------------------------------------------------------------------
+
+PUBLIC_CLASSIFICATIONS = [
+    (c.value, c.label) for c in Classification if c != Classification.DIKECUALIKAN
+]
+PDF_MAGIC = b"%PDF-"
+
+
+class PublicRowFilterForm(DescribedFieldsMixin, forms.Form):
+    """Search and filters of a published DIP (GET). Bad values are ignored, never an error."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Title or summary"), "autocomplete": "off"}
+        ),
+    )
+    classification = forms.ChoiceField(
+        label=_("classification"),
+        required=False,
+        choices=[("", _("All")), *PUBLIC_CLASSIFICATIONS],
+    )
+    unit = forms.ChoiceField(label=_("unit"), required=False)
+    year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, units: list[str], years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("All"))] + [(u, u) for u in units]
+        self.fields["year"].choices = [("", _("All"))] + [(y, str(y)) for y in years]
+        self._describe_fields()
+
+    def filters(self) -> dict[str, Any]:
+        """The values that passed their checks; a bad value drops only its own filter."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class VerifyForm(DescribedFieldsMixin, forms.Form):
+    """A signed document to check: the PDF itself, or the code printed under its QR code."""
+
+    file = forms.FileField(
+        label=_("The PDF file"),
+        required=False,
+        help_text=_("At most %(size)s."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    code = forms.CharField(
+        label=_("Or the verification code"),
+        required=False,
+        max_length=40,
+        help_text=_("Printed under the QR code of the document."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "size": filesizeformat(settings.PPID_UPLOAD_MAX_BYTES)
+        }
+        self._describe_fields()
+
+    def clean_file(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        limit = settings.PPID_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                code="size",
+            )
+        upload.seek(0)
+        head = upload.read(len(PDF_MAGIC))
+        upload.seek(0)
+        if head != PDF_MAGIC:
+            raise forms.ValidationError(
+                _("This file is not a PDF. Choose the PDF of the signed DIP or DIK."),
+                code="type",
+            )
+        return upload
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data.get("code", "").split())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("file") and not cleaned.get("code"):
+            raise forms.ValidationError(
+                _("Choose the PDF file or type the verification code."), code="empty"
+            )
+        return cleaned

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from dip.models import EDITION_EDITOR_ROLES, Edition, Item, Stage
-from ppid.models import Body
+from ppid.models import Body, Role
 from ppid.permissions import can_edit_register, has_any_role, has_role
 
 User = AbstractBaseUser | AnonymousUser
@@ -28,3 +28,11 @@ def can_change_item(user: User, item: Item) -> bool:
 def can_amend_in_consideration(user: User, edition: Edition) -> bool:
     """Only the tim pertimbangan, while the edition is at its consideration stage."""
     return edition.state == Stage.CONSIDERATION and has_role(user, edition.body, edition.actor_role)
+
+
+# Who may ask for a failed signed document to be built again (besides seeing the edition).
+DOCUMENT_RETRY_ROLES = (Role.PPID, Role.ATASAN, Role.PPID_UTAMA)
+
+
+def can_retry_document(user: User, edition: Edition) -> bool:
+    return has_any_role(user, edition.body, DOCUMENT_RETRY_ROLES)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
 import secrets
+import tempfile
 import warnings
 from collections.abc import Iterable
 from typing import Any
@@ -20,30 +22,40 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, ImageSequence
 
+from dip import connectors, rendering, signing
 from dip import uploads as upload_checks
 from dip.models import (
     CLASSIFICATION_ORDER,
     EXEMPTION_FIELDS,
     ITEM_FIELDS,
+    Aggregator,
     Attachment,
     AttachmentKind,
     Classification,
+    Delivery,
+    DeliveryStatus,
+    DocumentStatus,
     Edition,
+    EditionDocument,
     EditionItem,
     EditionKind,
     EditionRow,
     Item,
+    Stage,
 )
 from dip.permissions import (
     can_amend_in_consideration,
     can_assemble_edition,
     can_change_items,
     can_open_edition,
+    can_retry_document,
 )
 from dip.selectors import item_review_edition
 from dip.signals import audit_event
 from dip.uploads import IMAGE_EXTENSIONS, CheckedUpload, check_upload
+from ppid.exceptions import Conflict
 from ppid.models import Body
+from ppid.pagecache import invalidate_public_pages
 
 _EMPTY_EXEMPTION = {
     f: (False if f == "exemption_permanent" else None if f == "exemption_until" else "")
@@ -516,7 +528,10 @@ def edition_freeze(*, edition: Edition, user: AbstractBaseUser) -> Edition:
     EditionRow.objects.bulk_create(rows)
     edition.signed_at = timezone.now()
     edition.signed_by = user
-    edition.save(update_fields=["signed_at", "signed_by"])
+    edition.verification_code = edition.verification_code or _new_verification_code()
+    edition.save(update_fields=["signed_at", "signed_by", "verification_code"])
+    # The signed PDF is an artefact of its own, pending until the publication task builds it.
+    EditionDocument.objects.get_or_create(edition=edition)
     return edition
 
 
@@ -570,3 +585,281 @@ def edition_open_row(
         data={"edition": edition.pk, "classification": classification},
     )
     return item
+
+
+# --- pushes to outside aggregators ------------------------------------------------------------
+
+# Automatic pushes per delivery (the task's retries and the sweep together); past this a delivery
+# stays failed, with its last error, until someone sends it again.
+DELIVERY_MAX_ATTEMPTS = 10
+
+
+class TransientDeliveryError(Exception):
+    """A push failed in a way a later attempt may not (5xx, 408, 429, network): retry it."""
+
+
+def deliveries_create(*, edition_id: int) -> list[Delivery]:
+    """One delivery per active aggregator of the edition's body; only for a published edition.
+    Idempotent: a second call returns the same rows."""
+    with transaction.atomic():
+        edition = Edition.objects.filter(pk=edition_id, state=Stage.PUBLISHED).first()
+        if edition is None:
+            return []
+        aggregators = Aggregator.objects.filter(body_id=edition.body_id, is_active=True)
+        return [
+            Delivery.objects.get_or_create(edition=edition, aggregator=aggregator)[0]
+            for aggregator in aggregators.order_by("pk")
+        ]
+
+
+def _delivery_pdf(document: EditionDocument | None) -> tuple[bytes | None, str]:
+    """The signed PDF's bytes (None without a document), or an error that stops the push."""
+    if document is None:
+        return None, ""
+    try:
+        with document.file.open("rb") as handle:
+            pdf = handle.read()
+    except (OSError, ValueError) as exc:
+        return None, f"The signed PDF cannot be read: {exc}"
+    if document.sha256 and hashlib.sha256(pdf).hexdigest() != document.sha256:
+        return None, "The signed PDF on disk does not match its SHA-256; not sent."
+    return pdf, ""
+
+
+def delivery_send(*, delivery_id: int) -> Delivery | None:
+    """Push one published edition to one aggregator, once. Run by the system (a task).
+
+    The row stays locked during the push, so two workers never push the same delivery at once,
+    and a delivery already sent is left alone. A transient failure is recorded (failed, its
+    error) and then raised as TransientDeliveryError for the task to retry, until
+    DELIVERY_MAX_ATTEMPTS. The edition waits (pending) while its signed PDF is being rendered.
+    """
+    retry_error = ""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("aggregator", "edition__body")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status == DeliveryStatus.SENT:
+            return delivery
+        edition, aggregator = delivery.edition, delivery.aggregator
+        if edition.state != Stage.PUBLISHED:
+            return delivery
+        if not aggregator.is_active:
+            delivery.last_error = "The aggregator is switched off; not sent."
+            delivery.save(update_fields=["last_error", "updated_at"])
+            return delivery
+        document = EditionDocument.objects.filter(edition=edition).first()
+        if document is not None and document.status != DocumentStatus.READY:
+            # Sent once the PDF is ready: the sweep picks it up then.
+            delivery.last_error = f"Waiting for the signed PDF ({document.status})."
+            delivery.save(update_fields=["last_error", "updated_at"])
+            return delivery
+        pdf, pdf_error = _delivery_pdf(document)
+        delivery.attempts += 1
+        if pdf_error:
+            result = connectors.PushResult(None, ok=False, error=pdf_error)
+        else:
+            payload = connectors.edition_payload(
+                edition, sha256=document.sha256 if document else None
+            )
+            result = connectors.connector_for(aggregator).push(edition, payload, pdf)
+        delivery.response_status = result.status_code
+        if result.ok:
+            delivery.status = DeliveryStatus.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+        else:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.last_error = result.error
+            if result.retryable and delivery.attempts < DELIVERY_MAX_ATTEMPTS:
+                retry_error = result.error
+        delivery.full_clean()
+        delivery.save()
+        if not retry_error:  # a final outcome: sent, or failed until someone sends it again
+            _audit(
+                actor=None,
+                body=edition.body,
+                action=f"edition.delivery_{delivery.status}",
+                target=edition,
+                data={
+                    "aggregator": aggregator.name,
+                    "delivery": delivery.pk,
+                    "attempts": delivery.attempts,
+                    "response_status": delivery.response_status,
+                    "error": delivery.last_error,
+                },
+            )
+    if retry_error:
+        raise TransientDeliveryError(retry_error)
+    return delivery
+
+
+# --- the signed document ----------------------------------------------------------------------
+
+VERIFICATION_CODE_LENGTH = 10
+DOCUMENT_ERROR_MAX = 500
+
+
+class DocumentNotFailed(Conflict):
+    """Only a failed document can be retried (HTTP 409)."""
+
+    def __init__(self, document: EditionDocument | None):
+        self.state = document.status if document else ""
+        super().__init__(
+            _("Only a failed document can be built again; this one is “%(status)s”.")
+            % {"status": document.get_status_display() if document else _("not started")}
+        )
+
+
+def _new_verification_code() -> str:
+    """10 random base32 characters (50 bits), unused by any other edition."""
+    while True:
+        code = base64.b32encode(secrets.token_bytes(10)).decode()[:VERIFICATION_CODE_LENGTH]
+        if not Edition.objects.filter(verification_code=code).exists():
+            return code
+
+
+def _short_error(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    message = f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+    return message[:DOCUMENT_ERROR_MAX]
+
+
+def _document_storage_name(edition: Edition, sha256: str) -> str:
+    return f"documents/{edition.body.slug}/{edition.pk}-{sha256[:12]}.pdf"
+
+
+def _document_start(edition_id: int) -> tuple[Edition, EditionDocument, bool]:
+    """Lock the document row: (edition, document, True) when it is ready already."""
+    with transaction.atomic():
+        edition = Edition.objects.select_related("body", "signed_by").get(pk=edition_id)
+        if not edition.is_signed:
+            raise ValidationError(_("The edition is not signed; it has no document yet."))
+        document, _created = EditionDocument.objects.select_for_update().get_or_create(
+            edition=edition
+        )
+        if document.status == DocumentStatus.READY and document.file:
+            return edition, document, True
+        document.status = DocumentStatus.RENDERING
+        document.attempts += 1
+        document.save(update_fields=["status", "attempts", "updated_at"])
+    return edition, document, False
+
+
+def _document_failed(document: EditionDocument, error: BaseException) -> None:
+    with transaction.atomic():
+        document = EditionDocument.objects.select_for_update().get(pk=document.pk)
+        if document.status == DocumentStatus.READY:
+            return  # another delivery of the task finished it meanwhile
+        document.status = DocumentStatus.FAILED
+        document.last_error = _short_error(error)
+        document.save(update_fields=["status", "last_error", "updated_at"])
+        _audit(
+            actor=None,
+            body=document.edition.body,
+            action="edition.document_failed",
+            target=document.edition,
+            data={"attempts": document.attempts, "error": document.last_error},
+        )
+
+
+def _document_store(
+    document: EditionDocument, edition: Edition, signed: File, *, sha256: str, size: int, **fields
+) -> EditionDocument:
+    """Move the built file into place and mark the document ready, unless another delivery of
+    the task did so first (then this build is dropped: one file, one ready document)."""
+    storage = EditionDocument._meta.get_field("file").storage
+    with transaction.atomic():
+        document = EditionDocument.objects.select_for_update().get(pk=document.pk)
+        if document.status == DocumentStatus.READY and document.file:
+            return document
+        saved = storage.save(_document_storage_name(edition, sha256), signed)
+        try:
+            stale = document.file.name if document.file and document.file.name != saved else ""
+            document.file.name = saved
+            document.sha256 = sha256
+            document.size = size
+            for name, value in fields.items():
+                setattr(document, name, value)
+            document.status = DocumentStatus.READY
+            document.last_error = ""
+            document.rendered_at = timezone.now()
+            document.full_clean()
+            document.save()
+            _audit(
+                actor=None,
+                body=edition.body,
+                action="edition.document_ready",
+                target=edition,
+                data={"sha256": sha256, "size": size, "attempts": document.attempts},
+            )
+            # Public pages that said "the PDF is being prepared" must show the download now.
+            transaction.on_commit(invalidate_public_pages, robust=True)
+        except BaseException:
+            storage.delete(saved)
+            raise
+        if stale:
+            transaction.on_commit(lambda: storage.delete(stale), robust=True)
+    return document
+
+
+def edition_document_build(*, edition_id: int) -> EditionDocument:
+    """Render, sign and store the signed edition's PDF. Run by the system (the publication
+    task); idempotent: a ready document is returned as it is.
+
+    The document row is marked rendering (attempts + 1) and committed, so officers see the
+    progress; the PDF is rendered and signed into a temporary file outside any transaction,
+    then moved into storage as documents/<body-slug>/<edition-id>-<sha256[:12]>.pdf and the row
+    marked ready. On any error the row is marked failed with a short last_error and the error
+    is raised again for the task to retry.
+    """
+    edition, document, ready = _document_start(edition_id)
+    if ready:
+        return document
+    try:
+        pdf = rendering.render_edition_pdf(edition)
+        signer = signing.signer_for(edition.body)
+        signed, subject = signer.sign(
+            pdf,
+            reason=rendering.document_title(edition),
+            location=rendering.body_place(edition.body),
+        )
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as temp:
+            temp.write(signed)
+            temp.flush()
+            temp.seek(0)
+            return _document_store(
+                document,
+                edition,
+                File(temp),
+                sha256=hashlib.sha256(signed).hexdigest(),
+                size=len(signed),
+                pages=rendering.pdf_page_count(signed),
+                signer_subject=subject[:500],
+            )
+    except Exception as error:
+        _document_failed(document, error)
+        raise
+
+
+@transaction.atomic
+def edition_document_retry(*, edition: Edition, user: AbstractBaseUser) -> EditionDocument:
+    """Put a failed document back in the queue (pending). The caller queues the publication
+    task once this commits. Only the PPID or the atasan of the body may ask."""
+    _require(can_retry_document(user, edition))
+    document = EditionDocument.objects.select_for_update().filter(edition=edition).first()
+    if document is None or document.status != DocumentStatus.FAILED:
+        raise DocumentNotFailed(document)
+    document.status = DocumentStatus.PENDING
+    document.save(update_fields=["status", "updated_at"])
+    _audit(
+        actor=user,
+        body=edition.body,
+        action="edition.document_retry",
+        target=edition,
+        data={"attempts": document.attempts, "last_error": document.last_error},
+    )
+    return document

@@ -1,20 +1,39 @@
 from django.urls import path
 
-from dip import views
+from dip.views import downloads, public, register, verify
 
 app_name = "dip"
 
+PUBLIC_EDITION = "badan-publik/<slug:slug>/edisi/<int:pk>/"
+PUBLIC_ROW = f"{PUBLIC_EDITION}informasi/<int:number>/"
+
 urlpatterns = [
-    path("badan/<slug:slug>/informasi/", views.item_list, name="items"),
-    path("badan/<slug:slug>/informasi/baru/", views.item_create, name="item_create"),
-    path("informasi/<int:pk>/", views.item_detail, name="item"),
-    path("informasi/<int:pk>/ubah/", views.item_update, name="item_update"),
-    path("informasi/<int:pk>/hapus/", views.item_delete, name="item_delete"),
-    path("informasi/<int:pk>/lampiran/", views.attachments_upload, name="attachments"),
-    path("lampiran/<int:pk>/unduh/", views.attachment_download, name="attachment_download"),
+    # The officers' register.
+    path("badan/<slug:slug>/informasi/", register.item_list, name="items"),
+    path("badan/<slug:slug>/informasi/baru/", register.item_create, name="item_create"),
+    path("informasi/<int:pk>/", register.item_detail, name="item"),
+    path("informasi/<int:pk>/ubah/", register.item_update, name="item_update"),
+    path("informasi/<int:pk>/hapus/", register.item_delete, name="item_delete"),
+    path("informasi/<int:pk>/lampiran/", register.attachments_upload, name="attachments"),
+    path("lampiran/<int:pk>/unduh/", register.attachment_download, name="attachment_download"),
     path(
         "lampiran/<int:pk>/gambar-kecil/",
-        views.attachment_thumbnail,
+        register.attachment_thumbnail,
         name="attachment_thumbnail",
     ),
+    # The public website (no login); the home page is ppid.urls' "home".
+    path("badan-publik/<slug:slug>/", public.body_page, name="public_body"),
+    path(PUBLIC_EDITION, public.edition_page, name="public_edition"),
+    path(f"{PUBLIC_EDITION}dokumen.pdf", downloads.edition_pdf, name="public_edition_pdf"),
+    path(f"{PUBLIC_EDITION}daftar.csv", downloads.edition_csv, name="public_edition_csv"),
+    path(f"{PUBLIC_EDITION}daftar.json", downloads.edition_json, name="public_edition_json"),
+    path(PUBLIC_ROW, public.row_page, name="public_row"),
+    path(
+        f"{PUBLIC_ROW}lampiran/<int:attachment_id>/",
+        downloads.attachment_download,
+        name="public_attachment",
+    ),
+    path("verifikasi/", verify.verify, name="verify"),
+    path("verifikasi/<str:code>/", verify.verify_code, name="verify_code"),
+    path("bahasa/", verify.language, name="language"),
 ]

@@ -155,6 +155,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EditionKindEnum": "dip.models.EditionKind",
         "AttachmentKindEnum": "dip.models.AttachmentKind",
+        "DocumentStatusEnum": "dip.models.DocumentStatus",
     },
 }
 
@@ -170,9 +171,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # Visibility timeout above the longest task so a killed worker's task is redelivered once.
@@ -206,6 +208,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=PPID_PUBLISH_SWEEP_SECONDS),
         "options": {"expires": max(PPID_PUBLISH_SWEEP_SECONDS - 5, 1)},
     },
+    # Pushes to aggregators not yet sent (broker down at publication, a lost retry).
+    "send-pending-deliveries": {
+        "task": "dip.tasks.sweep_deliveries",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
 }
 
 # Cache: Redis when configured, else files under var/ (shared by the web and worker processes,
@@ -232,6 +240,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ppid@localhost
 PPID_PUBLIC_BASE_URL = os.environ.get("PPID_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 PPID_SIGNING_DIR = Path(os.environ.get("PPID_SIGNING_DIR", VAR_DIR / "signing"))
 PPID_SIGNING_PASSPHRASE = os.environ.get("PPID_SIGNING_PASSPHRASE", "ppid-demo-signing")
+# Certificates (PEM files, comma-separated) that verification trusts; empty: the demo CA,
+# <PPID_SIGNING_DIR>/ca.pem.
+PPID_SIGNING_TRUST_ROOTS = env_list("PPID_SIGNING_TRUST_ROOTS", "")
 
 # Demo accounts' password when seed_demo is run without --password.
 PPID_DEMO_PASSWORD = os.environ.get("PPID_DEMO_PASSWORD", "ppid-demo-2026")
@@ -241,4 +252,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # The PDF renderer's per-step progress and font decoding chatter.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

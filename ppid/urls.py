@@ -7,8 +7,8 @@ from rest_framework.routers import DefaultRouter
 
 from dip.api import ItemViewSet, PublicBodyList, PublicEditionView
 from dip.models import EditionKind
+from dip.views.public import home
 from ppid.api import BodyList
-from ppid.views import home
 from workflow.api import EditionViewSet
 
 router = DefaultRouter()

@@ -42,10 +42,19 @@ def _service_missing(request):
         pytest.fail(f"{reason}, and CI requires every service", pytrace=False)
 
 
+@pytest.fixture(scope="session")
+def signing_dir(tmp_path_factory):
+    """One signing directory for the whole run: seed_demo creates the demo CA and the bodies'
+    keys there on its first call and keeps them afterwards (key generation is the slow part)."""
+    return tmp_path_factory.mktemp("signing")
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(settings, tmp_path, signing_dir):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PPID_SIGNING_DIR = signing_dir
+    settings.PPID_SIGNING_TRUST_ROOTS = []
     settings.LANGUAGE_CODE = "id"
     settings.CACHES = {
         "default": {

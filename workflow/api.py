@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,11 +15,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dip import services as dip_services
-from dip.models import REVIEW_STAGES, Edition, EditionItem, EditionKind, EditionRow, Stage
-from dip.selectors import items_for_user
+from dip.models import (
+    REVIEW_STAGES,
+    DocumentStatus,
+    Edition,
+    EditionDocument,
+    EditionItem,
+    EditionKind,
+    EditionRow,
+    Stage,
+)
+from dip.selectors import edition_document, items_for_user
 from ppid.models import Body
 from ppid.selectors import bodies_for_user
-from workflow import services
+from workflow import services, tasks
 from workflow.models import AuditEntry, Consideration, NotaDinas, ReviewComment
 from workflow.selectors import edition_history, editions_with_clock, open_step
 from workflow.services.review import require_current_actor
@@ -182,6 +193,34 @@ class ConsiderationSerializer(serializers.ModelSerializer):
         read_only_fields = ["decided_by", "decided_at"]
 
 
+class EditionDocumentSerializer(serializers.ModelSerializer):
+    """The signed PDF's build: pending, rendering, ready or failed (with the last error)."""
+
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EditionDocument
+        fields = [
+            "status",
+            "sha256",
+            "size",
+            "pages",
+            "signer_subject",
+            "attempts",
+            "last_error",
+            "rendered_at",
+            "updated_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, document: EditionDocument) -> str | None:
+        if document.status != DocumentStatus.READY:
+            return None
+        url = reverse("workflow:edition_document_pdf", args=[document.edition_id])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
 class EditionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -270,6 +309,47 @@ class EditionViewSet(
             edition=edition, name=name, user=request.user, note=payload.validated_data["note"]
         )
         return self._fresh(edition.pk)
+
+    def _document(self, edition: Edition) -> EditionDocument:
+        document = edition_document(edition)
+        if document is None:
+            raise Http404(_("The edition is not signed; it has no document yet."))
+        return document
+
+    @extend_schema(responses=EditionDocumentSerializer)
+    @action(detail=True, methods=["get"], url_path="document")
+    def document(self, request, pk=None):
+        """The signed PDF's status: pending, rendering, ready or failed, with its last error."""
+        document = self._document(self.get_object())
+        return Response(EditionDocumentSerializer(document, context={"request": request}).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: EditionDocumentSerializer,
+            403: inline_serializer("DocumentRetryForbidden", {"detail": serializers.CharField()}),
+            409: inline_serializer(
+                "DocumentNotFailed",
+                {
+                    "detail": serializers.CharField(),
+                    "code": serializers.CharField(),
+                    "state": serializers.CharField(),
+                },
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="document/retry")
+    def document_retry(self, request, pk=None):
+        """Build a failed document again (PPID or atasan): it goes back to pending and the
+        publication task is queued."""
+        edition = self.get_object()
+        self._document(edition)
+        document = dip_services.edition_document_retry(edition=edition, user=request.user)
+        transaction.on_commit(lambda: tasks.enqueue_publication(edition.pk))
+        return Response(
+            EditionDocumentSerializer(document, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
     @extend_schema(responses=HistorySerializer(many=True))
     @action(detail=True, methods=["get"])

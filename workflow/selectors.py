@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Value
-from django.db.models.functions import Concat
+from datetime import timedelta
 
-from dip.models import Edition, Stage
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from dip.models import DocumentStatus, Edition, EditionDocument, Stage
 from dip.selectors import editions_for_user
 from ppid.models import BodyUserObjectPermission
 from workflow.models import AuditEntry, Step
@@ -33,9 +37,22 @@ def edition_history(edition: Edition) -> QuerySet[AuditEntry]:
     )
 
 
+def edition_state(edition_id: int) -> str | None:
+    """The edition's stage, or None when there is no such edition."""
+    return Edition.objects.filter(pk=edition_id).values_list("state", flat=True).first()
+
+
 def editions_awaiting_publication() -> list[int]:
+    """Signed editions not yet published, except those whose document failed (they wait for
+    someone to retry) or is being rendered right now (its task is still running)."""
+    running_since = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    held = EditionDocument.objects.filter(edition=OuterRef("pk")).filter(
+        Q(status=DocumentStatus.FAILED)
+        | Q(status=DocumentStatus.RENDERING, updated_at__gt=running_since)
+    )
     return list(
         Edition.objects.filter(state=Stage.PUBLICATION)
+        .exclude(Exists(held))
         .order_by("signed_at")
         .values_list("pk", flat=True)
     )

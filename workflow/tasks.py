@@ -1,32 +1,58 @@
-"""Thin, idempotent tasks: ids in, re-fetch, one service call."""
+"""Thin, idempotent tasks: ids in, re-fetch, call the service (publication: the signed
+document first, then the stage)."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
-from django.db import OperationalError
+from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import receiver
 
-from dip.models import Edition
+from dip import services as dip_services
+from dip.models import Edition, Stage
 from workflow import services
-from workflow.selectors import editions_awaiting_publication
+from workflow.selectors import edition_state, editions_awaiting_publication
 from workflow.signals import edition_signed
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(
-    autoretry_for=(OperationalError,),
+    autoretry_for=(Exception,),
+    # A missing or unreadable signing key is configuration: retrying cannot fix it. The
+    # document stays failed with its error until someone fixes it and presses retry.
+    dont_autoretry_for=(ImproperlyConfigured,),
     retry_backoff=5,
     retry_backoff_max=300,
     retry_jitter=True,
-    max_retries=8,
+    max_retries=5,
     acks_late=True,
+    soft_time_limit=240,
+    time_limit=300,
 )
 def publish_edition(edition_id: int) -> str | None:
+    """Build the signed document, then publish. A second delivery finds the document ready and
+    the edition published, and does nothing (both services are idempotent). A published edition
+    whose document is missing (published by hand, or a retry) gets it built."""
+    state = edition_state(edition_id)
+    if state not in (Stage.PUBLICATION, Stage.PUBLISHED):
+        return state  # gone (None) or not signed yet
+    dip_services.edition_document_build(edition_id=edition_id)
+    if state == Stage.PUBLISHED:
+        return state
     edition = services.edition_publish(edition_id=edition_id)
     return edition.state if edition else None
+
+
+def enqueue_publication(edition_id: int) -> bool:
+    """Queue the publication task; with the broker down, log it and leave it to the sweep."""
+    try:
+        publish_edition.delay(edition_id)
+    except Exception:  # the broker is down: the signature stands, the sweep publishes later
+        logger.exception("could not queue publication of edition %s", edition_id)
+        return False
+    return True
 
 
 @shared_task(ignore_result=True)
@@ -40,7 +66,4 @@ def sweep_unpublished() -> int:
 
 @receiver(edition_signed, sender=Edition, dispatch_uid="workflow.queue_publication")
 def queue_publication(sender, edition_id: int, **kwargs) -> None:
-    try:
-        publish_edition.delay(edition_id)
-    except Exception:  # the broker is down: the signature stands, the sweep publishes later
-        logger.exception("could not queue publication of edition %s", edition_id)
+    enqueue_publication(edition_id)

@@ -17,6 +17,13 @@ urlpatterns = [
     path("edisi/<int:pk>/nota-dinas/", editions.nota_dinas, name="nota_dinas"),
     path("edisi/<int:pk>/nota-dinas/cetak/", editions.nota_dinas_print, name="nota_dinas_print"),
     path("edisi/<int:pk>/linimasa/", editions.timeline, name="timeline"),
+    path("edisi/<int:pk>/dokumen/", editions.edition_document_status, name="edition_document"),
+    path(
+        "edisi/<int:pk>/dokumen/coba-lagi/",
+        editions.edition_document_retry,
+        name="edition_document_retry",
+    ),
+    path("edisi/<int:pk>/dokumen.pdf", editions.edition_document_pdf, name="edition_document_pdf"),
     path("edisi/<int:pk>/komentar/", review.comment_add, name="comment_add"),
     path(
         "edisi/<int:pk>/pertimbangan/<int:item_id>/",

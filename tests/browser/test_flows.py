@@ -319,7 +319,7 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, live_server):
     expect_message(page, "Selesai: edisi kini berada pada tahap")
     expect_published(page)
     shot(page, "edition-published")
-    page.get_by_role("link", name="Linimasa").click()
+    page.get_by_role("link", name="Linimasa", exact=True).click()
     steps = page.get_by_role("main").locator("tbody tr")
     expect(steps).to_have_count(8)
     expect(steps.filter(has_text="Lengkapi ringkasan isi informasi baris pertama.")).to_have_count(

@@ -97,6 +97,8 @@ def worker(tmp_path, queue_name):
         "DJANGO_SETTINGS_MODULE": "ppid.settings",
         "PPID_VAR_DIR": str(tmp_path / "var"),
         "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        # The keys seed_demo created for this test run (the worker signs the document).
+        "PPID_SIGNING_DIR": str(settings.PPID_SIGNING_DIR),
     }
     log = tmp_path / "worker.log"
     with log.open("wb") as out:

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dip import services as dip_services
-from dip.models import EditionItem, EditionKind, EditionRow, Item, Stage
-from dip.permissions import can_assemble_edition, can_open_edition
-from dip.selectors import items_for_user
+from dip.models import DocumentStatus, EditionItem, EditionKind, EditionRow, Item, Stage
+from dip.permissions import can_assemble_edition, can_open_edition, can_retry_document
+from dip.selectors import edition_document, items_for_user
+from dip.services import DocumentNotFailed
 from ppid.forms import add_service_errors
-from workflow import services
+from workflow import services, tasks
 from workflow.forms import (
     ActionForm,
     CommentForm,
@@ -143,8 +145,69 @@ def edition_detail(request, pk):
         ],
         "incomplete": sum(1 for r in rows if r.get("missing")),
         "now": timezone.now(),
+        **_document_context(request, edition),
     }
     return render(request, "workflow/edition_detail.html", context)
+
+
+# --- the signed document ----------------------------------------------------------------------
+
+
+def _document_context(request, edition) -> dict:
+    document = edition_document(edition) if edition.is_signed else None
+    return {
+        "document": document,
+        "document_busy": document is not None
+        and document.status in (DocumentStatus.PENDING, DocumentStatus.RENDERING),
+        "may_retry_document": document is not None
+        and document.status == DocumentStatus.FAILED
+        and can_retry_document(request.user, edition),
+    }
+
+
+@login_required
+def edition_document_status(request, pk):
+    """The document's status as a fragment; the edition page polls it while it is being built,
+    and reloads itself once the build has ended (the edition is published by then)."""
+    edition = get_edition(request, pk)
+    context = {"edition": edition, **_document_context(request, edition)}
+    if context["document"] is None:
+        raise Http404
+    response = render(request, "workflow/_document_status.html", context)
+    if request.headers.get("HX-Request") and not context["document_busy"]:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def edition_document_retry(request, pk):
+    edition = get_edition(request, pk)
+    try:
+        dip_services.edition_document_retry(edition=edition, user=request.user)
+    except DocumentNotFailed as conflict:
+        messages.warning(request, str(conflict))
+    else:
+        transaction.on_commit(lambda: tasks.enqueue_publication(edition.pk))
+        messages.success(request, _("The signed document will be built again."))
+    return redirect("workflow:edition", pk=edition.pk)
+
+
+@login_required
+def edition_document_pdf(request, pk):
+    """The signed PDF, for the officers who see the edition."""
+    edition = get_edition(request, pk)
+    document = edition_document(edition)
+    if document is None or document.status != DocumentStatus.READY or not document.file:
+        raise Http404
+    revision = f"-perubahan-{edition.revision}" if edition.revision else ""
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{edition.kind}-{edition.body.slug}-{edition.year}{revision}.pdf",
+    )
+    response["Cache-Control"] = "private, max-age=0"
+    return response
 
 
 @login_required

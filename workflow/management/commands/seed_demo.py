@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from django.conf import settings
@@ -10,7 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from dip import services as dip_services
-from dip.models import COMPLETES, Edition, Item
+from dip import signing
+from dip.models import COMPLETES, Aggregator, Edition, Item
 from ppid import services as ppid_services
 from ppid.models import Body, Role, Unit
 from workflow import seed_data, services
@@ -52,8 +54,10 @@ class Command(BaseCommand):
         )
         User.objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
 
+        self._signing_keys(utama)
         for spec in seed_data.BODIES:
             body = self._body(spec, utama)
+            self._signing_keys(body)
             officers = self._officers(spec, body, password)
             self._sop(body, spec["sop"])
             self._items(body, officers["operator"])
@@ -62,12 +66,34 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {body.slug}: {body.items.count()} items, {body.editions.count()} editions"
             )
+        self._aggregators()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded. Accounts: <slug>.operator|ppid|tim|atasan, ppid-utama, admin; "
                 f"password: {password}"
             )
         )
+
+    def _aggregators(self) -> None:
+        """With PPID_DEMO_SIKEDIP_URL set, Disdukcapil Kalbar pushes its editions to SIKEDIP."""
+        url = os.environ.get("PPID_DEMO_SIKEDIP_URL", "")
+        if not url:
+            return
+        body = Body.objects.get(slug="disdukcapil-kalbar")
+        aggregator = Aggregator.objects.filter(body=body, name="SIKEDIP").first() or Aggregator(
+            body=body, name="SIKEDIP"
+        )
+        aggregator.url = url
+        aggregator.secret = os.environ.get("PPID_DEMO_SIKEDIP_SECRET", "demo-secret")
+        aggregator.is_active = True
+        aggregator.full_clean()
+        aggregator.save()
+        self.stdout.write(f"  disdukcapil-kalbar pushes to SIKEDIP at {url}")
+
+    def _signing_keys(self, body: Body) -> None:
+        """A demo CA and the body's signing key under PPID_SIGNING_DIR (existing ones kept)."""
+        for path in signing.demo_pki_create(settings.PPID_SIGNING_DIR, [body]):
+            self.stdout.write(f"  created {path}")
 
     def _body(self, spec: dict, utama: Body) -> Body:
         fields = {k: spec[k] for k in ("name", "short_name", "address", "website")}
@@ -159,6 +185,8 @@ class Command(BaseCommand):
         )
         dip_services.edition_add_items(edition=last_year, items=items[:-1], user=operator)
         run(last_year, *forward(last_year))
+        # What the publication task does, here and now: the signed PDF, then publication.
+        dip_services.edition_document_build(edition_id=last_year.pk)
         services.edition_publish(edition_id=last_year.pk)
 
         current = services.edition_open(

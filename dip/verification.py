@@ -1,0 +1,84 @@
+"""Is this PDF an unaltered signed edition of this system? The public verification page asks.
+
+Two checks, both needed for "genuine":
+- the file's SHA-256 is that of the signed document of a published edition (the bytes we
+  published, exactly: a changed byte changes the hash);
+- its signature is intact and chains to a trust root of this system (dip.signing).
+
+A file signed with one of this system's keys whose signature no longer covers its bytes
+unchanged was changed after signing: "altered". Anything else without a matching hash (no
+signature, someone else's, a file we never published) is "unknown": not a document of ours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dip.models import Edition, EditionDocument
+from dip.selectors import published_document_by_sha256, published_document_signed_with
+from dip.signing import trust_roots, validate_pdf_signature
+
+GENUINE = "genuine"
+ALTERED = "altered"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: str
+    sha256: str
+    size: int
+    document: EditionDocument | None = None
+    signature: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def genuine(self) -> bool:
+        return self.outcome == GENUINE
+
+    @property
+    def edition(self) -> Edition | None:
+        return self.document.edition if self.document is not None else None
+
+    @property
+    def signed_at(self) -> datetime | None:
+        edition = self.edition
+        if edition is not None and edition.signed_at:
+            return edition.signed_at
+        return self.signature.get("signed_at")
+
+    @property
+    def signature_checked(self) -> bool:
+        return bool(self.signature) and not self.signature.get("error")
+
+
+def verify_pdf(data: bytes) -> Verdict:
+    """Check the bytes of an uploaded PDF (the caller has checked the size and the %PDF- magic)."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    document = published_document_by_sha256(sha256)
+    signature = validate_pdf_signature(data, trust_roots())
+    if document is not None:
+        # The very bytes we published. The signature is reported beside it: it fails only if
+        # the trust roots changed since, which does not make the copy any less ours.
+        return Verdict(GENUINE, sha256, len(data), document, signature)
+    if _signed_by_us(signature) and not _unchanged(signature):
+        # Signed with one of this system's keys, but changed (or added to) after signing.
+        return Verdict(ALTERED, sha256, len(data), None, signature)
+    # No signature, someone else's, or ours on bytes we never published: not one of ours.
+    return Verdict(UNKNOWN, sha256, len(data), None, signature)
+
+
+def _unchanged(signature: dict[str, Any]) -> bool:
+    return bool(signature.get("intact")) and bool(signature.get("covers_whole_file"))
+
+
+def _signed_by_us(signature: dict[str, Any]) -> bool:
+    """The signature names a certificate of this system: one that chains to our trust roots,
+    or (when the changed bytes stop the chain being checked) the certificate that signed one
+    of our published documents."""
+    signer = signature.get("signer")
+    if not signer:
+        return False
+    return bool(signature.get("trusted")) or published_document_signed_with(signer)

@@ -1,0 +1,165 @@
+"""Downloads of published editions: the signed PDF, CSV and JSON of the rows (the JSON exactly
+as the public API gives it), and a row's public attachments as they were signed.
+
+Files of a published edition never change: long max-age, ETag and Last-Modified, 304.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import condition, require_safe
+from rest_framework.renderers import JSONRenderer
+
+from dip.api import PublicDikRowSerializer, PublicDipRowSerializer, PublicEditionSerializer
+from dip.models import Edition, EditionKind
+from dip.selectors import edition_rows, public_attachment
+from dip.views.conditional import (
+    IMMUTABLE_MAX_AGE,
+    ROW_MAX_AGE,
+    edition_token,
+    etag,
+    file_response,
+    last_modified,
+    public_response,
+    published_edition,
+    published_row,
+    ready_document,
+)
+
+
+def _attachment_etag(request, slug: str, pk: int, number: int, attachment_id: int) -> str:
+    row = published_row(request, slug, pk, number)
+    signed = next((a for a in row.attachments if a.get("id") == attachment_id), None)
+    if signed is None:
+        raise Http404
+    return etag("attachment", edition_token(row.edition), attachment_id, signed.get("sha256"))
+
+
+def _attachment_modified(request, slug: str, pk: int, number: int, attachment_id: int):
+    return published_row(request, slug, pk, number).edition.published_at
+
+
+@require_safe
+@public_response(max_age=ROW_MAX_AGE, page=False)
+@condition(etag_func=_attachment_etag, last_modified_func=_attachment_modified)
+def attachment_download(
+    request: HttpRequest, slug: str, pk: int, number: int, attachment_id: int
+) -> FileResponse:
+    """A public attachment exactly as it was signed into the row; anything else is 404."""
+    row = published_row(request, slug, pk, number)
+    attachment = public_attachment(row, attachment_id)
+    if attachment is None:
+        raise Http404
+    response = file_response(
+        attachment.file,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- downloads of an edition ----------------------------------------------------------------
+
+
+def _download_name(edition: Edition, extension: str) -> str:
+    revision = f"-r{edition.revision}" if edition.revision else ""
+    return f"{edition.body.slug}-{edition.kind}-{edition.year}{revision}.{extension}"
+
+
+def _file_etag(kind: str) -> Callable:
+    def file_etag(request: HttpRequest, slug: str, pk: int) -> str:
+        edition, _current = published_edition(request, slug, pk)
+        return etag(kind, edition_token(edition))
+
+    return file_etag
+
+
+def _file_modified(request: HttpRequest, slug: str, pk: int) -> datetime | None:
+    edition, _current = published_edition(request, slug, pk)
+    return last_modified(edition)
+
+
+def _row_serializer(edition: Edition) -> type:
+    return PublicDikRowSerializer if edition.kind == EditionKind.DIK else PublicDipRowSerializer
+
+
+def edition_data(edition: Edition) -> dict[str, Any]:
+    """The edition as the public API gives it: {"edition": {...}, "rows": [...]}."""
+    return {
+        "edition": PublicEditionSerializer(edition).data,
+        "rows": _row_serializer(edition)(edition_rows(edition), many=True).data,
+    }
+
+
+@require_safe
+@public_response(max_age=IMMUTABLE_MAX_AGE)
+@condition(etag_func=_file_etag("json"), last_modified_func=_file_modified)
+def edition_json(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    edition, _current = published_edition(request, slug, pk)
+    response = HttpResponse(
+        JSONRenderer().render(edition_data(edition)), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'inline; filename="{_download_name(edition, "json")}"'
+    return response
+
+
+def _csv_value(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if name == "attachments":
+        return "; ".join(a["name"] for a in value)
+    return str(value)
+
+
+@require_safe
+@public_response(max_age=IMMUTABLE_MAX_AGE)
+@condition(etag_func=_file_etag("csv"), last_modified_func=_file_modified)
+def edition_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The same columns and values as the JSON rows (attachments by name), UTF-8 with a BOM so
+    that spreadsheet programs read the Indonesian text right."""
+    edition, _current = published_edition(request, slug, pk)
+    rows = edition_data(edition)["rows"]
+    columns = list(_row_serializer(edition)().fields)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_value(name, row.get(name)) for name in columns])
+    response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(edition, "csv")}"'
+    return response
+
+
+def _pdf_etag(request: HttpRequest, slug: str, pk: int) -> str:
+    edition, _current = published_edition(request, slug, pk)
+    if ready_document(edition) is None:
+        raise Http404
+    return etag("pdf", edition_token(edition))
+
+
+@require_safe
+@public_response(max_age=IMMUTABLE_MAX_AGE, page=False)
+@condition(etag_func=_pdf_etag, last_modified_func=_file_modified)
+def edition_pdf(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """The signed document, byte for byte as it was signed; only once it is ready."""
+    edition, _current = published_edition(request, slug, pk)
+    document = ready_document(edition)
+    if document is None:
+        raise Http404
+    return file_response(
+        document.file,
+        as_attachment=False,
+        filename=_download_name(edition, "pdf"),
+        content_type="application/pdf",
+    )
