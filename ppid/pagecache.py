@@ -12,6 +12,7 @@ The cache must be shared by all web processes (Redis in production; the file cac
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -58,22 +59,51 @@ def invalidate_public_pages() -> None:
 
 
 class PublicPageCache:
-    """WSGI middleware in front of Django (see ppid/wsgi.py)."""
+    """WSGI middleware in front of Django (see ppid/wsgi.py).
 
-    def __init__(self, app: Callable) -> None:
+    Pages are kept in the shared cache and, for speed, in a small per-process copy; the
+    shared generation counter is read at most every `check_seconds`, so a publication reaches
+    every process within that time.
+    """
+
+    def __init__(self, app: Callable, *, check_seconds: float = 1.0, local_size: int = 256):
         self.app = app
+        self.check_seconds = check_seconds
+        self.local_size = local_size
+        self._local: dict[str, tuple[list, bytes]] = {}
+        self._generation = None
+        self._checked_at = float("-inf")
+
+    def _current_generation(self, cache) -> int:
+        now = time.monotonic()
+        if now - self._checked_at >= self.check_seconds:
+            generation = cache.get(GENERATION_KEY, 0)
+            if generation != self._generation:
+                self._local.clear()
+                self._generation = generation
+            self._checked_at = now
+        return self._generation
+
+    def _remember(self, key: str, page: tuple[list, bytes]) -> None:
+        if len(self._local) >= self.local_size:
+            self._local.pop(next(iter(self._local)))
+        self._local[key] = page
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("HTTP_COOKIE"):
             # Signed-in officers (a session cookie) always get the live pages.
             return self.app(environ, start_response)
         cache = caches["default"]
-        generation = cache.get(GENERATION_KEY, 0)
+        generation = self._current_generation(cache)
         key = (
             f"pagecache:{generation}:{environ.get('PATH_INFO', '')}"
             f"?{environ.get('QUERY_STRING', '')}"
         )
-        hit = cache.get(key)
+        hit = self._local.get(key)
+        if hit is None:
+            hit = cache.get(key)
+            if hit is not None:
+                self._remember(key, hit)
         if hit is not None:
             headers, body = hit
             etag = dict(headers).get("ETag")
@@ -101,4 +131,5 @@ class PublicPageCache:
             result.close()
         headers = [(k, v) for k, v in captured["headers"] if k.lower() in CACHED_HEADERS]
         cache.set(key, (headers, body), TIMEOUT)
+        self._remember(key, (headers, body))
         return [body]

@@ -41,7 +41,7 @@ def _get(app, path="/dinas/", **extra):
 
 def test_marked_page_is_served_from_the_cache_until_a_publication(settings):
     calls.clear()
-    app = PublicPageCache(_django_like_app)
+    app = PublicPageCache(_django_like_app, check_seconds=0)
     status, headers, first = _get(app)
     assert status.startswith("200") and "X-Page-Cache" not in headers
     assert _get(app)[2] == first and calls == ["/dinas/"]
