@@ -308,3 +308,25 @@ def test_pick_items_many_at_once_all_or_nothing(seeded, login):
     assert edition.entries.count() == len(ids)
     partial = client.get(f"/edisi/{edition.pk}/pilih/?q=zzz", HTTP_HX_REQUEST="true")
     assert "<html" not in text(partial)
+
+
+@pytest.mark.django_db
+def test_edition_page_shows_each_aggregator_push_with_its_last_error(seeded, login):
+    from dip.models import Aggregator, Delivery
+
+    edition = edition_at(KALBAR, Stage.PUBLISHED, title="DIP Kirim")
+    sikedip = Aggregator.objects.create(
+        body=edition.body, name="SIKEDIP", url="http://127.0.0.1:9/", secret="s"
+    )
+    Delivery.objects.create(
+        edition=edition,
+        aggregator=sikedip,
+        status="failed",
+        attempts=3,
+        response_status=503,
+        last_error="Service Unavailable",
+    )
+    page = text(login(f"{KALBAR}.ppid").get(f"/edisi/{edition.pk}/"))
+    section = page[page.index("Dikirim ke agregator") :]
+    assert "SIKEDIP" in section and "Gagal" in section and "Service Unavailable" in section
+    assert "3 percobaan" in section

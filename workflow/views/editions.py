@@ -140,6 +140,9 @@ def edition_detail(request, pk):
         "comment_form": CommentForm(),
         "consideration_form": ConsiderationForm(),
         "nota": NotaDinas.objects.filter(edition=edition).first(),
+        "deliveries": list(
+            edition.deliveries.select_related("aggregator").order_by("aggregator__name")
+        ),
         "trail": [
             (e, DECISION_LABELS.get(e.transition, e.transition)) for e in edition_history(edition)
         ],
