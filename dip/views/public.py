@@ -22,6 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
 
+from dip.api import DIP_COLUMNS
 from dip.forms import PublicRowFilterForm
 from dip.models import AttachmentKind, Classification, Edition, EditionKind, EditionRow, Item
 from dip.selectors import (
@@ -51,20 +52,8 @@ from ppid.selectors import public_bodies
 PAGE_SIZE = 100
 SEARCH_PAGE_SIZE = 50
 
-# The Perki fields of a row's page, in the order of the Perki DIP columns.
-ROW_FIELDS = (
-    "classification",
-    "title",
-    "summary",
-    "unit_name",
-    "holding_unit",
-    "responsible",
-    "produced_at",
-    "produced_place",
-    "form",
-    "retention",
-    "update_period_months",
-)
+# The Perki fields of a row's page: the public DIP columns without the row number.
+ROW_FIELDS = tuple(column for column in DIP_COLUMNS if column != "number")
 
 
 # --- lookups --------------------------------------------------------------------------------
