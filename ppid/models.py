@@ -93,3 +93,60 @@ class BodyUserObjectPermission(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         indexes = [models.Index(fields=["user", "content_object"], name="bodyperm_user_body")]
+
+
+def default_office_hours() -> dict[str, list[str]]:
+    """Monday..Thursday 07:30-16:00, Friday 07:30-16:30; keys are ISO weekdays (1 = Monday)."""
+    hours = {str(day): ["07:30", "16:00"] for day in range(1, 5)}
+    hours["5"] = ["07:30", "16:30"]
+    return hours
+
+
+class WorkingCalendar(models.Model):
+    """A body's own working calendar. A body without one uses its PPID Utama's (or the default)."""
+
+    body = models.OneToOneField(Body, on_delete=models.CASCADE, related_name="calendar")
+    office_hours = models.JSONField(
+        _("office hours"),
+        default=default_office_hours,
+        help_text="ISO weekday (1 = Monday) → [start, end] as HH:MM; a missing day is not worked.",
+    )
+    national_holidays = models.BooleanField(
+        _("observe national holidays and cuti bersama"), default=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("working calendar")
+        verbose_name_plural = _("working calendars")
+
+    def __str__(self) -> str:
+        return str(self.body)
+
+
+class CalendarDay(models.Model):
+    """A local exception to the national calendar: an extra day off, or a worked holiday."""
+
+    class Kind(models.TextChoices):
+        OFF = "off", _("Day off (local holiday)")
+        WORK = "work", _("Working day (despite a national holiday)")
+
+    calendar = models.ForeignKey(WorkingCalendar, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, default=Kind.OFF)
+    name = models.CharField(_("name"), max_length=120)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["calendar", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="calendarday_unique_date")
+        ]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

@@ -125,6 +125,17 @@ class Step(models.Model):
     standard_unit = models.CharField(max_length=12, choices=TimeUnit.choices, blank=True)
     started_at = models.DateTimeField()
     due_at = models.DateTimeField(null=True, blank=True)
+    # How the deadline was counted, shown next to it: "Selasa 2026-06-02 07:40; dilewati: …".
+    due_explanation = models.CharField(max_length=500, blank=True)
+    # The clock watch: when 80% of the (office) time has passed, and the next moment the sweep
+    # must look at this step (reminder, then due, then each escalation); empty when nothing is
+    # left to send. The sweep's partial index is on this column.
+    remind_at = models.DateTimeField(null=True, blank=True)
+    next_notice_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_noticed_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -156,6 +167,11 @@ class Step(models.Model):
         indexes = [
             models.Index(
                 fields=["due_at"], condition=Q(finished_at__isnull=True), name="step_open_due"
+            ),
+            models.Index(
+                fields=["next_notice_at"],
+                condition=Q(finished_at__isnull=True, next_notice_at__isnull=False),
+                name="step_open_next_notice",
             ),
         ]
 
@@ -300,3 +316,56 @@ class Consideration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition_id}:{self.item_id} {self.decision}"
+
+
+class NoticeKind(models.TextChoices):
+    REMINDER = "reminder", _("Deadline approaching")
+    OVERDUE = "overdue", _("Overdue")
+    ESCALATION = "escalation", _("Escalated")
+    BERKALA_DUE = "berkala_due", _("Periodic information needs an update")
+    EXEMPTION_ENDED = "exemption_ended", _("Exemption period has ended")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+
+
+class Notice(models.Model):
+    """One notification to one officer: in the bell, and by e-mail.
+
+    `key` names the event ("step:12:overdue"); one notice per recipient and key, so a sweep that
+    runs twice, or two workers racing, cannot send the same notice twice.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    key = models.CharField(max_length=120)
+    title = models.CharField(max_length=255)
+    message = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notice_once_per_recipient")
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(read_at__isnull=True),
+                name="notice_unread",
+            )
+        ]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}:{self.key}"

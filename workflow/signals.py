@@ -3,3 +3,7 @@ from django.dispatch import Signal
 # Sent after the commit that signed an edition (kwargs: edition_id). workflow.tasks queues the
 # publication; the periodic sweep catches any that could not be queued.
 edition_signed = Signal()
+
+# Sent after the commit that created notices (kwargs: notice_ids). workflow.tasks queues one
+# e-mail per notice.
+notices_created = Signal()

@@ -12,8 +12,10 @@ from django.dispatch import receiver
 from dip import services as dip_services
 from dip.models import Edition, Stage
 from workflow import services
+from workflow.models import Notice
 from workflow.selectors import edition_state, editions_awaiting_publication
-from workflow.signals import edition_signed
+from workflow.services import notices
+from workflow.signals import edition_signed, notices_created
 
 logger = logging.getLogger(__name__)
 
@@ -67,3 +69,27 @@ def sweep_unpublished() -> int:
 @receiver(edition_signed, sender=Edition, dispatch_uid="workflow.queue_publication")
 def queue_publication(sender, edition_id: int, **kwargs) -> None:
     enqueue_publication(edition_id)
+
+
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+    time_limit=60,
+)
+def send_notice_email(notice_id: int) -> bool:
+    """E-mail one notice. Claims the notice first, so a redelivered task sends nothing twice;
+    a failed send releases the claim and retries."""
+    return notices.notice_email_send(notice_id=notice_id)
+
+
+@receiver(notices_created, sender=Notice, dispatch_uid="workflow.queue_notice_emails")
+def queue_notice_emails(sender, notice_ids: list[int], **kwargs) -> None:
+    for notice_id in notice_ids:
+        try:
+            send_notice_email.delay(notice_id)
+        except Exception:  # the broker is down: the notice is in the bell; mail is best effort
+            logger.exception("could not queue the e-mail of notice %s", notice_id)

@@ -1,0 +1,83 @@
+"""Notices to officers: the bell in the header, and an e-mail for each new notice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from dip.models import Edition
+from ppid.models import Body
+from workflow.models import Notice
+from workflow.signals import notices_created
+
+
+def notify(
+    *,
+    recipients: Iterable[AbstractBaseUser],
+    kind: str,
+    key: str,
+    title: str,
+    message: str = "",
+    url: str = "",
+    body: Body | None = None,
+    edition: Edition | None = None,
+) -> list[Notice]:
+    """Give each recipient the notice named `key` once, and e-mail it after commit.
+
+    Safe to call again for the same event (a second sweep, a second worker): the unique
+    (recipient, key) constraint keeps one row, and the e-mail task sends only for a row whose
+    `emailed_at` it manages to claim. Returns the recipients' notices for this key.
+    """
+    users = {user.pk: user for user in recipients if user is not None and user.is_active}
+    if not users:
+        return []
+    now = timezone.now()
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                recipient_id=user_id,
+                kind=kind,
+                key=key,
+                title=title[:255],
+                message=message,
+                url=url,
+                body=body,
+                edition=edition,
+                created_at=now,
+            )
+            for user_id in users
+        ],
+        ignore_conflicts=True,
+    )
+    notices = list(Notice.objects.filter(key=key, recipient_id__in=users))
+    to_mail = [n.pk for n in notices if n.emailed_at is None and users[n.recipient_id].email]
+    if to_mail:
+        transaction.on_commit(lambda: notices_created.send(sender=Notice, notice_ids=to_mail))
+    return notices
+
+
+def notice_email_send(*, notice_id: int) -> bool:
+    """Send the e-mail of one notice once: claim it, send, release the claim on failure."""
+    now = timezone.now()
+    claimed = Notice.objects.filter(pk=notice_id, emailed_at=None).update(emailed_at=now)
+    if not claimed:
+        return False
+    notice = Notice.objects.select_related("recipient").get(pk=notice_id)
+    link = f"{settings.PPID_PUBLIC_BASE_URL.rstrip('/')}{notice.url}" if notice.url else ""
+    lines = [notice.message, "", link] if link else [notice.message]
+    try:
+        send_mail(
+            subject=f"[PPID] {notice.title}",
+            message="\n".join(lines).strip() + "\n",
+            from_email=None,
+            recipient_list=[notice.recipient.email],
+        )
+    except Exception:
+        Notice.objects.filter(pk=notice_id).update(emailed_at=None)
+        raise
+    return True
