@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +31,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from dip.models import Classification, Edition, EditionKind, EditionRow, ExemptionGround
 from ppid.models import Body, Officer
+
+# fontTools stamps each embedded font subset with the current time ("head.modified"), so two
+# renderings of the same edition a second apart differ. A fixed stamp makes the document a
+# function of the edition alone (fontTools reads the reproducible-builds variable).
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1704067200")
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 FONT_FILES = (

@@ -73,6 +73,7 @@ class EditionSerializer(serializers.ModelSerializer):
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     actor_role = serializers.CharField(read_only=True, allow_null=True)
     due_at = serializers.SerializerMethodField()
+    due_explanation = serializers.SerializerMethodField()
     transitions = serializers.SerializerMethodField()
     items = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
@@ -89,6 +90,7 @@ class EditionSerializer(serializers.ModelSerializer):
             "state",
             "actor_role",
             "due_at",
+            "due_explanation",
             "transitions",
             "items",
             "history",
@@ -104,6 +106,11 @@ class EditionSerializer(serializers.ModelSerializer):
             if step and step.due_at
             else None
         )
+
+    def get_due_explanation(self, edition: Edition) -> str | None:
+        """How the deadline was counted: "Selasa 2026-06-02 07:40; dilewati: Sabtu, …"."""
+        step = open_step(edition)
+        return step.due_explanation if step and step.due_at else None
 
     def get_transitions(self, edition: Edition) -> list[str]:
         user = self.context["request"].user

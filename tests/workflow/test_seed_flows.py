@@ -177,14 +177,22 @@ class Flow:
         assert sorted(c["item"] for c in listed.json()) == sorted(item_ids)
         assert {c["decided_by"] for c in listed.json()} == {f"{self.slug}.tim"}
 
-    def assert_open_step(self, data: dict, *, stage: str, role: str, due: datetime) -> None:
-        """The stage that just opened stores its deadline, and the API shows it."""
+    def assert_open_step(
+        self, data: dict, *, stage: str, role: str, due: datetime, explained: str | None = None
+    ) -> None:
+        """The stage that just opened stores its deadline, and the API shows it and how it was
+        counted."""
         step = Step.objects.get(edition_id=self.edition_id, finished_at=None)
         assert step.stage == stage
         assert step.role == role
         assert step.started_at == self.now()
         assert step.due_at == due, (stage, step.due_at, due)
         assert _parse(data["due_at"]) == due
+        assert data["due_explanation"] == step.due_explanation
+        local = due.astimezone(WIB)
+        assert step.due_explanation.split(";")[0].endswith(f" {local:%Y-%m-%d %H:%M}")
+        if explained is not None:
+            assert step.due_explanation == explained
 
 
 def _assert_history(flow: Flow) -> None:
@@ -302,12 +310,22 @@ def test_seed_000_dinsos_dip_with_nota_dinas_and_two_returns(
         )
         flow.assert_open_step(data, stage="collection", role="operator", due=flow.now() + DAY)
 
+        # Monday 16:20, after closing time (16:00); Tuesday 5 January 2027 is Isra Mikraj: the
+        # 15 office minutes run on Wednesday morning.
         data = flow.act("submit", after=HOUR, to="verification", next_role="ppid")
-        flow.assert_open_step(data, stage="verification", role="ppid", due=flow.now() + 15 * MINUTE)
+        assert flow.now() == datetime(2027, 1, 4, 16, 20, tzinfo=WIB)
+        wednesday_0745 = datetime(2027, 1, 6, 7, 45, tzinfo=WIB)
+        flow.assert_open_step(
+            data,
+            stage="verification",
+            role="ppid",
+            due=wednesday_0745,
+            explained="Rabu 2027-01-06 07:45; dilewati: Isra Mikraj Nabi Muhammad",
+        )
 
         data = flow.act("verify", after=5 * MINUTE, to="approval", next_role="atasan")
         # Step 5: the Kepala OPD checks, 15 menit.
-        flow.assert_open_step(data, stage="approval", role="atasan", due=flow.now() + 15 * MINUTE)
+        flow.assert_open_step(data, stage="approval", role="atasan", due=wednesday_0745)
 
         # Disagree → back to the Ketua PPID (verification); 20 minutes: 5 past the standard.
         data = flow.act(
@@ -317,10 +335,10 @@ def test_seed_000_dinsos_dip_with_nota_dinas_and_two_returns(
             next_role="ppid",
             note="Periksa kembali klasifikasi berkala.",
         )
-        flow.assert_open_step(data, stage="verification", role="ppid", due=flow.now() + 15 * MINUTE)
+        flow.assert_open_step(data, stage="verification", role="ppid", due=wednesday_0745)
 
         data = flow.act("verify", after=5 * MINUTE, to="approval", next_role="atasan")
-        flow.assert_open_step(data, stage="approval", role="atasan", due=flow.now() + 15 * MINUTE)
+        flow.assert_open_step(data, stage="approval", role="atasan", due=wednesday_0745)
 
         # Step 5 agree → sign; step 6: publication by the system, 30 menit.
         data = _sign_and_publish(
@@ -328,8 +346,9 @@ def test_seed_000_dinsos_dip_with_nota_dinas_and_two_returns(
         )
         publication = Step.objects.get(edition_id=flow.edition_id, stage="publication")
         assert publication.role == "system"
-        assert publication.due_at == publication.started_at + 30 * MINUTE
-        assert _parse(data["due_at"]) == flow.now() + 30 * MINUTE
+        # Signed at 17:00 on Monday: 30 office minutes on Wednesday morning.
+        assert publication.due_at == datetime(2027, 1, 6, 8, 0, tzinfo=WIB)
+        assert _parse(data["due_at"]) == publication.due_at
         edition = Edition.objects.get(pk=flow.edition_id)
         assert edition.signed_by.username == f"{DINSOS}.atasan"
         flow.expected_history.append(
@@ -340,7 +359,9 @@ def test_seed_000_dinsos_dip_with_nota_dinas_and_two_returns(
                 "actor": None,
                 "note": "",
                 "duration_seconds": 0,
-                "standard_seconds": 30 * 60,
+                "standard_seconds": int(
+                    (publication.due_at - publication.started_at).total_seconds()
+                ),
             }
         )
         _assert_history(flow)
@@ -421,7 +442,9 @@ def test_seed_002_disdukcapil_kalbar_dip_without_atasan(
                 "actor": None,
                 "note": "",
                 "duration_seconds": 0,
-                "standard_seconds": 30 * 60,
+                "standard_seconds": int(
+                    (publication.due_at - publication.started_at).total_seconds()
+                ),
             }
         )
         _assert_history(flow)
@@ -437,21 +460,25 @@ def test_seed_004_kubu_raya_dik_through_tim_pertimbangan_on_working_days(
     with time_machine.travel(friday, tick=False) as traveller:
         flow = Flow(api, traveller, KUBU, "dik")
         data = flow.open(year=2027, title="DIK Disdukcapil Kubu Raya 2027")
-        # Step 1: 1 hari kerja from a Friday lands on Monday, same hour.
+        # Step 1: 1 hari kerja from a Friday ends at Monday's closing time, over the weekend.
         assert data["state"] == "collection"
         flow.assert_open_step(
-            data, stage="collection", role="operator", due=datetime(2027, 1, 11, 9, 0, tzinfo=WIB)
+            data,
+            stage="collection",
+            role="operator",
+            due=datetime(2027, 1, 11, 16, 0, tzinfo=WIB),
+            explained="Senin 2027-01-11 16:00; dilewati: Sabtu, Minggu",
         )
         item_ids = flow.add_all_items()
 
-        # Monday 08:00: submitted. Step 2: PPID Pelaksana, 1 hari kerja → Tuesday 08:00.
+        # Monday 08:00: submitted. Step 2: PPID Pelaksana, 1 hari kerja → Tuesday 16:00.
         data = flow.act("submit", after=71 * HOUR, to="verification", next_role="ppid")
         assert flow.now() == datetime(2027, 1, 11, 8, 0, tzinfo=WIB)
         flow.assert_open_step(
-            data, stage="verification", role="ppid", due=datetime(2027, 1, 12, 8, 0, tzinfo=WIB)
+            data, stage="verification", role="ppid", due=datetime(2027, 1, 12, 16, 0, tzinfo=WIB)
         )
 
-        # Monday 10:00: returned to the operator → Tuesday 10:00.
+        # Monday 10:00: returned to the operator → Tuesday 16:00.
         data = flow.act(
             "return",
             after=2 * HOUR,
@@ -460,17 +487,18 @@ def test_seed_004_kubu_raya_dik_through_tim_pertimbangan_on_working_days(
             note="Uji konsekuensi butir 3 belum lengkap.",
         )
         flow.assert_open_step(
-            data, stage="collection", role="operator", due=datetime(2027, 1, 12, 10, 0, tzinfo=WIB)
+            data, stage="collection", role="operator", due=datetime(2027, 1, 12, 16, 0, tzinfo=WIB)
         )
 
-        # Monday 11:00 submit, 12:00 verify. Step 3: Tim Pertimbangan, 2 hari kerja → Wednesday.
+        # Monday 11:00 submit, 12:00 verify. Step 3: Tim Pertimbangan, 2 hari kerja → Wednesday
+        # 16:00.
         flow.act("submit", after=HOUR, to="verification", next_role="ppid")
         data = flow.act("verify", after=HOUR, to="consideration", next_role="tim")
         flow.assert_open_step(
-            data, stage="consideration", role="tim", due=datetime(2027, 1, 13, 12, 0, tzinfo=WIB)
+            data, stage="consideration", role="tim", due=datetime(2027, 1, 13, 16, 0, tzinfo=WIB)
         )
 
-        # Tuesday 12:00: the tim returns it to the PPID Pelaksana → Wednesday 12:00.
+        # Tuesday 12:00: the tim returns it to the PPID Pelaksana → Wednesday 16:00.
         data = flow.act(
             "return",
             after=DAY,
@@ -479,24 +507,29 @@ def test_seed_004_kubu_raya_dik_through_tim_pertimbangan_on_working_days(
             note="Perjelas akibat bila dibuka untuk data biometrik.",
         )
         flow.assert_open_step(
-            data, stage="verification", role="ppid", due=datetime(2027, 1, 13, 12, 0, tzinfo=WIB)
+            data, stage="verification", role="ppid", due=datetime(2027, 1, 13, 16, 0, tzinfo=WIB)
         )
 
-        # Tuesday 13:00 verify → consideration due Thursday 13:00.
+        # Tuesday 13:00 verify → consideration due Thursday 16:00.
         data = flow.act("verify", after=HOUR, to="consideration", next_role="tim")
         flow.assert_open_step(
-            data, stage="consideration", role="tim", due=datetime(2027, 1, 14, 13, 0, tzinfo=WIB)
+            data, stage="consideration", role="tim", due=datetime(2027, 1, 14, 16, 0, tzinfo=WIB)
         )
 
-        # Thursday 12:00 consider. Step 4: Atasan PPID, 2 hari kerja over the weekend → Monday.
+        # Thursday 12:00 consider. Step 4: Atasan PPID, 2 hari kerja over the weekend → Monday
+        # 16:00.
         flow.consider_rows(item_ids)
         data = flow.act("consider", after=47 * HOUR, to="approval", next_role="atasan")
         assert flow.now() == datetime(2027, 1, 14, 12, 0, tzinfo=WIB)
         flow.assert_open_step(
-            data, stage="approval", role="atasan", due=datetime(2027, 1, 18, 12, 0, tzinfo=WIB)
+            data,
+            stage="approval",
+            role="atasan",
+            due=datetime(2027, 1, 18, 16, 0, tzinfo=WIB),
+            explained="Senin 2027-01-18 16:00; dilewati: Sabtu, Minggu",
         )
 
-        # Thursday 13:00: the atasan returns it to the tim → Monday 13:00.
+        # Thursday 13:00: the atasan returns it to the tim → Monday 16:00.
         data = flow.act(
             "return",
             after=HOUR,
@@ -505,13 +538,13 @@ def test_seed_004_kubu_raya_dik_through_tim_pertimbangan_on_working_days(
             note="Tambahkan pertimbangan kepentingan publik.",
         )
         flow.assert_open_step(
-            data, stage="consideration", role="tim", due=datetime(2027, 1, 18, 13, 0, tzinfo=WIB)
+            data, stage="consideration", role="tim", due=datetime(2027, 1, 18, 16, 0, tzinfo=WIB)
         )
 
         flow.consider_rows(item_ids)
         data = flow.act("consider", after=HOUR, to="approval", next_role="atasan")
         flow.assert_open_step(
-            data, stage="approval", role="atasan", due=datetime(2027, 1, 18, 14, 0, tzinfo=WIB)
+            data, stage="approval", role="atasan", due=datetime(2027, 1, 18, 16, 0, tzinfo=WIB)
         )
 
         # Friday 10:00: signed. Step 5: archive, 1 jam.

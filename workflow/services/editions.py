@@ -26,11 +26,12 @@ from dip.models import (
     Stage,
 )
 from dip.signals import edition_published
+from ppid.calendar import calendar_for_body
 from ppid.exceptions import Conflict
 from ppid.models import Body
 from ppid.pagecache import invalidate_public_pages
 from ppid.permissions import user_roles
-from workflow.deadlines import compute_due
+from workflow.deadlines import compute_deadline
 from workflow.models import AuditEntry, Sop, Step
 from workflow.services import review
 from workflow.signals import edition_signed
@@ -134,11 +135,15 @@ def _step_open(edition: Edition, *, handed_over_by: AbstractBaseUser | None) -> 
         standard_amount=info.get("amount"),
         standard_unit=info.get("unit") or "",
         started_at=now,
-        due_at=compute_due(now, info["amount"], info["unit"], edition.body.time_zone)
-        if info.get("amount")
-        else None,
         handed_over_by=handed_over_by,
     )
+    if info.get("amount"):
+        deadline = compute_deadline(
+            now, info["amount"], info["unit"], calendar_for_body(edition.body)
+        )
+        step.due_at = deadline.due_at
+        step.due_explanation = deadline.explain(edition.body.time_zone)
+        step.remind_at = step.next_notice_at = deadline.remind_at
     step.save()
     return step
 

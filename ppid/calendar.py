@@ -1,0 +1,121 @@
+"""The working calendar an Indonesian office counts by: office hours, weekends, national holidays
+and cuti bersama (from the `holidays` package), and the body's local days off or on.
+
+`WorkCalendar` is a plain value (no database): `calendar_for_body` loads one, and everything that
+counts time (workflow.deadlines) works on it. A body without its own calendar uses the nearest
+ancestor's (its PPID Utama's), else the default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays as holidays_lib
+
+from ppid.models import Body, WorkingCalendar, default_office_hours
+
+WEEKDAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+@cache
+def national_holidays(year: int) -> dict[date, str]:
+    """Indonesia's public holidays and cuti bersama of one year, named in Indonesian."""
+    found = holidays_lib.country_holidays(
+        "ID", years=year, categories=("public", "government"), language="id"
+    )
+    return dict(found.items())
+
+
+def parse_office_hours(raw: dict) -> dict[int, tuple[time, time]]:
+    """{"1": ["07:30", "16:00"], ...} → {1: (time(7, 30), time(16, 0))}; empty spans dropped."""
+    hours: dict[int, tuple[time, time]] = {}
+    for key, span in (raw or {}).items():
+        start, end = (time.fromisoformat(value) for value in span)
+        if start < end:
+            hours[int(key)] = (start, end)
+    return hours
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    tz_name: str = "Asia/Pontianak"
+    hours: dict[int, tuple[time, time]] = field(
+        default_factory=lambda: parse_office_hours(default_office_hours())
+    )
+    national: bool = True
+    days_off: dict[date, str] = field(default_factory=dict)
+    days_on: frozenset[date] = frozenset()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+    def holiday_name(self, day: date) -> str | None:
+        if day in self.days_off:
+            return self.days_off[day]
+        if self.national and day not in self.days_on:
+            return national_holidays(day.year).get(day)
+        return None
+
+    def is_working_day(self, day: date) -> bool:
+        return day.isoweekday() in self.hours and self.holiday_name(day) is None
+
+    def why_not_working(self, day: date) -> str:
+        """The name a person would give a day off: the weekday for a weekend, else the holiday."""
+        if day.isoweekday() not in self.hours:
+            return WEEKDAY_NAMES[day.weekday()]
+        return self.holiday_name(day) or WEEKDAY_NAMES[day.weekday()]
+
+    def office_span(self, day: date) -> tuple[datetime, datetime] | None:
+        """The office hours of a working day as naive local datetimes; None on a day off."""
+        if not self.is_working_day(day):
+            return None
+        start, end = self.hours[day.isoweekday()]
+        return datetime.combine(day, start), datetime.combine(day, end)
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day after `day`. A calendar with no working day at all is refused
+        (see `calendar_validate_hours`), so this ends; the guard keeps a broken row from hanging."""
+        for _ in range(3660):
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                return day
+        raise ValueError("the calendar has no working day in ten years")
+
+
+def calendar_from_row(row: WorkingCalendar | None, tz_name: str) -> WorkCalendar:
+    if row is None:
+        return WorkCalendar(tz_name=tz_name)
+    days = list(row.days.all())
+    return WorkCalendar(
+        tz_name=tz_name,
+        hours=parse_office_hours(row.office_hours),
+        national=row.national_holidays,
+        days_off={d.date: d.name for d in days if d.kind == d.Kind.OFF},
+        days_on=frozenset(d.date for d in days if d.kind == d.Kind.WORK),
+    )
+
+
+def calendar_owner(body: Body) -> Body | None:
+    """The body whose calendar applies: the body itself if it has one, else the nearest ancestor."""
+    seen: set[int] = set()
+    current: Body | None = body
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        if WorkingCalendar.objects.filter(body=current).exists():
+            return current
+        current = current.parent
+    return None
+
+
+def calendar_for_body(body: Body) -> WorkCalendar:
+    owner = calendar_owner(body)
+    row = (
+        WorkingCalendar.objects.prefetch_related("days").get(body=owner)
+        if owner is not None
+        else None
+    )
+    return calendar_from_row(row, body.time_zone)
