@@ -111,11 +111,41 @@ def calendar_owner(body: Body) -> Body | None:
     return None
 
 
-def calendar_for_body(body: Body) -> WorkCalendar:
+def _applicable_row(body: Body) -> WorkingCalendar | None:
     owner = calendar_owner(body)
-    row = (
-        WorkingCalendar.objects.prefetch_related("days").get(body=owner)
-        if owner is not None
-        else None
-    )
-    return calendar_from_row(row, body.time_zone)
+    if owner is None:
+        return None
+    return WorkingCalendar.objects.prefetch_related("days").get(body=owner)
+
+
+def calendar_for_body(body: Body) -> WorkCalendar:
+    return calendar_from_row(_applicable_row(body), body.time_zone)
+
+
+@dataclass(frozen=True)
+class DayOff:
+    date: date
+    name: str
+    local: bool
+    day_id: int | None = None
+    worked: bool = False
+
+
+def calendar_year(body: Body, year: int) -> list[DayOff]:
+    """The year's holidays for the calendar page: national ones (marked when the body works on
+    them) and the local ones, in date order; weekends are not listed."""
+    row = _applicable_row(body)
+    local = {d.date: d for d in row.days.all()} if row is not None else {}
+    observe = row.national_holidays if row is not None else True
+    days = []
+    if observe:
+        for day, name in national_holidays(year).items():
+            entry = local.get(day)
+            worked = entry is not None and entry.kind == entry.Kind.WORK
+            days.append(
+                DayOff(day, name, local=False, day_id=entry.pk if worked else None, worked=worked)
+            )
+    for day, entry in local.items():
+        if day.year == year and entry.kind == entry.Kind.OFF:
+            days.append(DayOff(day, entry.name, local=True, day_id=entry.pk))
+    return sorted(days, key=lambda d: (d.date, d.local))

@@ -74,3 +74,8 @@ def warm_roles(user: AbstractBaseUser | AnonymousUser, bodies: Iterable[Body]) -
         if body.parent_id and utama in granted.get(body.parent_id, ()):
             codenames.add(utama)
         cache[body.pk] = frozenset(ROLE_CODENAMES[c] for c in codenames if c in ROLE_CODENAMES)
+
+
+def can_manage_calendar(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+    """The PPID Utama (of the body or of its parent) keeps the working calendar."""
+    return has_role(user, body, Role.PPID_UTAMA)

@@ -179,6 +179,12 @@ class Step(models.Model):
         return f"{self.edition_id}:{self.stage}"
 
     @property
+    def due_skipped(self) -> str:
+        """The days off the deadline was counted over ("Sabtu, Minggu, Hari Lahir Pancasila")."""
+        _, _, skipped = self.due_explanation.partition("; dilewati: ")
+        return skipped
+
+    @property
     def standard_seconds(self) -> int | None:
         if self.due_at is None:
             return None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow.views import editions, review, tasks
+from workflow.views import calendar, editions, review, tasks
 
 app_name = "workflow"
 
@@ -10,6 +10,15 @@ urlpatterns = [
     path("dasbor/", tasks.dashboard, name="dashboard"),
     path("badan/<slug:slug>/edisi/", editions.edition_list, name="editions"),
     path("badan/<slug:slug>/sop/", editions.sop_detail, name="sop"),
+    path("badan/<slug:slug>/kalender/", calendar.calendar_page, name="calendar"),
+    path("badan/<slug:slug>/kalender/hari/", calendar.calendar_day_add, name="calendar_day_add"),
+    path(
+        "badan/<slug:slug>/kalender/hari/<int:day_id>/hapus/",
+        calendar.calendar_day_remove,
+        name="calendar_day_remove",
+    ),
+    path("badan/<slug:slug>/kalender/jam-kerja/", calendar.calendar_hours, name="calendar_hours"),
+    path("badan/<slug:slug>/kalender/ikuti/", calendar.calendar_follow, name="calendar_follow"),
     path("edisi/<int:pk>/", editions.edition_detail, name="edition"),
     path("edisi/<int:pk>/pilih/", editions.edition_pick, name="edition_pick"),
     path("edisi/<int:pk>/keluarkan/<int:item_id>/", editions.edition_unpick, name="edition_unpick"),

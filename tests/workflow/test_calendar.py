@@ -1,0 +1,185 @@
+"""The working calendar page: the PPID Utama keeps it, bodies follow it, deadlines use it."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from ppid.calendar import calendar_for_body
+from ppid.models import Body, CalendarDay, WorkingCalendar
+from tests.helpers import open_edition
+from workflow.models import AuditEntry, Step
+
+WIB = ZoneInfo("Asia/Pontianak")
+DINSOS = "dinsos-p3a-kapuas-hulu"
+KUBU = "disdukcapil-kubu-raya"
+UTAMA = "ppid-utama-kalbar"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def utama(client, seeded):
+    client.force_login(get_user_model().objects.get(username="ppid-utama"))
+    return client
+
+
+def url(slug: str, suffix: str = "") -> str:
+    return f"/badan/{slug}/kalender/{suffix}"
+
+
+def test_the_page_lists_the_years_holidays_and_says_whose_calendar_it_is(utama):
+    response = utama.get(url(DINSOS), {"tahun": 2026})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Hari Lahir Pancasila" in text
+    assert "Cuti Bersama Hari Raya Idul Fitri" in text
+    assert "Tambahkan ke kalender" in text  # the PPID Utama may change it
+
+
+def test_a_local_day_off_is_inherited_by_the_bodies_under_the_ppid_utama(utama):
+    response = utama.post(
+        url(UTAMA, "hari/"),
+        {"date": "2026-06-03", "kind": "off", "name": "Hari Jadi Provinsi (uji)"},
+    )
+    assert response.status_code == 302
+    dinsos = Body.objects.get(slug=DINSOS)
+    assert calendar_for_body(dinsos).holiday_name(date(2026, 6, 3)) == "Hari Jadi Provinsi (uji)"
+    page = utama.get(url(DINSOS), {"tahun": 2026}).content.decode()
+    assert "Hari Jadi Provinsi (uji)" in page
+    entry = AuditEntry.objects.get(action="calendar.day_add")
+    assert entry.actor.username == "ppid-utama"
+    assert entry.data["date"] == "2026-06-03"
+
+
+def test_a_new_step_counts_over_the_local_day_off(utama, seeded):
+    utama.post(url(UTAMA, "hari/"), {"date": "2026-06-03", "kind": "off", "name": "Libur lokal"})
+    # Tuesday 15:55 + 15 office minutes: Wednesday is off → Thursday 07:40.
+    with time_machine.travel(datetime(2026, 6, 2, 15, 55, tzinfo=WIB), tick=False):
+        edition = open_edition(KUBU, title="Uji")
+        # Kubu Raya's first step is 1 hari kerja: closing time of Thursday (Wednesday skipped).
+    step = Step.objects.get(edition=edition, finished_at=None)
+    assert step.due_at == datetime(2026, 6, 4, 16, 0, tzinfo=WIB)
+    assert step.due_explanation == "Kamis 2026-06-04 16:00; dilewati: Libur lokal"
+
+
+def test_a_worked_national_holiday_counts_as_a_working_day(utama):
+    response = utama.post(
+        url(DINSOS, "hari/"),
+        {"date": "2026-06-01", "kind": "work", "name": "Piket Hari Lahir Pancasila"},
+    )
+    assert response.status_code == 302
+    dinsos = Body.objects.get(slug=DINSOS)
+    assert calendar_for_body(dinsos).is_working_day(date(2026, 6, 1))
+    # Only Dinsos got its own calendar; the other bodies still follow the PPID Utama.
+    assert WorkingCalendar.objects.filter(body=dinsos).exists()
+    kubu = Body.objects.get(slug=KUBU)
+    assert not calendar_for_body(kubu).is_working_day(date(2026, 6, 1))
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"date": "", "kind": "off", "name": "X"}, "date", "harus diisi"),
+        ({"date": "2026-06-06", "kind": "off", "name": "Sabtu libur"}, "date", "sudah hari libur"),
+        ({"date": "2026-06-01", "kind": "off", "name": "Dua kali"}, "date", "sudah hari libur"),
+        ({"date": "2026-06-03", "kind": "work", "name": "Kerja"}, "kind", "libur nasional"),
+        ({"date": "2026-06-03", "kind": "off", "name": ""}, "name", "harus diisi"),
+        ({"date": "2026-13-40", "kind": "off", "name": "X"}, "date", "tanggal"),
+    ],
+)
+def test_bad_days_are_refused_next_to_the_field_and_nothing_is_stored(utama, data, field, message):
+    response = utama.post(url(UTAMA, "hari/"), data)
+    assert response.status_code == 400
+    errors = response.context["day_form"].errors
+    assert field in errors, errors
+    assert message in " ".join(errors[field]).lower()
+    assert not CalendarDay.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="calendar.").exists()
+
+
+def test_the_same_date_twice_is_refused(utama):
+    data = {"date": "2026-06-03", "kind": "off", "name": "Libur lokal"}
+    assert utama.post(url(UTAMA, "hari/"), data).status_code == 302
+    response = utama.post(url(UTAMA, "hari/"), data)
+    assert response.status_code == 400
+    assert "date" in response.context["day_form"].errors
+    assert CalendarDay.objects.count() == 1
+
+
+def test_removing_a_day_asks_first_then_removes_and_audits(utama):
+    utama.post(url(UTAMA, "hari/"), {"date": "2026-06-03", "kind": "off", "name": "Libur lokal"})
+    day = CalendarDay.objects.get()
+    confirm = utama.get(url(UTAMA, f"hari/{day.pk}/hapus/"))
+    assert confirm.status_code == 200
+    assert "Libur lokal" in confirm.content.decode()
+    assert CalendarDay.objects.exists()
+    assert utama.post(url(UTAMA, f"hari/{day.pk}/hapus/")).status_code == 302
+    assert not CalendarDay.objects.exists()
+    assert AuditEntry.objects.filter(action="calendar.day_remove").count() == 1
+    # A second click finds nothing and says so, without an error page.
+    again = utama.post(url(UTAMA, f"hari/{day.pk}/hapus/"), follow=True)
+    assert again.status_code == 200
+    assert AuditEntry.objects.filter(action="calendar.day_remove").count() == 1
+
+
+def test_office_hours_are_saved_and_bad_hours_store_nothing(utama):
+    hours = {f"start_{d}": "08:00" for d in range(1, 6)} | {
+        f"end_{d}": "15:00" for d in range(1, 6)
+    }
+    response = utama.post(url(UTAMA, "jam-kerja/"), hours | {"national_holidays": "on"})
+    assert response.status_code == 302
+    calendar = calendar_for_body(Body.objects.get(slug=DINSOS))
+    assert calendar.hours[5][1].isoformat(timespec="minutes") == "15:00"
+    assert 6 not in calendar.hours
+
+    before = WorkingCalendar.objects.get(body__slug=UTAMA).office_hours
+    bad = hours | {"end_2": "07:00"}
+    response = utama.post(url(UTAMA, "jam-kerja/"), bad)
+    assert response.status_code == 400
+    assert "end_2" in response.context["hours_form"].errors
+    half = hours | {"end_3": ""}
+    assert utama.post(url(UTAMA, "jam-kerja/"), half).status_code == 400
+    none = {f"start_{d}": "" for d in range(1, 8)} | {f"end_{d}": "" for d in range(1, 8)}
+    assert utama.post(url(UTAMA, "jam-kerja/"), none).status_code == 400
+    assert WorkingCalendar.objects.get(body__slug=UTAMA).office_hours == before
+
+
+def test_following_the_ppid_utama_again(utama):
+    utama.post(url(DINSOS, "hari/"), {"date": "2026-06-03", "kind": "off", "name": "Lokal"})
+    assert WorkingCalendar.objects.filter(body__slug=DINSOS).exists()
+    assert utama.get(url(DINSOS, "ikuti/")).status_code == 200
+    assert utama.post(url(DINSOS, "ikuti/")).status_code == 302
+    assert not WorkingCalendar.objects.filter(body__slug=DINSOS).exists()
+    assert AuditEntry.objects.filter(action="calendar.follow_parent").exists()
+
+
+@pytest.mark.parametrize("role", ["operator", "ppid", "atasan"])
+def test_officers_read_the_calendar_but_cannot_change_it(client, seeded, role):
+    client.force_login(get_user_model().objects.get(username=f"{DINSOS}.{role}"))
+    page = client.get(url(DINSOS))
+    assert page.status_code == 200
+    assert "Tambahkan ke kalender" not in page.content.decode()
+    data = {"date": "2026-06-03", "kind": "off", "name": "X"}
+    assert client.post(url(DINSOS, "hari/"), data).status_code == 403
+    assert client.post(url(DINSOS, "jam-kerja/"), {}).status_code == 403
+    assert client.get(url(DINSOS, "ikuti/")).status_code == 403
+    assert not CalendarDay.objects.exists()
+
+
+def test_another_bodys_calendar_is_not_found(client, seeded):
+    client.force_login(get_user_model().objects.get(username=f"{KUBU}.operator"))
+    assert client.get(url(DINSOS)).status_code == 404
+    assert client.post(url(DINSOS, "hari/"), {}).status_code == 404
+
+
+def test_the_deadline_shows_its_explanation_on_the_task_list(client, seeded):
+    with time_machine.travel(datetime(2026, 5, 29, 16, 25, tzinfo=WIB), tick=False):
+        edition = open_edition(KUBU, title="Uji")
+        step = Step.objects.get(edition=edition, finished_at=None)
+        client.force_login(get_user_model().objects.get(username=f"{KUBU}.operator"))
+        page = client.get("/tugas/").content.decode()
+    assert step.due_skipped == "Sabtu, Minggu, Hari Lahir Pancasila"
+    assert f"dilewati: {step.due_skipped}" in page
