@@ -167,3 +167,35 @@ def test_friday_closing_at_four_sends_a_late_friday_step_past_the_long_weekend()
     assert explain(at(2026, 5, 29, 15, 55), 15, "menit", cal) == (
         "Selasa 2026-06-02 07:40; dilewati: Sabtu, Minggu, Hari Lahir Pancasila"
     )
+
+
+# Every step of the three seed SOPs, opened on the Friday before the long weekend of
+# 30 May - 1 June 2026 at 16:25 (five office minutes left that Friday).
+FRIDAY_EVENING = at(2026, 5, 29, 16, 25)
+EXPECTED_FROM_FRIDAY_EVENING = {
+    (15, "menit"): "Selasa 2026-06-02 07:40; dilewati: Sabtu, Minggu, Hari Lahir Pancasila",
+    (30, "menit"): "Selasa 2026-06-02 07:55; dilewati: Sabtu, Minggu, Hari Lahir Pancasila",
+    (60, "menit"): "Selasa 2026-06-02 08:25; dilewati: Sabtu, Minggu, Hari Lahir Pancasila",
+    (1, "jam"): "Selasa 2026-06-02 08:25; dilewati: Sabtu, Minggu, Hari Lahir Pancasila",
+    (1, "hari"): "Sabtu 2026-05-30 16:25",
+    (7, "hari"): "Jumat 2026-06-05 16:25",
+    (1, "hari_kerja"): "Selasa 2026-06-02 16:00; dilewati: Sabtu, Minggu, Hari Lahir Pancasila",
+    (2, "hari_kerja"): "Rabu 2026-06-03 16:00; dilewati: Sabtu, Minggu, Hari Lahir Pancasila",
+}
+
+
+def _seed_steps():
+    from workflow.seed_data import BODIES
+
+    for body in BODIES:
+        for step in body["sop"]["steps"]:
+            yield pytest.param(
+                step["time_amount"],
+                step["time_unit"],
+                id=f"{body['slug']}-{step['number']}-{step['stage']}",
+            )
+
+
+@pytest.mark.parametrize(("amount", "unit"), list(_seed_steps()))
+def test_every_seed_step_opened_on_friday_evening_before_a_long_weekend(amount, unit):
+    assert explain(FRIDAY_EVENING, amount, unit) == EXPECTED_FROM_FRIDAY_EVENING[(amount, unit)]
