@@ -1,0 +1,332 @@
+"""Every URL pattern of the project, for every role and anonymous.
+
+Each named pattern is classified below; a pattern that is not classified fails the test, so a
+new URL cannot land without saying who may use it. For body A's objects (an item with a file,
+an unpublished edition with its Nota Dinas, a calendar day) the sweep asserts:
+
+- anonymous: officer pages send to the login page, the API answers 401/403, the admin sends to
+  its login, and the public pages of the unpublished edition are 404;
+- an officer of another body (every role of body B) gets 403/404/405 for every method on every
+  body-A URL, and the lists show none of body A's data;
+- officers of body A never meet a server error;
+- and after all refused requests, no table has gained or lost a row and no edition moved.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+from rest_framework.authtoken.models import Token
+
+from dip import services as dip_services
+from dip.models import Edition, Item
+from ppid.models import Body
+from tests.helpers import advance, officers_of, open_edition, write_nota_dinas
+from workflow.services import calendar as calendar_services
+
+A = "dinsos-p3a-kapuas-hulu"
+B = "disdukcapil-kubu-raya"
+SECRET = "RAHASIA-SWEEP-7Q"
+
+PUBLIC = "public"  # anyone; body A's unpublished edition must be 404
+ENTRY = "entry"  # login, logout, language: anyone, no object
+OFFICER = "officer"  # officers' pages on one body's object
+OFFICER_LIST = "officer_list"  # officers' pages without an object (own data only)
+API_PUBLIC = "api_public"
+API_OFFICER = "api_officer"
+API_LIST = "api_list"
+ADMIN = "admin"
+
+CLASSES = {
+    "home": PUBLIC,
+    "login": ENTRY,
+    "logout": ENTRY,
+    "set_language": ENTRY,
+    "dip:language": ENTRY,
+    "dip:verify": ENTRY,
+    "dip:verify_code": ENTRY,
+    "workflow:tasks": OFFICER_LIST,
+    "workflow:bodies": OFFICER_LIST,
+    "workflow:dashboard": OFFICER_LIST,
+    "workflow:editions": OFFICER,
+    "workflow:sop": OFFICER,
+    "workflow:calendar": OFFICER,
+    "workflow:calendar_day_add": OFFICER,
+    "workflow:calendar_day_remove": OFFICER,
+    "workflow:calendar_hours": OFFICER,
+    "workflow:calendar_follow": OFFICER,
+    "workflow:edition": OFFICER,
+    "workflow:edition_pick": OFFICER,
+    "workflow:edition_unpick": OFFICER,
+    "workflow:edition_action": OFFICER,
+    "workflow:nota_dinas": OFFICER,
+    "workflow:nota_dinas_print": OFFICER,
+    "workflow:timeline": OFFICER,
+    "workflow:edition_document": OFFICER,
+    "workflow:edition_document_retry": OFFICER,
+    "workflow:edition_document_pdf": OFFICER,
+    "workflow:comment_add": OFFICER,
+    "workflow:consideration": OFFICER,
+    "workflow:item_history": OFFICER,
+    "dip:items": OFFICER,
+    "dip:item_create": OFFICER,
+    "dip:item": OFFICER,
+    "dip:item_update": OFFICER,
+    "dip:item_delete": OFFICER,
+    "dip:attachments": OFFICER,
+    "dip:attachment_download": OFFICER,
+    "dip:attachment_thumbnail": OFFICER,
+    "dip:public_body": PUBLIC,
+    "dip:public_edition": PUBLIC,
+    "dip:public_edition_pdf": PUBLIC,
+    "dip:public_edition_csv": PUBLIC,
+    "dip:public_edition_json": PUBLIC,
+    "dip:public_row": PUBLIC,
+    "dip:public_attachment": PUBLIC,
+    "api:token": ENTRY,
+    "api:bodies": API_LIST,
+    "api:public-bodies": API_PUBLIC,
+    "api:public-dip": API_PUBLIC,
+    "api:public-dik": API_PUBLIC,
+    "api:schema": API_PUBLIC,
+    "api:docs": API_PUBLIC,
+    "api:api-root": API_PUBLIC,
+    "api:item-list": API_LIST,
+    "api:item-detail": API_OFFICER,
+    "api:item-attachments": API_OFFICER,
+    "api:edition-list": API_LIST,
+    "api:edition-detail": API_OFFICER,
+    "api:edition-add-items": API_OFFICER,
+    "api:edition-comments": API_OFFICER,
+    "api:edition-considerations": API_OFFICER,
+    "api:edition-document": API_OFFICER,
+    "api:edition-document-retry": API_OFFICER,
+    "api:edition-history": API_OFFICER,
+    "api:edition-nota-dinas": API_OFFICER,
+    "api:edition-remove-item": API_OFFICER,
+    "api:edition-transition": API_OFFICER,
+}
+# Tables that a refused request may legitimately touch (sessions, login bookkeeping).
+IGNORED_TABLES = {"django_session", "authtoken_token"}
+
+
+def url_patterns():
+    """(name, pattern) of every named URL pattern, the admin's included."""
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield (f"{namespace}:" if namespace else "") + pattern.name, pattern
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def classify(name: str) -> str | None:
+    if name.startswith("admin:"):
+        return ADMIN
+    return CLASSES.get(name)
+
+
+def pdf_upload() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(buffer, "PDF")
+    return SimpleUploadedFile("surat.pdf", buffer.getvalue(), content_type="application/pdf")
+
+
+@pytest.fixture
+def world(seeded):
+    body = Body.objects.get(slug=A)
+    officers = officers_of(body)
+    item = Item.objects.filter(body=body).order_by("pk").first()
+    item.title = f"{SECRET} {item.title}"[:255]
+    item.save(update_fields=["title"])
+    attachment = dip_services.attachments_create(
+        item=item, user=officers["operator"], uploads=[pdf_upload()]
+    )[0]
+    edition = advance(open_edition(body, title=f"{SECRET} DIP"), officers)
+    write_nota_dinas(edition, officers["ppid"])
+    utama = get_user_model().objects.get(username="ppid-utama")
+    day = calendar_services.calendar_day_add(
+        body=body,
+        date=date(2026, 6, 3),
+        kind="off",
+        name="Lokal",
+        user=utama,
+    )
+    return {"body": body, "item": item, "attachment": attachment, "edition": edition, "day": day}
+
+
+def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
+    item, edition = world["item"], world["edition"]
+    if name.startswith("admin:"):
+        return admin_kwargs(pattern)
+    values = {
+        "slug": A,
+        "item_id": item.pk,
+        "day_id": world["day"].pk,
+        "number": 1,
+        "attachment_id": world["attachment"].pk,
+        "code": "TIDAKADA",
+        "name": "instruct",
+    }
+    pk = edition.pk
+    if name in ("dip:item", "dip:item_update", "dip:item_delete", "dip:attachments") or name in (
+        "api:item-detail",
+        "api:item-attachments",
+    ):
+        pk = item.pk
+    elif name in ("dip:attachment_download", "dip:attachment_thumbnail"):
+        pk = world["attachment"].pk
+    values["pk"] = pk
+    wanted = set(pattern.pattern.regex.groupindex) - {"format"}
+    return {key: values[key] for key in wanted}
+
+
+def admin_kwargs(pattern: URLPattern) -> dict:
+    wanted = set(pattern.pattern.regex.groupindex)
+    filled = {}
+    for key in wanted:
+        if key == "app_label":
+            filled[key] = "dip"
+        elif key in ("object_id", "content_type_id", "id"):
+            filled[key] = "1"
+        else:
+            filled[key] = "x"
+    return filled
+
+
+def url_of(name: str, pattern: URLPattern, world) -> str | None:
+    try:
+        return reverse(name, kwargs=kwargs_for(name, pattern, world))
+    except Exception:  # a format-suffix twin or a pattern that needs other arguments
+        return None
+
+
+def snapshot() -> dict:
+    counts = {
+        model._meta.db_table: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.db_table not in IGNORED_TABLES and not model._meta.proxy
+    }
+    counts["edition states"] = tuple(Edition.objects.order_by("pk").values_list("state", "pk"))
+    return counts
+
+
+def client_for(username: str | None, *, api: bool = False) -> Client:
+    client = Client()
+    if username:
+        user = get_user_model().objects.get(username=username)
+        client.force_login(user)
+        if api:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+    return client
+
+
+METHODS = ("get", "post", "put", "patch", "delete")
+REFUSED = {403, 404, 405}
+
+
+def test_every_url_pattern_is_classified():
+    missing = sorted({name for name, _ in url_patterns() if classify(name) is None})
+    assert not missing, f"classify these URL names in tests/test_url_sweep.py: {missing}"
+
+
+@pytest.mark.django_db
+def test_the_sweep_finds_no_hole(world):
+    patterns = [(n, p, classify(n)) for n, p in url_patterns()]
+    urls = {}
+    for name, pattern, kind in patterns:
+        url = url_of(name, pattern, world)
+        if url is not None:
+            urls.setdefault(url, (name, kind))
+    assert len(urls) > 60, "the sweep must reach the project's URLs"
+
+    outsiders = {role: f"{B}.{role}" for role in ("operator", "ppid", "tim", "atasan")}
+    clients = {role: client_for(user, api=True) for role, user in outsiders.items()}
+    anonymous = Client()
+    before = snapshot()
+    holes: list[str] = []
+
+    for url, (name, kind) in sorted(urls.items()):
+        if kind in (OFFICER, API_OFFICER):
+            for method in METHODS:
+                response = getattr(anonymous, method)(url)
+                if kind == OFFICER:
+                    ok = response.status_code in REFUSED | {302} and (
+                        response.status_code != 302 or "/masuk/" in response["Location"]
+                    )
+                else:
+                    ok = response.status_code in {401, 403, 405}
+                if not ok:
+                    holes.append(f"anonymous {method.upper()} {url} → {response.status_code}")
+                for role, client in clients.items():
+                    response = getattr(client, method)(url)
+                    if response.status_code not in REFUSED:
+                        holes.append(f"{B}.{role} {method.upper()} {url} → {response.status_code}")
+        elif kind in (OFFICER_LIST, API_LIST):
+            response = anonymous.get(url)
+            if response.status_code not in {302, 401, 403}:
+                holes.append(f"anonymous GET {url} → {response.status_code}")
+            for role, client in clients.items():
+                response = client.get(url)
+                if response.status_code >= 500 or SECRET in response.content.decode():
+                    holes.append(f"{B}.{role} GET {url} shows body A ({response.status_code})")
+        elif kind == PUBLIC and "<" not in url:
+            response = anonymous.get(url)
+            body_a_unpublished = world["edition"].pk and f"/edisi/{world['edition'].pk}/" in url
+            if body_a_unpublished and response.status_code != 404:
+                holes.append(f"anonymous GET {url} (unpublished) → {response.status_code}")
+            elif response.status_code >= 500 or SECRET in response.content.decode():
+                holes.append(f"anonymous GET {url} → {response.status_code} / leaks")
+        elif kind == API_PUBLIC:
+            response = anonymous.get(url)
+            if response.status_code >= 500 or SECRET in response.content.decode():
+                holes.append(f"anonymous GET {url} → {response.status_code} / leaks")
+        elif kind == ADMIN and name not in ("admin:login", "admin:logout"):
+            for who, client in [("anonymous", anonymous), *clients.items()]:
+                response = client.get(url)
+                if response.status_code not in {302, 404} or (
+                    response.status_code == 302 and "/admin/login/" not in response["Location"]
+                ):
+                    holes.append(f"{who} GET {url} → {response.status_code}")
+
+    assert not holes, "\n".join(holes)
+    assert snapshot() == before, "a refused request changed the database"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["operator", "ppid", "atasan"])
+def test_officers_of_the_body_never_meet_a_server_error(world, role):
+    client = client_for(f"{A}.{role}", api=True)
+    for name, pattern in url_patterns():
+        kind = classify(name)
+        if kind not in (OFFICER, OFFICER_LIST, API_OFFICER, API_LIST):
+            continue
+        url = url_of(name, pattern, world)
+        if url is None:
+            continue
+        response = client.get(url)
+        assert response.status_code < 500, (url, response.status_code)
+        assert response.status_code != 404 or name in NOT_FOUND_FOR_OWN, (url, role)
+
+
+# Body A's own officers may see 404 here: the object does not exist yet for this edition (no
+# signed document) or the view answers only to POST with a 404 for unknown rows.
+NOT_FOUND_FOR_OWN = {
+    "dip:attachment_thumbnail",  # a PDF upload has no thumbnail (scans have)
+    "workflow:edition_document",
+    "workflow:edition_document_pdf",
+    "api:edition-document",
+    "api:edition-remove-item",
+}
