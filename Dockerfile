@@ -7,8 +7,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
-RUN DJANGO_SECRET_KEY=build python manage.py compilemessages -v0 \
- && DJANGO_SECRET_KEY=build python manage.py collectstatic --noinput -v0
+RUN DJANGO_DEBUG=1 python manage.py compilemessages -v0 \
+ && DJANGO_DEBUG=1 python manage.py collectstatic --noinput -v0
 RUN useradd --system --uid 1000 ppid && mkdir -p /app/var && chown -R ppid /app/var
 USER ppid
 EXPOSE 8000

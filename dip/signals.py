@@ -1,13 +1,15 @@
 """What dip announces to the rest of the project without importing it.
 
-`audit_event` is sent inside the writing transaction; the workflow app records it in the audit
-trail (workflow/apps.py connects the receiver), so the row and its audit entry commit together.
+`audit_event` (defined in ppid.signals, shared with ppid) is sent inside the writing
+transaction; the workflow app records it in the audit trail (workflow/apps.py connects the
+receiver), so the row and its audit entry commit together.
 """
 
 from django.dispatch import Signal
 
-# kwargs: actor, body, action (str), target (model instance), data (dict)
-audit_event = Signal()
+from ppid.signals import audit_event
+
+__all__ = ["audit_event", "edition_published"]
 
 # Sent after the commit that published an edition (kwargs: edition_id); dip queues the
 # pushes to the body's aggregators.

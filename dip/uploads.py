@@ -20,6 +20,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from ppid.downloads import safe_filename
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
 MAX_IMAGE_PIXELS = 80_000_000  # an A4 page at 600 dpi is ~35 Mpx
@@ -54,14 +56,8 @@ class CheckedUpload:
     sha256: str
 
 
-def clean_filename(name: str) -> str:
-    base = os.path.basename(name.replace("\\", "/")).strip()
-    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"/\\|?*')
-    return cleaned[:200] or "lampiran"
-
-
 def check_upload(upload: UploadedFile) -> CheckedUpload:
-    name = clean_filename(upload.name or "")
+    name = safe_filename(upload.name or "")
     extension = os.path.splitext(name)[1].lower()
     if extension not in ALLOWED:
         raise ValidationError(

@@ -8,12 +8,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ppid.exceptions import Conflict
 from ppid.models import Body, Unit
 from ppid.permissions import user_roles, warm_roles
 from ppid.selectors import bodies_for_user
+from ppid.services import token_revoke
 
 
 def exception_handler(exc, context):
@@ -75,3 +77,22 @@ class BodyList(ListAPIView):
         bodies = list(self.get_queryset())
         warm_roles(request.user, bodies)
         return Response(self.get_serializer(bodies, many=True).data)
+
+
+# --- API tokens: revocation by their holder ----------------------------------------------
+
+
+@extend_schema(
+    summary="Revoke the caller's API token",
+    description=(
+        "Deletes the token the caller holds; calls with it answer 401 afterwards. A new token "
+        "is obtained from POST /api/auth/token/. An administrator revokes anyone's token by "
+        "deleting it in the admin (Auth Token → Tokens)."
+    ),
+    request=None,
+    responses={204: None},
+)
+class TokenRevokeView(APIView):
+    def post(self, request):
+        token_revoke(user=request.user, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

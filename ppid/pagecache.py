@@ -8,20 +8,38 @@ identical GET (same path and query) from the cache, with 304 for a matching If-N
 Every publication bumps one generation counter (`invalidate_public_pages`), which retires every
 stored page at once: publications are rare, and "current edition" pages must follow them.
 The cache must be shared by all web processes (Redis in production; the file cache otherwise).
+
+A stored page keeps the security headers Django gave it (CSP, HSTS, nosniff, ...), so a cached
+answer carries the same ones as a live one; the key holds the scheme and a fingerprint of the
+header settings, so a changed policy is never answered with a page stored under the old one.
+A plain-HTTP request while HTTPS redirection is on always reaches Django (which redirects), and
+the health endpoints are never looked up here.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import caches
+
+from ppid.health import PATHS as HEALTH_PATHS
 
 MARK_HEADER = "X-Page-Cache"
 GENERATION_KEY = "pagecache:generation"
 TIMEOUT = 24 * 3600
-CACHED_HEADERS = {
+SECURITY_HEADERS = {
+    "content-security-policy",
+    "strict-transport-security",
+    "x-content-type-options",
+    "x-frame-options",
+    "referrer-policy",
+    "cross-origin-opener-policy",
+}
+CACHED_HEADERS = SECURITY_HEADERS | {
     "content-type",
     "etag",
     "last-modified",
@@ -30,6 +48,16 @@ CACHED_HEADERS = {
     "vary",
     "content-disposition",
 }
+HEADER_SETTINGS = (
+    "CONTENT_SECURITY_POLICY",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "X_FRAME_OPTIONS",
+)
 
 
 def cache_public_page(view: Callable) -> Callable:
@@ -58,6 +86,23 @@ def invalidate_public_pages() -> None:
         cache.set(GENERATION_KEY, 1, None)
 
 
+def headers_fingerprint() -> str:
+    """Changes when a setting behind the stored security headers changes."""
+    values = repr([getattr(settings, name, None) for name in HEADER_SETTINGS])
+    return hashlib.sha256(values.encode()).hexdigest()[:12]
+
+
+def is_secure(environ: dict) -> bool:
+    """As Django's HttpRequest.is_secure(): the proxy's header if configured, else the scheme."""
+    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy:
+        header, secure_value = proxy
+        value = environ.get(header)
+        if value is not None:
+            return value.split(",", 1)[0].strip() == secure_value
+    return environ.get("wsgi.url_scheme") == "https"
+
+
 class PublicPageCache:
     """WSGI middleware in front of Django (see ppid/wsgi.py).
 
@@ -73,6 +118,7 @@ class PublicPageCache:
         self._local: dict[str, tuple[list, bytes]] = {}
         self._generation = None
         self._checked_at = float("-inf")
+        self._fingerprint: str | None = None
 
     def _current_generation(self, cache) -> int:
         now = time.monotonic()
@@ -90,14 +136,23 @@ class PublicPageCache:
         self._local[key] = page
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("HTTP_COOKIE"):
+        if (
+            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
             # Signed-in officers (a session cookie) always get the live pages.
+            or environ.get("HTTP_COOKIE")
+            or environ.get("PATH_INFO") in HEALTH_PATHS
+        ):
             return self.app(environ, start_response)
+        secure = is_secure(environ)
+        if settings.SECURE_SSL_REDIRECT and not secure:
+            return self.app(environ, start_response)
+        if self._fingerprint is None:
+            self._fingerprint = headers_fingerprint()
         cache = caches["default"]
         generation = self._current_generation(cache)
         key = (
-            f"pagecache:{generation}:{environ.get('PATH_INFO', '')}"
-            f"?{environ.get('QUERY_STRING', '')}"
+            f"pagecache:{generation}:{self._fingerprint}:{'https' if secure else 'http'}:"
+            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
         )
         hit = self._local.get(key)
         if hit is None:
@@ -108,7 +163,10 @@ class PublicPageCache:
             headers, body = hit
             etag = dict(headers).get("ETag")
             if etag and environ.get("HTTP_IF_NONE_MATCH") == etag:
-                start_response("304 Not Modified", [h for h in headers if h[0] == "ETag"])
+                start_response(
+                    "304 Not Modified",
+                    [h for h in headers if h[0] == "ETag" or h[0].lower() in SECURITY_HEADERS],
+                )
                 return [b""]
             start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
             return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]

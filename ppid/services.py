@@ -4,9 +4,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
+from rest_framework.authtoken.models import Token
 
 from ppid.models import Body, Officer, Role, Unit
 from ppid.permissions import forget_roles
+from ppid.signals import audit_event
 
 User = get_user_model()
 
@@ -73,3 +75,23 @@ def officer_upsert(
     user.save()
     Officer.objects.update_or_create(user=user, defaults={"position": position, "nip": nip})
     return user
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def token_revoke(*, user: AbstractBaseUser, actor: AbstractBaseUser | None) -> bool:
+    """Delete the user's API token: every call with it answers 401 from now on. The user gets a
+    new one from POST /api/auth/token/. Audited; False when there was no token."""
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit_event.send(
+            sender=Token,
+            actor=actor,
+            body=None,
+            action="token_revoked",
+            target=user,
+            data={"username": user.get_username(), "by": getattr(actor, "username", "")},
+        )
+    return bool(deleted)

@@ -10,6 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,8 +35,35 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
+
+# --- Secret key: refused when DEBUG is off and it is the default or a weak one ---------------
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
+
+
+def secret_key_is_weak(key: str) -> bool:
+    """Django's own yardstick (check --deploy, security.W009), plus our development default."""
+    return (
+        key == DEVELOPMENT_SECRET_KEY
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+        or len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    )
+
+
+if not DEBUG and secret_key_is_weak(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is missing, the development default or too weak (it needs at least "
+        f"{SECRET_KEY_MIN_LENGTH} characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them "
+        "different), and DJANGO_DEBUG is off. Set a random one, e.g. "
+        "DJANGO_SECRET_KEY=$(openssl rand -hex 32), or DJANGO_DEBUG=1 on a development machine."
+    )
+# ---------------------------------------------------------------------------------------------
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# Origins (scheme://host[:port]) allowed to POST forms besides the site itself, e.g. when a
+# proxy serves the site under another name: https://ppid.example.go.id
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
+    "corsheaders",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -50,6 +86,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # /healthz and /readyz answer here: before host checks, sessions, locale and CSRF.
+    "ppid.health.HealthCheckMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ppid.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,6 +196,7 @@ SPECTACULAR_SETTINGS = {
         "EditionKindEnum": "dip.models.EditionKind",
         "AttachmentKindEnum": "dip.models.AttachmentKind",
         "DocumentStatusEnum": "dip.models.DocumentStatus",
+        "StageEnum": "dip.models.Stage",
     },
 }
 
@@ -230,10 +271,24 @@ else:
         }
     }
 
+# E-mail: SMTP as soon as DJANGO_EMAIL_HOST is set, else printed to the console.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS, port 587
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("Set only one of DJANGO_EMAIL_USE_TLS and DJANGO_EMAIL_USE_SSL.")
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ppid@localhost")
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Signed documents: where the public site lives (for the QR code), and the per-body signing
 # keys (PKCS#12 files named <body-slug>.p12; seed_demo creates a demo CA and keys here).
@@ -258,3 +313,80 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# =============================================================================================
+# Security hardening: HTTPS, response headers, CSP, CORS, API throttling, file downloads.
+# Every variable is listed in README.md, "Configuration".
+# =============================================================================================
+
+# --- HTTPS (PPID_HTTPS=on behind TLS) ---------------------------------------------------------
+PPID_HTTPS = env_bool("PPID_HTTPS", False)
+if PPID_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("PPID_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PPID_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("PPID_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+# TLS ended at a proxy: the header through which it tells the scheme, e.g. X-Forwarded-Proto.
+# Only set it when the proxy always sets (overwrites) that header: a client could forge it.
+PPID_PROXY_SSL_HEADER = os.environ.get("PPID_PROXY_SSL_HEADER", "").strip()
+if PPID_PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + PPID_PROXY_SSL_HEADER.upper().replace("-", "_"),
+        "https",
+    )
+# Load balancers probe the health endpoints over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- Response headers on every response (SecurityMiddleware, XFrameOptionsMiddleware) --------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp 4) ---------------------------------------------------
+# No inline script or style anywhere: templates load static/js and static/css only, htmx is
+# told not to inject its indicator style (templates/base_internal.html, meta htmx-config).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the Swagger UI's icons
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": PPID_HTTPS,
+    },
+}
+
+# --- CORS: closed unless PPID_CORS_ORIGINS lists origins (API only, no credentials) ----------
+CORS_ALLOWED_ORIGINS = env_list("PPID_CORS_ORIGINS", "")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+
+# --- API throttling: per user (token) and per address for anonymous calls --------------------
+REST_FRAMEWORK |= {
+    "DEFAULT_THROTTLE_CLASSES": ["ppid.throttling.AnonThrottle", "ppid.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("PPID_API_ANON_RATE", "120/minute"),
+        "user": os.environ.get("PPID_API_USER_RATE", "1200/minute"),
+    },
+    # Proxies in front of the app whose X-Forwarded-For is trusted for the client's address;
+    # 0 = use the connection's address (X-Forwarded-For could be forged).
+    "NUM_PROXIES": int(os.environ.get("PPID_NUM_PROXIES", "0")),
+}
+
+# --- Downloads of stored files (ppid/downloads.py) ---------------------------------------------
+# "" = the app streams the file; "x-accel-redirect" = nginx sends it from an internal location
+# (PPID_SENDFILE_PREFIX + the file's storage name); "x-sendfile" = Apache/lighttpd send the
+# file at its absolute path. The view always checks publication or role first.
+PPID_SENDFILE = os.environ.get("PPID_SENDFILE", "").strip().lower()
+if PPID_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured("PPID_SENDFILE must be empty, x-accel-redirect or x-sendfile.")
+PPID_SENDFILE_PREFIX = os.environ.get("PPID_SENDFILE_PREFIX", "/protected-media/")

@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -127,13 +127,3 @@ def published_row(request: HttpRequest, slug: str, pk: int, number: int) -> Edit
         return row
 
     return memo(request, ("row", slug, pk, number), make)
-
-
-def file_response(field_file, **kwargs: Any) -> FileResponse:
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404 from error
-    response = FileResponse(handle, **kwargs)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.http import condition, require_safe
 from rest_framework.renderers import JSONRenderer
 
@@ -24,13 +24,13 @@ from dip.views.conditional import (
     ROW_MAX_AGE,
     edition_token,
     etag,
-    file_response,
     last_modified,
     public_response,
     published_edition,
     published_row,
     ready_document,
 )
+from ppid.downloads import content_disposition, file_response
 
 
 def _attachment_etag(request, slug: str, pk: int, number: int, attachment_id: int) -> str:
@@ -50,20 +50,18 @@ def _attachment_modified(request, slug: str, pk: int, number: int, attachment_id
 @condition(etag_func=_attachment_etag, last_modified_func=_attachment_modified)
 def attachment_download(
     request: HttpRequest, slug: str, pk: int, number: int, attachment_id: int
-) -> FileResponse:
+) -> HttpResponseBase:
     """A public attachment exactly as it was signed into the row; anything else is 404."""
     row = published_row(request, slug, pk, number)
     attachment = public_attachment(row, attachment_id)
     if attachment is None:
         raise Http404
-    response = file_response(
+    return file_response(
         attachment.file,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 # --- downloads of an edition ----------------------------------------------------------------
@@ -107,7 +105,9 @@ def edition_json(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     response = HttpResponse(
         JSONRenderer().render(edition_data(edition)), content_type="application/json"
     )
-    response["Content-Disposition"] = f'inline; filename="{_download_name(edition, "json")}"'
+    response["Content-Disposition"] = content_disposition(
+        _download_name(edition, "json"), as_attachment=False
+    )
     return response
 
 
@@ -137,7 +137,9 @@ def edition_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     for row in rows:
         writer.writerow([_csv_value(name, row.get(name)) for name in columns])
     response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(edition, "csv")}"'
+    response["Content-Disposition"] = content_disposition(
+        _download_name(edition, "csv"), as_attachment=True
+    )
     return response
 
 
@@ -151,7 +153,7 @@ def _pdf_etag(request: HttpRequest, slug: str, pk: int) -> str:
 @require_safe
 @public_response(max_age=IMMUTABLE_MAX_AGE, page=False)
 @condition(etag_func=_pdf_etag, last_modified_func=_file_modified)
-def edition_pdf(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+def edition_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     """The signed document, byte for byte as it was signed; only once it is ready."""
     edition, _current = published_edition(request, slug, pk)
     document = ready_document(edition)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
@@ -37,6 +38,7 @@ from dip.selectors import (
     register_items,
     register_years,
 )
+from ppid.downloads import file_response
 from ppid.models import Body
 from ppid.selectors import bodies_for_user
 
@@ -315,19 +317,14 @@ def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
     )
 
 
-def _file_response(field, **kwargs: Any) -> FileResponse:
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404 from error
-    response = FileResponse(handle, **kwargs)
+def _file_response(field, **kwargs: Any) -> HttpResponseBase:
+    response = file_response(field, **kwargs)
     response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     attachment = _visible_attachment(request, pk)
     return _file_response(
         attachment.file,
@@ -338,8 +335,13 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
     attachment = _visible_attachment(request, pk)
     if not attachment.thumbnail:
         raise Http404
-    return _file_response(attachment.thumbnail, content_type="image/png")
+    return _file_response(
+        attachment.thumbnail,
+        as_attachment=False,
+        filename=f"{Path(attachment.original_name).stem}.png",
+        content_type="image/png",
+    )

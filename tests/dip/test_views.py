@@ -673,7 +673,9 @@ def test_download_streams_the_file_with_its_stored_type(item_with_file, login):
     _item, attachment = item_with_file
     response = login(username("tim")).get(f"/lampiran/{attachment.pk}/unduh/")
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="laporan.pdf"'
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"laporan.pdf\"; filename*=UTF-8''laporan.pdf"
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
 
 

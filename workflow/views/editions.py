@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from dip.models import DocumentStatus, EditionItem, EditionKind, EditionRow, Ite
 from dip.permissions import can_assemble_edition, can_open_edition, can_retry_document
 from dip.selectors import edition_document, items_for_user
 from dip.services import DocumentNotFailed
+from ppid.downloads import file_response
 from ppid.forms import add_service_errors
 from workflow import services, tasks
 from workflow.forms import (
@@ -204,8 +205,9 @@ def edition_document_pdf(request, pk):
     if document is None or document.status != DocumentStatus.READY or not document.file:
         raise Http404
     revision = f"-perubahan-{edition.revision}" if edition.revision else ""
-    response = FileResponse(
-        document.file.open("rb"),
+    response = file_response(
+        document.file,
+        as_attachment=False,
         content_type="application/pdf",
         filename=f"{edition.kind}-{edition.body.slug}-{edition.year}{revision}.pdf",
     )

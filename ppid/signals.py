@@ -1,0 +1,10 @@
+"""What the project's lower layers (ppid, dip) announce without importing workflow.
+
+`audit_event` is sent inside the writing transaction; the workflow app records it in the audit
+trail (workflow/receivers.py), so the change and its audit entry commit together.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: actor, body (or None), action (str), target (model instance), data (dict)
+audit_event = Signal()
