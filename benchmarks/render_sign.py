@@ -77,7 +77,7 @@ def main() -> None:
     env = {
         **os.environ,
         "PPID_VAR_DIR": var,
-        "DJANGO_SECRET_KEY": "bench",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-long-enough-for-the-settings-check-0123",
         "DJANGO_DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "ppid.settings",
         "BENCH_ROWS": str(args.rows),

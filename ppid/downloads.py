@@ -73,12 +73,16 @@ def safe_filename(name: str, *, default: str = "lampiran") -> str:
 
 
 def ascii_filename(name: str) -> str:
-    """The same name in plain ASCII, for clients that ignore `filename*`."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    folded = "".join(ch if ch.isalnum() or ch in " ._-()[]" else "_" for ch in folded)
+    """The same name in plain ASCII, for clients that ignore `filename*`: accents dropped, any
+    other character that is not a plain letter, digit or ` ._-()[]` replaced by `_`."""
+    folded = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch in " ._-()[]") else "_"
+        for ch in unicodedata.normalize("NFKD", name)
+        if not unicodedata.combining(ch)
+    )
     stem, extension = os.path.splitext(folded)
     if not stem.strip(" ._"):
-        folded = "download" + (extension if extension.strip(".") else "")
+        folded = "download" + (extension if extension.strip("._") else "")
     return folded
 
 

@@ -20,4 +20,10 @@ class AnonThrottle(SettingsRateMixin, AnonRateThrottle):
 
 
 class UserThrottle(SettingsRateMixin, UserRateThrottle):
-    """Authenticated calls, per user and so per token (one token a user): rate `user`."""
+    """Authenticated calls, per user and so per token (one token a user): rate `user`.
+    Anonymous calls are AnonThrottle's alone (DRF's would count them here too, by address)."""
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)

@@ -133,6 +133,7 @@ def new_page(browser, live_server, request) -> Iterator[Callable]:
     The context asks for Indonesian (Accept-Language: id), as an officer's browser would.
     """
     contexts = []
+    violations: list[str] = []
 
     def make(viewport: dict | None = None):
         context = browser.new_context(
@@ -143,7 +144,18 @@ def new_page(browser, live_server, request) -> Iterator[Callable]:
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Anything the Content-Security-Policy refused (an inline script or style, htmx's
+        # injected styles...): Chromium says so on the console.
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
 
     yield make
     failed = getattr(request.node, "browser_failed", False)
@@ -155,6 +167,7 @@ def new_page(browser, live_server, request) -> Iterator[Callable]:
             for m, open_page in enumerate(context.pages):
                 open_page.screenshot(path=str(folder / f"failed-{n}-{m}.png"), full_page=True)
         context.close()
+    assert not violations, "the Content-Security-Policy refused:\n" + "\n".join(violations)
 
 
 @pytest.fixture
