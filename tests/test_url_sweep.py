@@ -92,6 +92,7 @@ CLASSES = {
     "dip:public_row": PUBLIC,
     "dip:public_attachment": PUBLIC,
     "api:token": ENTRY,
+    "api:token-revoke": API_LIST,  # the caller's own token only (POST)
     "api:bodies": API_LIST,
     "api:public-bodies": API_PUBLIC,
     "api:public-dip": API_PUBLIC,
