@@ -1,0 +1,23 @@
+"""Who may read the workflow's reports. Every view asks these predicates."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from ppid.models import Body, Role
+from ppid.permissions import has_any_role, has_role
+
+User = AbstractBaseUser | AnonymousUser
+
+# The compliance report is for those who answer for the SOP: the head of the body, its PPID,
+# and the PPID Utama above it (user_roles gives a child body the parent's ppid_utama).
+REPORT_ROLES = (Role.ATASAN, Role.PPID, Role.PPID_UTAMA)
+
+
+def can_view_report(user: User, body: Body) -> bool:
+    return has_any_role(user, body, REPORT_ROLES)
+
+
+def can_view_overview(user: User, body: Body) -> bool:
+    """The overview of all the bodies under a PPID Utama is for the PPID Utama."""
+    return has_role(user, body, Role.PPID_UTAMA)

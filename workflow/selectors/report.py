@@ -1,0 +1,374 @@
+"""The compliance report: per body, per SOP step and per period, how many steps, their median
+and 90th-percentile duration against the standard, the share finished on time, and the overdue
+ones.
+
+A step belongs to the period in which it started, in its body's time zone. The numbers come
+from a fixed number of queries whatever the size: one grouped aggregate (with PostgreSQL's
+percentile_cont for the median and the 90th percentile), one for the overdue steps and one for
+the SOP steps' labels. On a database without percentile_cont (SQLite in development) one more
+query reads the durations, and the percentiles are interpolated in Python exactly as
+percentile_cont does, so both give the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
+from django.db.models import Aggregate, Count, Exists, F, FloatField, Min, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from dip.models import STAGE_ORDER, Stage
+from ppid.models import Body, BodyUserObjectPermission, Role
+from workflow.models import SopStep, Step, TimeUnit
+from workflow.periods import Period
+from workflow.permissions import REPORT_ROLES
+
+# A standard's nominal length, for the chart's standard line. "Hari kerja" counts as a calendar
+# day there; whether a step was on time is always judged against its stored deadline.
+NOMINAL_SECONDS = {
+    TimeUnit.MENIT: 60,
+    TimeUnit.JAM: 3600,
+    TimeUnit.HARI: 86400,
+    TimeUnit.HARI_KERJA: 86400,
+}
+STAGE_INDEX = {stage: n for n, stage in enumerate(STAGE_ORDER)}
+
+
+@dataclass
+class OverdueStep:
+    """A step that finished after its deadline, or is still open past it."""
+
+    step_id: int
+    edition_id: int
+    edition_title: str
+    stage: str
+    step_number: int | None
+    started_at: datetime
+    due_at: datetime
+    finished_at: datetime | None
+    late_seconds: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_at is None
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
+
+@dataclass
+class StepReport:
+    """One step of a body's SOP in one period. `timed` counts the finished steps that had a
+    deadline; the on-time share is `on_time / timed`."""
+
+    body_id: int
+    sop_number: str | None
+    stage: str
+    step_number: int | None
+    standard_amount: int | None
+    standard_unit: str
+    activity: str = ""
+    total: int = 0
+    finished: int = 0
+    timed: int = 0
+    on_time: int = 0
+    open_overdue: int = 0
+    median_seconds: float | None = None
+    p90_seconds: float | None = None
+    overdue: list[OverdueStep] = field(default_factory=list)
+
+    @property
+    def open(self) -> int:
+        return self.total - self.finished
+
+    @property
+    def late(self) -> int:
+        return self.timed - self.on_time
+
+    @property
+    def overdue_count(self) -> int:
+        return self.late + self.open_overdue
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.timed if self.timed else None
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
+    @property
+    def label(self) -> str:
+        return self.activity or self.stage_label
+
+    @property
+    def standard_label(self) -> str:
+        if not self.standard_amount or not self.standard_unit:
+            return ""
+        return f"{self.standard_amount} {TimeUnit(self.standard_unit).label}"
+
+    @property
+    def standard_seconds(self) -> int | None:
+        if not self.standard_amount or not self.standard_unit:
+            return None
+        return self.standard_amount * NOMINAL_SECONDS[TimeUnit(self.standard_unit)]
+
+    def sort_key(self) -> tuple:
+        return (
+            self.sop_number or "",
+            self.step_number if self.step_number is not None else 999,
+            STAGE_INDEX.get(self.stage, 99),
+            self.standard_seconds or 0,
+        )
+
+
+@dataclass
+class BodyReport:
+    body: Body
+    period: Period
+    steps: list[StepReport]
+
+    def _sum(self, name: str) -> int:
+        return sum(getattr(s, name) for s in self.steps)
+
+    @property
+    def total(self) -> int:
+        return self._sum("total")
+
+    @property
+    def finished(self) -> int:
+        return self._sum("finished")
+
+    @property
+    def open(self) -> int:
+        return self._sum("open")
+
+    @property
+    def on_time(self) -> int:
+        return self._sum("on_time")
+
+    @property
+    def timed(self) -> int:
+        return self._sum("timed")
+
+    @property
+    def on_time_share(self) -> float | None:
+        timed = self.timed
+        return self.on_time / timed if timed else None
+
+    @property
+    def overdue(self) -> list[OverdueStep]:
+        """Every overdue step of the period, the longest late first."""
+        rows = [o for s in self.steps for o in s.overdue]
+        return sorted(rows, key=lambda o: (-o.late_seconds, o.step_id))
+
+
+def percentile_cont(values: Sequence[float], fraction: float) -> float | None:
+    """PostgreSQL's percentile_cont: linear interpolation between the two nearest ranks."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+class PercentileCont(Aggregate):
+    """percentile_cont(fraction) WITHIN GROUP (ORDER BY expression), PostgreSQL only."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    output_field = FloatField()
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: str, fraction: float, **extra: Any) -> None:
+        super().__init__(Cast(expression, FloatField()), fraction=repr(float(fraction)), **extra)
+
+
+def database_percentiles() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def report_bodies_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Body]:
+    """The bodies whose compliance report the user may read (one query): those where the user
+    is atasan, PPID or PPID Utama, and the bodies under a body where the user is PPID Utama."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    direct = BodyUserObjectPermission.objects.filter(
+        user=user,
+        content_object=OuterRef("pk"),
+        permission__codename__in=[role.codename for role in REPORT_ROLES],
+    )
+    via_parent = BodyUserObjectPermission.objects.filter(
+        user=user,
+        content_object=OuterRef("parent"),
+        permission__codename=Role.PPID_UTAMA.codename,
+    )
+    return Body.objects.filter(Exists(direct) | Exists(via_parent))
+
+
+def first_step_day(bodies: Sequence[Body]) -> date | None:
+    """The day the bodies' earliest step started (for the period picker), or None."""
+    first = Step.objects.filter(edition__body__in=[b.pk for b in bodies]).aggregate(
+        first=Min("started_at")
+    )["first"]
+    return timezone.localdate(first) if first else None
+
+
+_GROUP = (
+    "report_body",
+    "sop_number",
+    "stage",
+    "sop_step_number",
+    "standard_amount",
+    "standard_unit",
+)
+
+
+def _in_period(bodies: Sequence[Body], period: Period) -> Q:
+    """Steps of the bodies that started in the period, each body in its own time zone."""
+    by_zone: dict[str, list[int]] = {}
+    for body in bodies:
+        by_zone.setdefault(body.time_zone, []).append(body.pk)
+    scope = Q(pk__in=[])
+    for zone, ids in sorted(by_zone.items()):
+        start, end = period.bounds(zone)
+        scope |= Q(edition__body_id__in=ids, started_at__gte=start, started_at__lt=end)
+    return scope
+
+
+def _report_steps(scope: Q) -> QuerySet[Step]:
+    return Step.objects.filter(scope).annotate(
+        report_body=F("edition__body_id"),
+        sop_number=KeyTextTransform("number", KeyTransform("sop", "edition__route")),
+    )
+
+
+def compliance_report(
+    *, bodies: Sequence[Body], period: Period, now: datetime | None = None
+) -> list[BodyReport]:
+    """The compliance report of each body for the period, in the order of `bodies`."""
+    bodies = list(bodies)
+    if not bodies:
+        return []
+    now = now or timezone.now()
+    scope = _in_period(bodies, period)
+    finished = Q(finished_at__isnull=False)
+    aggregates: dict[str, Any] = {
+        "total": Count("pk"),
+        "finished": Count("pk", filter=finished),
+        "timed": Count("pk", filter=finished & Q(due_at__isnull=False)),
+        "on_time": Count("pk", filter=finished & Q(finished_at__lte=F("due_at"))),
+        "open_overdue": Count("pk", filter=Q(finished_at__isnull=True, due_at__lt=now)),
+    }
+    in_database = database_percentiles()
+    if in_database:
+        aggregates["median"] = PercentileCont("duration_seconds", 0.5)
+        aggregates["p90"] = PercentileCont("duration_seconds", 0.9)
+    groups: dict[tuple, StepReport] = {}
+    for row in _report_steps(scope).values(*_GROUP).annotate(**aggregates).order_by():
+        key = tuple(row[name] for name in _GROUP)
+        groups[key] = StepReport(
+            body_id=row["report_body"],
+            sop_number=row["sop_number"],
+            stage=row["stage"],
+            step_number=row["sop_step_number"],
+            standard_amount=row["standard_amount"],
+            standard_unit=row["standard_unit"],
+            total=row["total"],
+            finished=row["finished"],
+            timed=row["timed"],
+            on_time=row["on_time"],
+            open_overdue=row["open_overdue"],
+            median_seconds=row.get("median"),
+            p90_seconds=row.get("p90"),
+        )
+    if not in_database:
+        _percentiles_in_python(scope, groups)
+    _attach_overdue(scope, now, groups)
+    _label_and_complete(bodies, groups)
+    reports = {body.pk: BodyReport(body=body, period=period, steps=[]) for body in bodies}
+    for step in sorted(groups.values(), key=StepReport.sort_key):
+        reports[step.body_id].steps.append(step)
+    return [reports[body.pk] for body in bodies]
+
+
+def _percentiles_in_python(scope: Q, groups: dict[tuple, StepReport]) -> None:
+    durations: dict[tuple, list[int]] = {}
+    rows = (
+        _report_steps(scope)
+        .filter(finished_at__isnull=False, duration_seconds__isnull=False)
+        .values_list(*_GROUP, "duration_seconds")
+        .order_by()
+    )
+    for *key, seconds in rows:
+        durations.setdefault(tuple(key), []).append(seconds)
+    for key, values in durations.items():
+        groups[key].median_seconds = percentile_cont(values, 0.5)
+        groups[key].p90_seconds = percentile_cont(values, 0.9)
+
+
+def _attach_overdue(scope: Q, now: datetime, groups: dict[tuple, StepReport]) -> None:
+    late = Q(finished_at__isnull=True, due_at__lt=now) | Q(finished_at__gt=F("due_at"))
+    rows = (
+        _report_steps(scope)
+        .filter(late)
+        .values(
+            *_GROUP, "pk", "edition_id", "edition__title", "started_at", "due_at", "finished_at"
+        )
+        .order_by("due_at", "pk")
+    )
+    for row in rows:
+        ended = row["finished_at"] or now
+        groups[tuple(row[name] for name in _GROUP)].overdue.append(
+            OverdueStep(
+                step_id=row["pk"],
+                edition_id=row["edition_id"],
+                edition_title=row["edition__title"],
+                stage=row["stage"],
+                step_number=row["sop_step_number"],
+                started_at=row["started_at"],
+                due_at=row["due_at"],
+                finished_at=row["finished_at"],
+                late_seconds=int((ended - row["due_at"]).total_seconds()),
+            )
+        )
+
+
+def _label_and_complete(bodies: Sequence[Body], groups: dict[tuple, StepReport]) -> None:
+    """Name each step by its SOP's activity, and add the steps of the SOPs in force that no
+    edition reached in the period (with zero counts), so every step of the SOP is shown."""
+    sop_steps = SopStep.objects.filter(sop__body__in=[b.pk for b in bodies]).values_list(
+        "sop__body_id",
+        "sop__number",
+        "sop__is_active",
+        "number",
+        "stage",
+        "activity",
+        "time_amount",
+        "time_unit",
+    )
+    activities: dict[tuple, str] = {}
+    for body_id, sop_number, active, number, stage, activity, amount, unit in sop_steps:
+        activities[(body_id, sop_number, number)] = activity
+        key = (body_id, sop_number, stage, number, amount, unit)
+        if active and key not in groups:
+            groups[key] = StepReport(
+                body_id=body_id,
+                sop_number=sop_number,
+                stage=stage,
+                step_number=number,
+                standard_amount=amount,
+                standard_unit=unit,
+            )
+    for step in groups.values():
+        step.activity = activities.get((step.body_id, step.sop_number, step.step_number), "")
