@@ -1,0 +1,245 @@
+"""Server-rendered SVG charts (no JavaScript, no external service).
+
+The compliance chart draws one row per SOP step: the median duration as a dark bar over the
+90th percentile as a light bar, on a scale measured in multiples of the step's own standard, so
+a 15-minute step and a 7-day step can be read on the same chart; the standard is one dashed line
+at 1x. Every number is also written as text in the row, and the chart's <title> and <desc>
+say the same for screen readers. Every text is escaped by `format_html`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from workflow.selectors.report import StepReport
+from workflow.templatetags.clock import duration
+
+WIDTH = 300  # the viewBox width: text of 11-12 units stays 11-13px on a 375px phone
+PAD = 4
+BAR_X = PAD
+BAR_W = WIDTH - 2 * PAD
+AXIS_H = 22
+ROW_H = 90
+LABEL_CHARS = 40
+MIN_SCALE, MAX_SCALE = 2, 4  # the axis runs to 2x..4x the standard
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{round(share * 100)}%"
+
+
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def step_title(step: StepReport) -> str:
+    number = f"{step.step_number}. " if step.step_number is not None else ""
+    return f"{number}{step.label}"
+
+
+def step_summary(step: StepReport) -> str:
+    """One sentence with every number of the row (the chart's description, for screen readers)."""
+    parts = [
+        ngettext(
+            "%(n)d step (%(f)d finished, %(o)d open)",
+            "%(n)d steps (%(f)d finished, %(o)d open)",
+            step.total,
+        )
+        % {"n": step.total, "f": step.finished, "o": step.open}
+    ]
+    if step.median_seconds is not None:
+        parts.append(
+            _("median %(m)s, 90th percentile %(p)s")
+            % {"m": duration(step.median_seconds), "p": duration(step.p90_seconds)}
+        )
+    parts.append(
+        _("standard %(s)s") % {"s": step.standard_label}
+        if step.standard_label
+        else _("no time standard")
+    )
+    if step.timed:
+        parts.append(
+            _("%(on)d of %(n)d on time (%(pct)s)")
+            % {"on": step.on_time, "n": step.timed, "pct": _percent(step.on_time_share)}
+        )
+    if step.overdue_count:
+        parts.append(_("%(n)d overdue") % {"n": step.overdue_count})
+    return f"{step_title(step)}: " + ", ".join(parts) + "."
+
+
+def _scale(steps: Sequence[StepReport]) -> int:
+    ratios = [
+        s.p90_seconds / s.standard_seconds
+        for s in steps
+        if s.p90_seconds is not None and s.standard_seconds
+    ]
+    return max(MIN_SCALE, min(MAX_SCALE, math.ceil(max(ratios, default=0))))
+
+
+def _x(ratio: float, scale: int) -> float:
+    return round(BAR_X + min(ratio, scale) / scale * BAR_W, 1)
+
+
+def _axis(scale: int) -> SafeString:
+    """The scale's labels at the top: 0x, "standard" (1x), 2x, ... (each row draws its lines)."""
+    return format_html_join(
+        "",
+        '<text x="{}" y="12" font-size="11" text-anchor="{}" fill="#57606a">{}</text>',
+        (
+            (
+                _x(n, scale),
+                "start" if n == 0 else "end" if n == scale else "middle",
+                _("standard") if n == 1 else f"{n}\u00d7",
+            )
+            for n in range(scale + 1)
+        ),
+    )
+
+
+def _note(text: str, band: int) -> SafeString:
+    return format_html(
+        '<text x="{x}" y="{y}" font-size="11" fill="#57606a">{t}</text>',
+        x=BAR_X,
+        y=band + 11,
+        t=text,
+    )
+
+
+def _bars(step: StepReport, y: int, scale: int) -> SafeString:
+    """The row's bars on its track, with a line at each multiple of the standard (dashed at 1x);
+    a 90th percentile beyond the scale ends in an arrow."""
+    band = y + 20
+    if step.median_seconds is None:
+        return _note(_("no finished step yet") if step.total else _("no step in this period"), band)
+    if not step.standard_seconds:
+        return _note(_("no time standard"), band)
+    median = step.median_seconds / step.standard_seconds
+    p90 = step.p90_seconds / step.standard_seconds
+    over = median > 1
+    grid = format_html_join(
+        "",
+        '<line class="tick" x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#d0d7de"/>',
+        ((_x(n, scale), band - 2, band + 16) for n in range(2, scale + 1)),
+    )
+    clipped = (
+        format_html(
+            '<text x="{x}" y="{y}" font-size="12" text-anchor="end" fill="#fff">\u203a</text>',
+            x=_x(scale, scale) - 2,
+            y=band + 11,
+        )
+        if p90 > scale
+        else ""
+    )
+    return format_html(
+        '<rect class="track" x="{x0}" y="{y}" width="{w}" height="14" fill="#f6f8fa"/>'
+        '<rect class="p90" x="{x0}" y="{y}" width="{wp}" height="14" fill="#9ec5e8"/>'
+        '<rect class="median{o}" x="{x0}" y="{ym}" width="{wm}" height="8" fill="{c}"/>'
+        '{grid}<line class="standard" x1="{xs}" y1="{ys1}" x2="{xs}" y2="{ys2}" '
+        'stroke="#1b1f24" stroke-width="1.5" stroke-dasharray="3 2"/>{clip}',
+        x0=BAR_X,
+        y=band,
+        ym=band + 3,
+        w=BAR_W,
+        wp=round(_x(p90, scale) - BAR_X, 1),
+        wm=round(_x(median, scale) - BAR_X, 1),
+        o=" over" if over else "",
+        c="#b42318" if over else "#0b5394",
+        grid=grid,
+        xs=_x(1, scale),
+        ys1=band - 3,
+        ys2=band + 17,
+        clip=clipped,
+    )
+
+
+def _row(step: StepReport, y: int, scale: int) -> SafeString:
+    """Five lines: the step's name, the bars, the durations, the standard, the on-time share."""
+    durations = (
+        _("Median %(m)s · P90 %(p)s")
+        % {"m": duration(step.median_seconds), "p": duration(step.p90_seconds)}
+        if step.median_seconds is not None
+        else _("Median — · P90 —")
+    )
+    standard = " · ".join(
+        [
+            _("Standard %(s)s") % {"s": step.standard_label}
+            if step.standard_label
+            else _("No time standard"),
+            ngettext("%(n)d step", "%(n)d steps", step.total) % {"n": step.total},
+        ]
+    )
+    share = [
+        _("%(pct)s on time (%(on)d of %(n)d)")
+        % {"pct": _percent(step.on_time_share), "on": step.on_time, "n": step.timed}
+        if step.timed
+        else _("On time: —")
+    ]
+    if step.overdue_count:
+        share.append(_("%(n)d overdue") % {"n": step.overdue_count})
+    return format_html(
+        '<g class="row"><title>{summary}</title>'
+        '<text x="{x}" y="{y1}" font-size="12" font-weight="600" fill="#1b1f24">{label}</text>'
+        "{bars}"
+        '<text x="{x}" y="{y3}" font-size="11" fill="#1b1f24">{durations}</text>'
+        '<text x="{x}" y="{y4}" font-size="11" fill="#57606a">{standard}</text>'
+        '<text x="{x}" y="{y5}" font-size="11" fill="{color}">{share}</text></g>',
+        summary=step_summary(step),
+        x=BAR_X,
+        y1=y + 13,
+        y3=y + 50,
+        y4=y + 64,
+        y5=y + 78,
+        label=_short(step_title(step)),
+        bars=_bars(step, y, scale),
+        durations=durations,
+        standard=standard,
+        color="#b42318" if step.overdue_count else "#1a7f37" if step.timed else "#57606a",
+        share=" · ".join(share),
+    )
+
+
+def compliance_chart(steps: Sequence[StepReport], *, chart_id: str, title: str) -> SafeString:
+    """The SVG of one body's report; `chart_id` must be unique on the page."""
+    scale = _scale(steps)
+    height = AXIS_H + ROW_H * max(len(steps), 1)
+    rows = [_row(step, AXIS_H + n * ROW_H, scale) for n, step in enumerate(steps)]
+    if not steps:
+        rows = [
+            format_html(
+                '<text x="{x}" y="{y}" font-size="12" fill="#57606a">{t}</text>',
+                x=BAR_X,
+                y=AXIS_H + 20,
+                t=_("This public body has no SOP steps to report."),
+            )
+        ]
+    description = " ".join(
+        [
+            _(
+                "Dark bar: median duration; light bar: 90th percentile; dashed line: the "
+                "step's time standard (a working day counts as one day here; being on time is "
+                "judged against each step's deadline)."
+            ),
+            *(step_summary(step) for step in steps),
+        ]
+    )
+    return format_html(
+        '<svg class="chart" id="{id}" role="img" aria-labelledby="{id}-title {id}-desc" '
+        'viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        "{axis}{rows}</svg>",
+        id=chart_id,
+        w=WIDTH,
+        h=height,
+        title=title,
+        desc=description,
+        axis=_axis(scale) if steps else "",
+        rows=format_html_join("", "{}", ((row,) for row in rows)),
+    )
