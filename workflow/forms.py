@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dip.forms import DescribedFieldsMixin
 from dip.models import Classification, EditionKind, ExemptionGround
 from ppid.models import CalendarDay
 from workflow.models import ConsiderationDecision, NotaDinas
+from workflow.periods import Period
 
 
 class EditionCreateForm(forms.Form):
@@ -162,3 +166,21 @@ class OfficeHoursForm(forms.Form):
             initial[f"start_{number}"] = start
             initial[f"end_{number}"] = end
         return initial
+
+
+class ReportPeriodForm(DescribedFieldsMixin, forms.Form):
+    """The compliance report's period (GET). A bad value falls back to the default period."""
+
+    period = forms.ChoiceField(label=_("Report period"), required=False)
+
+    def __init__(self, *args: Any, choices: list, default: Period, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default = default
+        self.fields["period"].choices = choices
+        self.fields["period"].initial = default.key
+        self._describe_fields()
+
+    def chosen_period(self) -> Period:
+        if self.is_valid() and self.cleaned_data["period"]:
+            return Period.parse(self.cleaned_data["period"]) or self.default
+        return self.default

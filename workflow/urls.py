@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow.views import calendar, editions, review, tasks
+from workflow.views import calendar, editions, report, review, tasks
 
 app_name = "workflow"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     ),
     path("badan/<slug:slug>/kalender/jam-kerja/", calendar.calendar_hours, name="calendar_hours"),
     path("badan/<slug:slug>/kalender/ikuti/", calendar.calendar_follow, name="calendar_follow"),
+    path("badan/<slug:slug>/laporan/", report.body_report, name="report"),
+    path("badan/<slug:slug>/laporan.csv", report.body_report_csv, name="report_csv"),
+    path("badan/<slug:slug>/ikhtisar/", report.overview, name="overview"),
+    path("badan/<slug:slug>/ikhtisar.csv", report.overview_csv, name="overview_csv"),
     path("edisi/<int:pk>/", editions.edition_detail, name="edition"),
     path("edisi/<int:pk>/pilih/", editions.edition_pick, name="edition_pick"),
     path("edisi/<int:pk>/keluarkan/<int:item_id>/", editions.edition_unpick, name="edition_unpick"),

@@ -11,6 +11,7 @@ from dip.models import Stage
 from ppid.permissions import user_roles, warm_roles
 from ppid.selectors import bodies_for_user
 from workflow.selectors import editions_with_clock, open_step, tasks_for_user
+from workflow.views.report import dashboard_report
 
 
 @login_required
@@ -68,5 +69,6 @@ def dashboard(request):
             "waiting": waiting,
             "overdue_count": sum(1 for w in waiting if w["overdue"]),
             "signature_count": sum(1 for w in waiting if w["signature"]),
+            **dashboard_report(request),
         },
     )

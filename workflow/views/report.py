@@ -1,0 +1,213 @@
+"""The compliance report: a body's report page and CSV, the PPID Utama's overview of the bodies
+under it, and the report section of the dashboard.
+
+Who may read it: the atasan, the PPID and the PPID Utama of the body. A body where the user has
+no role at all is 404 (as everywhere); a role that does not read reports (operator, tim) is 403.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from ppid.models import Body, Role
+from ppid.permissions import has_role, warm_roles
+from workflow.charts import compliance_chart
+from workflow.forms import ReportPeriodForm
+from workflow.periods import Period, period_choices
+from workflow.permissions import can_view_overview, can_view_report
+from workflow.selectors.report import (
+    BodyReport,
+    compliance_report,
+    first_step_day,
+    report_bodies_for_user,
+)
+from workflow.views.common import get_body
+
+# How many overdue steps a card on the dashboard or the overview lists before "see all".
+CARD_OVERDUE = 5
+
+
+def _period_form(request: HttpRequest, bodies: Sequence[Body]) -> ReportPeriodForm:
+    today = timezone.localdate()
+    return ReportPeriodForm(
+        request.GET or None,
+        choices=period_choices(first_step_day(bodies), today),
+        default=Period.containing(today),
+    )
+
+
+def _chart(report: BodyReport):
+    return compliance_chart(
+        report.steps,
+        chart_id=f"chart-{report.body.slug}",
+        title=_("Time standards of %(body)s, %(period)s")
+        % {"body": report.body.short_name or report.body.name, "period": report.period.label},
+    )
+
+
+def _cards(reports: Sequence[BodyReport]) -> list[dict]:
+    return [
+        {
+            "report": report,
+            "chart": _chart(report),
+            "overdue": report.overdue[:CARD_OVERDUE],
+            "more_overdue": max(len(report.overdue) - CARD_OVERDUE, 0),
+        }
+        for report in reports
+    ]
+
+
+def _report_body(request: HttpRequest, slug: str) -> Body:
+    body = get_body(request, slug)
+    if not can_view_report(request.user, body):
+        raise PermissionDenied(_("Only the atasan, the PPID and the PPID Utama read this report."))
+    return body
+
+
+def _overview_body(request: HttpRequest, slug: str) -> Body:
+    body = get_body(request, slug)
+    if not can_view_overview(request.user, body):
+        raise PermissionDenied(_("Only the PPID Utama reads the overview of its bodies."))
+    return body
+
+
+@login_required
+@require_safe
+def body_report(request: HttpRequest, slug: str) -> HttpResponse:
+    body = _report_body(request, slug)
+    form = _period_form(request, [body])
+    (report,) = compliance_report(bodies=[body], period=form.chosen_period())
+    return render(
+        request,
+        "workflow/report.html",
+        {"body": body, "form": form, "report": report, "chart": _chart(report)},
+    )
+
+
+@login_required
+@require_safe
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    body = _overview_body(request, slug)
+    children = list(body.children.order_by("name"))
+    form = _period_form(request, children)
+    reports = compliance_report(bodies=children, period=form.chosen_period())
+    return render(
+        request,
+        "workflow/report_overview.html",
+        {"body": body, "form": form, "period": form.chosen_period(), "cards": _cards(reports)},
+    )
+
+
+def dashboard_report(request: HttpRequest) -> dict:
+    """The dashboard's report section: a card per body whose report the user reads, and a link
+    to the overview of each body where the user is PPID Utama over other bodies."""
+    bodies = list(report_bodies_for_user(request.user).order_by("name"))
+    if not bodies:
+        return {"report_cards": None}
+    warm_roles(request.user, bodies)
+    parents = {b.parent_id for b in bodies}
+    form = _period_form(request, bodies)
+    reports = [r for r in compliance_report(bodies=bodies, period=form.chosen_period()) if r.steps]
+    return {
+        "report_form": form,
+        "report_period": form.chosen_period(),
+        "report_cards": _cards(reports),
+        "report_overviews": [
+            b for b in bodies if b.pk in parents and has_role(request.user, b, Role.PPID_UTAMA)
+        ],
+    }
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def _number(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    return str(round(value)) if digits == 0 else f"{value:.{digits}f}"
+
+
+def report_csv(reports: Sequence[BodyReport], filename: str) -> HttpResponse:
+    """The same numbers as the page, one row per SOP step; UTF-8 with a BOM so that Excel reads
+    the Indonesian text right. Durations in seconds, the on-time share in percent."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Public body"),
+            _("Report period"),
+            capfirst(_("SOP number")),
+            _("Step (SOP)"),
+            _("Stage"),
+            _("Activity"),
+            _("Time standard"),
+            _("Number of steps"),
+            _("Finished"),
+            _("Still open"),
+            _("Median duration (seconds)"),
+            _("90th percentile duration (seconds)"),
+            _("Finished with a deadline"),
+            _("Finished on time"),
+            _("Finished late"),
+            _("On time (%)"),
+            _("Open past the deadline"),
+        ]
+    )
+    for report in reports:
+        for step in report.steps:
+            writer.writerow(
+                [
+                    report.body.name,
+                    report.period.label,
+                    step.sop_number or "",
+                    "" if step.step_number is None else step.step_number,
+                    step.stage_label,
+                    step.activity,
+                    step.standard_label,
+                    step.total,
+                    step.finished,
+                    step.open,
+                    _number(step.median_seconds),
+                    _number(step.p90_seconds),
+                    step.timed,
+                    step.on_time,
+                    step.late,
+                    _number(None if step.on_time_share is None else step.on_time_share * 100, 1),
+                    step.open_overdue,
+                ]
+            )
+    response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def body_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    body = _report_body(request, slug)
+    period = _period_form(request, [body]).chosen_period()
+    reports = compliance_report(bodies=[body], period=period)
+    return report_csv(reports, f"laporan-kepatuhan-{body.slug}-{period.key}.csv")
+
+
+@login_required
+@require_safe
+def overview_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    body = _overview_body(request, slug)
+    children = list(body.children.order_by("name"))
+    period = _period_form(request, children).chosen_period()
+    reports = compliance_report(bodies=children, period=period)
+    return report_csv(reports, f"laporan-kepatuhan-{body.slug}-ikhtisar-{period.key}.csv")
