@@ -85,3 +85,16 @@ def api():
         return client
 
     return make
+
+
+@pytest.fixture
+def login(client):
+    """login(username) → the test client signed in as that user (browser pages)."""
+
+    def as_(username: str):
+        from django.contrib.auth import get_user_model
+
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    return as_

@@ -46,15 +46,6 @@ def username(role: str, slug: str = KUBU_RAYA) -> str:
     return role if role == "ppid-utama" else f"{slug}.{role}"
 
 
-@pytest.fixture
-def login(client):
-    def as_user(name: str):
-        client.force_login(get_user_model().objects.get(username=name))
-        return client
-
-    return as_user
-
-
 def body(slug: str = KUBU_RAYA) -> Body:
     return Body.objects.get(slug=slug)
 

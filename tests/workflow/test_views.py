@@ -16,15 +16,6 @@ KAPUAS = "dinsos-p3a-kapuas-hulu"
 KUBU = "disdukcapil-kubu-raya"
 
 
-@pytest.fixture
-def login(client):
-    def as_(username: str):
-        client.force_login(User.objects.get(username=username))
-        return client
-
-    return as_
-
-
 def text(response) -> str:
     return response.content.decode()
 
