@@ -32,7 +32,7 @@ def duration(seconds: int | None) -> str:
 
 @register.filter
 def time_left(due_at: datetime | None) -> str:
-    if due_at is None:
+    if not due_at:  # None, or "" from a template lookup on a missing step
         return "—"
     delta = int((due_at - timezone.now()).total_seconds())
     if delta < 0:
