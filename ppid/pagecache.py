@@ -14,11 +14,13 @@ answer carries the same ones as a live one; the key holds the scheme and a finge
 header settings, so a changed policy is never answered with a page stored under the old one.
 A plain-HTTP request while HTTPS redirection is on always reaches Django (which redirects), and
 the health endpoints are never looked up here.
+While the cache is unreachable, every request goes to Django, which works without it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -28,9 +30,12 @@ from django.core.cache import caches
 
 from ppid.health import PATHS as HEALTH_PATHS
 
+logger = logging.getLogger(__name__)
+
 MARK_HEADER = "X-Page-Cache"
 GENERATION_KEY = "pagecache:generation"
 TIMEOUT = 24 * 3600
+WARN_EVERY_SECONDS = 60
 SECURITY_HEADERS = {
     "content-security-policy",
     "strict-transport-security",
@@ -119,6 +124,7 @@ class PublicPageCache:
         self._generation = None
         self._checked_at = float("-inf")
         self._fingerprint: str | None = None
+        self._warned_at = float("-inf")
 
     def _current_generation(self, cache) -> int:
         now = time.monotonic()
@@ -149,16 +155,20 @@ class PublicPageCache:
         if self._fingerprint is None:
             self._fingerprint = headers_fingerprint()
         cache = caches["default"]
-        generation = self._current_generation(cache)
-        key = (
-            f"pagecache:{generation}:{self._fingerprint}:{'https' if secure else 'http'}:"
-            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
-        )
-        hit = self._local.get(key)
-        if hit is None:
-            hit = cache.get(key)
-            if hit is not None:
-                self._remember(key, hit)
+        try:
+            generation = self._current_generation(cache)
+            key = (
+                f"pagecache:{generation}:{self._fingerprint}:{'https' if secure else 'http'}:"
+                f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+            )
+            hit = self._local.get(key)
+            if hit is None:
+                hit = cache.get(key)
+                if hit is not None:
+                    self._remember(key, hit)
+        except Exception as error:  # the shared cache (Redis) is down: Django answers live
+            self._cache_down(error)
+            return self.app(environ, start_response)
         if hit is not None:
             headers, body = hit
             etag = dict(headers).get("ETag")
@@ -188,6 +198,20 @@ class PublicPageCache:
         if hasattr(result, "close"):
             result.close()
         headers = [(k, v) for k, v in captured["headers"] if k.lower() in CACHED_HEADERS]
-        cache.set(key, (headers, body), TIMEOUT)
+        try:
+            cache.set(key, (headers, body), TIMEOUT)
+        except Exception as error:
+            self._cache_down(error)
+            return [body]
         self._remember(key, (headers, body))
         return [body]
+
+    def _cache_down(self, error: Exception) -> None:
+        """Forget the per-process copies (a publication may go unannounced meanwhile) and say
+        so in the log, once a minute at most."""
+        self._local.clear()
+        self._checked_at = float("-inf")
+        now = time.monotonic()
+        if now - self._warned_at >= WARN_EVERY_SECONDS:
+            self._warned_at = now
+            logger.warning("Public page cache unavailable, serving live pages: %s", error)

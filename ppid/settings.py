@@ -218,8 +218,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 else:
-    # Visibility timeout above the longest task so a killed worker's task is redelivered once.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task delivered to a worker that dies without acknowledging it (killed, machine lost)
+    # goes back to the queue after the visibility timeout: keep it above the longest task and
+    # retry countdown, or a running task is delivered twice. kombu looks for such tasks every
+    # interval * throttle seconds (100 s by default); a short timeout (tests) looks sooner.
+    _visibility_timeout = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout}
+    if _visibility_timeout < 600:
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {
+            "unacked_restore_interval": max(1, _visibility_timeout // 2),
+            "unacked_restore_throttle": 1,
+        }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -261,7 +270,12 @@ CELERY_BEAT_SCHEDULE = {
 # which the public page cache needs: a publication in the worker retires the web's pages).
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Redis unreachable: fail fast, and the page cache serves live pages meanwhile.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
     }
 else:
     CACHES = {

@@ -51,3 +51,29 @@ def test_marked_page_is_served_from_the_cache_until_a_publication(settings):
     assert len(calls) == 2
     invalidate_public_pages()
     assert _get(app)[2] != first and len(calls) == 3
+
+
+def test_with_the_shared_cache_down_pages_are_served_live(settings, caplog):
+    """Redis stopped: no error for visitors, every request reaches Django; once it is back
+    (here: another cache), pages are kept again."""
+    calls.clear()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    app = PublicPageCache(_django_like_app, check_seconds=0)
+
+    first = _get(app)
+    second = _get(app)
+
+    assert first[0].startswith("200") and second[0].startswith("200")
+    assert first[2] == b"halaman 1" and second[2] == b"halaman 2"  # live, not a stored copy
+    assert calls == ["/dinas/", "/dinas/"]
+    assert caplog.text.count("Public page cache unavailable") == 1  # once, not per request
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    _get(app)
+    assert _get(app)[2] == b"halaman 3" and len(calls) == 3
