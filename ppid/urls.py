@@ -46,3 +46,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
 ]
+
+# A database outage answers 503 with Retry-After; any other error Django's plain 500 page.
+handler500 = "ppid.errors.server_error"

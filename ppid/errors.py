@@ -1,0 +1,42 @@
+"""Answers for failures no view can handle: the database out of reach answers 503.
+
+While PostgreSQL restarts or fails over, every request that needs it raises OperationalError
+(or InterfaceError on a connection that broke under it). That is not a bug in the page but a
+moment's outage, so the answer is "503 Service Unavailable" with Retry-After, a page in the
+visitor's language for browsers and JSON for the API, never a traceback; the next request
+connects again (health-checked connections, CONN_HEALTH_CHECKS), without a restart.
+Any other error gets Django's plain 500 page.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 for a moment's outage: rendered without a request context (no context processor
+    may touch the database)."""
+    message = _("The database cannot be reached right now. Please try again in a few moments.")
+    if request.path_info.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: called while the uncaught exception is being handled."""
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return service_unavailable(request)
+    return defaults.server_error(request)
