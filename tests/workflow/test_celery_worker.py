@@ -4,9 +4,6 @@ down (the signature stands; the sweep publishes later, once)."""
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -15,13 +12,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from dip import services as dip_services
 from dip.models import Edition, EditionRow, Stage
-from ppid.celery import app as celery_app
 from tests.conftest import REDIS_URL
 from tests.helpers import edition_at
+from tests.servers import celery_worker, project_env
 from workflow import services, tasks
 from workflow.models import AuditEntry, Step
 
@@ -49,28 +45,6 @@ def publish_rows(edition: Edition):
     return AuditEntry.objects.filter(edition=edition, transition="publish")
 
 
-def _reset_pools() -> None:
-    """Make the app look up its pools again for the broker now configured. (kombu keeps one
-    pool per broker URL process-wide, so they are dropped here, never closed.)"""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def celery_conf():
-    """Change the test process's Celery app; everything is restored afterwards."""
-    keys = ("task_always_eager", "broker_url", "broker_transport_options", "task_default_queue")
-    saved = {key: celery_app.conf[key] for key in keys}
-
-    def apply(**values):
-        for key, value in values.items():
-            celery_app.conf[key] = value
-        _reset_pools()
-
-    yield apply
-    apply(**saved)
-
-
 @pytest.fixture
 def queue_name():
     name = f"ppid-test-{uuid.uuid4().hex[:12]}"
@@ -85,66 +59,22 @@ def queue_name():
 @pytest.fixture
 def worker(tmp_path, queue_name):
     """A real worker process on the pytest database and the Redis test broker."""
-    db = connection.settings_dict
-    database_url = f"postgres://postgres@127.0.0.1:{db.get('PORT') or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "0",
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "REDIS_URL": "",
-        "DJANGO_SETTINGS_MODULE": "ppid.settings",
-        "PPID_VAR_DIR": str(tmp_path / "var"),
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-        # The keys seed_demo created for this test run (the worker signs the document).
-        "PPID_SIGNING_DIR": str(settings.PPID_SIGNING_DIR),
-    }
-    log = tmp_path / "worker.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                str(CELERY_BIN),
-                "-A",
-                "ppid",
-                "worker",
-                "--pool=solo",
-                "-Q",
-                queue_name,
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"{queue_name}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    process.log = log  # type: ignore[attr-defined]
+    env = project_env(tmp_path / "var", CELERY_BROKER_URL=REDIS_URL)
+    process = celery_worker(queue_name, env, tmp_path / "worker.log", queue=queue_name)
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        process.stop()
 
 
 def worker_log(process) -> str:
-    return process.log.read_text(errors="replace")[-4000:]
+    return process.tail()
 
 
 def wait_for(predicate, process, what: str, timeout: float = 45.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
-        assert process.poll() is None, f"the worker died:\n{worker_log(process)}"
+        assert process.running(), f"the worker died:\n{worker_log(process)}"
         assert time.monotonic() < deadline, f"timed out waiting for {what}:\n{worker_log(process)}"
         time.sleep(0.25)
 
