@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "output",
             nargs="?",
-            help="archive to write (default: ppid-backup-<date>-<time>.tar.gz here)",
+            help="archive (or folder) to write; default: ppid-backup-<date>-<time>.tar.gz here",
         )
         parser.add_argument(
             "--format",
@@ -35,8 +35,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output, format, with_signing_keys, **options):
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        path = Path(output or f"ppid-backup-{stamp}.tar.gz").resolve()
+        name = f"ppid-backup-{timezone.localtime().strftime('%Y%m%d-%H%M%S')}.tar.gz"
+        path = Path(output or name).resolve()
+        if path.is_dir():
+            path = path / name
         try:
             manifest = backup_create(
                 output=path,
