@@ -1,5 +1,5 @@
 """manage.py backup: the database, the media files and the public certificates (the private
-signing keys on request) in one tar.gz archive with a SHA-256 manifest. See ppid/backup.py."""
+signing keys on request) in one tar.gz archive with a SHA-256 manifest. See ppid/backup/."""
 
 from __future__ import annotations
 

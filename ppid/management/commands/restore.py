@@ -1,5 +1,5 @@
 """manage.py restore: load an archive written by `manage.py backup` into an empty database and
-storage, after checking every file against the manifest. See ppid/backup.py."""
+storage, after checking every file against the manifest. See ppid/backup/."""
 
 from __future__ import annotations
 
