@@ -17,7 +17,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -139,7 +139,13 @@ def dump_database(target: Path, db_format: str, alias: str) -> dict[str, Any]:
 
 
 def database_empty(alias: str) -> bool:
-    return not connections[alias].introspection.table_names()
+    connection = connections[alias]
+    try:
+        return not connection.introspection.table_names()
+    except DatabaseError as error:  # not created yet, wrong credentials, server down
+        raise BackupError(
+            f"The database {connection.settings_dict['NAME']} cannot be reached: {error}".strip()
+        ) from error
 
 
 def restore_database(staged: Staged, *, force: bool, alias: str) -> None:
