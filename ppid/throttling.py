@@ -3,8 +3,16 @@ builds APIView, so this must not import views."""
 
 from __future__ import annotations
 
+import logging
+import time
+
+from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+logger = logging.getLogger(__name__)
+WARN_EVERY_SECONDS = 60
+_warned_at = float("-inf")
 
 
 class SettingsRateMixin:
@@ -15,11 +23,28 @@ class SettingsRateMixin:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
-class AnonThrottle(SettingsRateMixin, AnonRateThrottle):
+class FailOpenMixin:
+    """The counters live in the cache (Redis in production). While it is unreachable the call
+    goes through, logged once a minute: a throttle guards against abuse, and a Redis outage
+    must not stop the officers' work (an atasan signing through the API)."""
+
+    def allow_request(self, request, view) -> bool:
+        global _warned_at
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError) as error:
+            now = time.monotonic()
+            if now - _warned_at >= WARN_EVERY_SECONDS:
+                _warned_at = now
+                logger.warning("API throttling skipped, its cache is unavailable: %s", error)
+            return True
+
+
+class AnonThrottle(FailOpenMixin, SettingsRateMixin, AnonRateThrottle):
     """Anonymous calls, per client address (see NUM_PROXIES): rate `anon`."""
 
 
-class UserThrottle(SettingsRateMixin, UserRateThrottle):
+class UserThrottle(FailOpenMixin, SettingsRateMixin, UserRateThrottle):
     """Authenticated calls, per user and so per token (one token a user): rate `user`.
     Anonymous calls are AnonThrottle's alone (DRF's would count them here too, by address)."""
 
