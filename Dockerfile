@@ -9,7 +9,10 @@ RUN pip install -r requirements.txt
 COPY . .
 RUN DJANGO_DEBUG=1 python manage.py compilemessages -v0 \
  && DJANGO_DEBUG=1 python manage.py collectstatic --noinput -v0
-RUN useradd --system --uid 1000 ppid && mkdir -p /app/var && chown -R ppid /app/var
+# /data/media and /data/signing exist in the image owned by ppid, so the named volumes
+# mounted there start out writable by the app (Docker copies the ownership).
+RUN useradd --system --uid 1000 ppid && mkdir -p /app/var /data/media /data/signing \
+ && chown -R ppid /app/var /data
 USER ppid
 EXPOSE 8000
 CMD ["gunicorn", "ppid.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
