@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from dip.models import (
     Aggregator,
+    Announcement,
     Attachment,
     Delivery,
     DeliveryStatus,
@@ -133,3 +134,13 @@ class DeliveryAdmin(ReadOnlyAdmin):
             ngettext("%d delivery queued.", "%d deliveries queued.", len(ids)) % len(ids),
             messages.SUCCESS,
         )
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(ReadOnlyAdmin):
+    """The evidence of what was announced to the public, and when (never edited)."""
+
+    list_display = ["title", "body", "kind", "announced_at", "announced_by", "edition"]
+    list_filter = ["kind", "body"]
+    search_fields = ["title", "summary"]
+    list_select_related = ["body", "announced_by", "edition"]

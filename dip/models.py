@@ -7,17 +7,21 @@ mid-year does not change an edition already in flight.
 
 from __future__ import annotations
 
+import calendar
 import secrets
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from ppid.models import Body, Role, Unit
+from ppid.pagecache import invalidate_public_pages
 from ppid.permissions import has_role
 
 
@@ -96,6 +100,23 @@ DIK_FIELDS = (
 )
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day (31 Aug + 6 → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# Columns that Item.save() derives from the others (always written with them).
+ROW_FLAG_FIELDS = (
+    "next_update_on",
+    "needs_update_since",
+    "needs_update_changed_at",
+    "exemption_ended_on",
+    "reopened_awaiting_dip",
+)
+
+
 class Item(models.Model):
     """An entry of a body's information register; it lives on across editions."""
 
@@ -143,6 +164,24 @@ class Item(models.Model):
     exemption_event = models.CharField(_("exempted until (event)"), max_length=500, blank=True)
     exemption_permanent = models.BooleanField(_("exempted permanently"), default=False)
 
+    # Berkala: the date its content was last updated, as an officer confirmed it ("mark as
+    # updated"); until the first confirmation the production date stands in for it. The next
+    # update is due `update_period_months` later (stored, so the daily sweep reads an index).
+    last_updated_on = models.DateField(_("last updated"), null=True, blank=True)
+    next_update_on = models.DateField(_("next update due"), null=True, blank=True, editable=False)
+    # The row flags, set by the daily sweep (dip.rowflags) and read by the public pages, which
+    # are cached: "perlu pembaruan" since this due date, and when that flag last changed.
+    needs_update_since = models.DateField(
+        _("needs an update since"), null=True, blank=True, editable=False
+    )
+    needs_update_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Dikecualikan: the first day after `exemption_until`, once the sweep has seen it pass.
+    exemption_ended_on = models.DateField(
+        _("exemption ended on"), null=True, blank=True, editable=False
+    )
+    # Re-opened while no DIP edition of the body was being assembled: it joins the next one.
+    reopened_awaiting_dip = models.BooleanField(default=False, editable=False)
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -151,12 +190,80 @@ class Item(models.Model):
 
     class Meta:
         ordering = ["body", "title", "pk"]
-        indexes = [models.Index(fields=["body", "classification"], name="item_body_class")]
+        indexes = [
+            models.Index(fields=["body", "classification"], name="item_body_class"),
+            # The daily sweep: berkala items due and not yet flagged ...
+            models.Index(
+                fields=["next_update_on"],
+                condition=Q(next_update_on__isnull=False, needs_update_since__isnull=True),
+                name="item_update_due",
+            ),
+            # ... and exemptions that ran until a date, not yet flagged as ended.
+            models.Index(
+                fields=["exemption_until"],
+                condition=Q(
+                    classification="dikecualikan",
+                    exemption_until__isnull=False,
+                    exemption_ended_on__isnull=True,
+                ),
+                name="item_exemption_due",
+            ),
+            # The officers' lists of flagged rows, per body.
+            models.Index(
+                fields=["body", "needs_update_since"],
+                condition=Q(needs_update_since__isnull=False),
+                name="item_needs_update",
+            ),
+            models.Index(
+                fields=["body", "exemption_ended_on"],
+                condition=Q(exemption_ended_on__isnull=False),
+                name="item_exemption_ended",
+            ),
+        ]
         verbose_name = _("information item")
         verbose_name_plural = _("information items")
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.sync_row_flags():
+            # A "perlu pembaruan" went away: the cached public pages must not keep it.
+            transaction.on_commit(invalidate_public_pages, robust=True)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *ROW_FLAG_FIELDS}
+        super().save(*args, **kwargs)
+
+    def sync_row_flags(self) -> bool:
+        """Derive the next update date, and drop a flag the item's fields no longer support
+        (the sweep sets it again if it still applies). True when the public flag went away."""
+        base = self.last_updated_on or self.produced_at
+        berkala = self.classification == Classification.BERKALA
+        self.next_update_on = (
+            add_months(base, self.update_period_months)
+            if berkala and base and self.update_period_months
+            else None
+        )
+        if self.exemption_ended_on and self.exemption_ended_on != self.exemption_end_day():
+            self.exemption_ended_on = None
+        if self.classification == Classification.DIKECUALIKAN:
+            self.reopened_awaiting_dip = False
+        if self.needs_update_since and self.needs_update_since != self.next_update_on:
+            self.needs_update_since = None
+            self.needs_update_changed_at = timezone.now()
+            return True
+        return False
+
+    def exemption_end_day(self) -> date | None:
+        """The first day the item is no longer exempted (None: until an event, permanent, or
+        not dikecualikan)."""
+        if (
+            self.classification != Classification.DIKECUALIKAN
+            or self.exemption_permanent
+            or not self.exemption_until
+        ):
+            return None
+        return self.exemption_until + timedelta(days=1)
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -166,6 +273,8 @@ class Item(models.Model):
 
         if self.produced_at and self.produced_at > timezone.localdate():
             add("produced_at", _("The production date cannot be in the future."))
+        if self.last_updated_on and self.last_updated_on > timezone.localdate():
+            add("last_updated_on", _("The update date cannot be in the future."))
         if self.unit_id and self.body_id and self.unit.body_id != self.body_id:
             add("unit", _("This unit belongs to another public body."))
         if self.classification == Classification.BERKALA and not (
@@ -637,3 +746,75 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition_id} → {self.aggregator} ({self.status})"
+
+
+class AnnouncementKind(models.TextChoices):
+    SERTA_MERTA = "serta_merta", _("Serta merta information")
+    REOPENED = "reopened", _("Information opened to the public")
+
+
+# The public fields of a row that an announcement copies (the DIP columns; never the
+# consequence test, the attachments or anything else of an edition not yet published).
+ANNOUNCEMENT_FIELDS = (
+    "classification",
+    "title",
+    "summary",
+    "unit_name",
+    "holding_unit",
+    "responsible",
+    "produced_at",
+    "produced_place",
+    "form",
+    "retention",
+)
+
+
+class Announcement(models.Model):
+    """A public announcement, kept as evidence of what was announced and when: a serta merta
+    row announced when the PPID verified it (before the edition is signed), or an exempted row
+    opened to the public. It holds a copy of the row's public fields as they were then."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="announcements")
+    item = models.ForeignKey(
+        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="announcements"
+    )
+    edition = models.ForeignKey(
+        Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="announcements"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AnnouncementKind.choices)
+    # Names the event, so that announcing it again does nothing ("serta_merta:<item>:<digest>").
+    key = models.CharField(max_length=120, unique=True)
+    classification = models.CharField(
+        _("classification"), max_length=20, choices=Classification.choices
+    )
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary of the content"), blank=True)
+    unit_name = models.CharField(_("unit"), max_length=255, blank=True)
+    holding_unit = models.CharField(
+        _("official or unit holding the information"), max_length=255, blank=True
+    )
+    responsible = models.CharField(
+        _("responsible for producing or issuing it"), max_length=255, blank=True
+    )
+    produced_at = models.DateField(_("date produced"), null=True, blank=True)
+    produced_place = models.CharField(_("place produced"), max_length=255, blank=True)
+    form = models.CharField(
+        _("form available"), max_length=10, choices=InformationForm.choices, blank=True
+    )
+    retention = models.CharField(_("retention period"), max_length=255, blank=True)
+    announced_at = models.DateTimeField(_("announced at"))
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-announced_at", "-pk"]
+        indexes = [
+            models.Index(fields=["body", "-announced_at"], name="announcement_body"),
+            models.Index(fields=["-announced_at"], name="announcement_recent"),
+        ]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
