@@ -36,3 +36,16 @@ DOCUMENT_RETRY_ROLES = (Role.PPID, Role.ATASAN, Role.PPID_UTAMA)
 
 def can_retry_document(user: User, edition: Edition) -> bool:
     return has_any_role(user, edition.body, DOCUMENT_RETRY_ROLES)
+
+
+def can_mark_updated(user: User, body: Body) -> bool:
+    """Confirm that a berkala item's content was updated: whoever keeps the register."""
+    return can_change_items(user, body)
+
+
+# Who decides on an exemption that has ended: re-open the item or test it again.
+EXEMPTION_REVIEW_ROLES = (Role.PPID, Role.TIM)
+
+
+def can_review_exemption(user: User, body: Body) -> bool:
+    return has_any_role(user, body, EXEMPTION_REVIEW_ROLES)

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
     Case,
     Count,
+    DateField,
     Exists,
+    F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -17,6 +24,7 @@ from django.db.models import (
 from dip.models import (
     CLASSIFICATION_ORDER,
     REVIEW_STAGES,
+    Announcement,
     Attachment,
     Classification,
     DocumentStatus,
@@ -28,7 +36,9 @@ from dip.models import (
     Item,
     Stage,
 )
-from ppid.models import Body
+from dip.permissions import can_mark_updated, can_review_exemption
+from ppid.models import Body, BodyUserObjectPermission, Role
+from ppid.permissions import warm_roles
 from ppid.selectors import bodies_for_user, public_bodies
 
 User = AbstractBaseUser | AnonymousUser
@@ -211,7 +221,7 @@ def current_dip_rows_search(q: str) -> QuerySet[EditionRow]:
 
 def public_row(*, slug: str, edition_id: int, number: int) -> EditionRow | None:
     """A row of a published DIP that the public may open: never a DIK or dikecualikan row."""
-    return (
+    rows = (
         EditionRow.objects.filter(
             edition_id=edition_id,
             edition__body__slug=slug,
@@ -221,8 +231,9 @@ def public_row(*, slug: str, edition_id: int, number: int) -> EditionRow | None:
         )
         .exclude(classification=Classification.DIKECUALIKAN)
         .select_related("edition__body", "edition__document")
-        .first()
+        .annotate(needs_update_changed_at=F("item__needs_update_changed_at"))
     )
+    return rows_with_update_flags(rows).first()
 
 
 def public_attachment(row: EditionRow, attachment_id: int) -> Attachment | None:
@@ -262,3 +273,173 @@ def published_edition_by_code(code: str) -> Edition | None:
     if not code:
         return None
     return published_editions().filter(verification_code__iexact=code).first()
+
+
+# --- row flags and announcements --------------------------------------------------------------
+
+
+def items_update_due(today: date) -> list[int]:
+    """Berkala items whose next update was due by `today` and that are not flagged yet (the
+    daily sweep; partial index item_update_due)."""
+    return list(
+        Item.objects.filter(next_update_on__isnull=False, needs_update_since__isnull=True)
+        .filter(next_update_on__lte=today)
+        .order_by("next_update_on", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def items_exemption_ended(today: date) -> list[int]:
+    """Dikecualikan items exempted until a date before `today`, not flagged yet (the daily
+    sweep; partial index item_exemption_due). Permanent exemptions have no date."""
+    return list(
+        Item.objects.filter(
+            classification=Classification.DIKECUALIKAN,
+            exemption_until__isnull=False,
+            exemption_ended_on__isnull=True,
+            exemption_until__lt=today,
+            exemption_permanent=False,
+        )
+        .order_by("exemption_until", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def bodies_with_roles(user: User, roles: Iterable[Role]) -> QuerySet[Body]:
+    """The bodies where the user holds one of `roles` (PPID Utama also through the parent)."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    roles = list(roles)
+    direct = BodyUserObjectPermission.objects.filter(
+        user=user,
+        content_object=OuterRef("pk"),
+        permission__codename__in=[Role(r).codename for r in roles],
+    )
+    condition = Q(Exists(direct))
+    if Role.PPID_UTAMA in roles:
+        via_parent = BodyUserObjectPermission.objects.filter(
+            user=user,
+            content_object=OuterRef("parent"),
+            permission__codename=Role.PPID_UTAMA.codename,
+        )
+        condition |= Q(Exists(via_parent))
+    return Body.objects.filter(condition)
+
+
+# Who sees a flagged row on the dashboard and the tasks page (the notices go to fewer: the
+# operators and the PPID for berkala, the PPID and the tim for an ended exemption).
+UPDATE_DUE_VIEWERS = (Role.OPERATOR, Role.PPID, Role.ATASAN, Role.PPID_UTAMA)
+EXEMPTION_ENDED_VIEWERS = (Role.PPID, Role.TIM, Role.ATASAN, Role.PPID_UTAMA)
+ROW_FLAGS_LIMIT = 50
+
+
+@dataclass
+class FlaggedRow:
+    item: Item
+    may_act: bool
+
+
+@dataclass
+class RowFlags:
+    update_due: list[FlaggedRow]
+    update_due_count: int
+    exemption_ended: list[FlaggedRow]
+    exemption_ended_count: int
+
+
+def row_flags_for_user(user: User) -> RowFlags:
+    """The flagged rows of the user's bodies, oldest flag first: berkala items that need an
+    update and exemptions that have ended. A fixed number of queries, whatever the count."""
+    due = (
+        Item.objects.filter(
+            needs_update_since__isnull=False,
+            body__in=bodies_with_roles(user, UPDATE_DUE_VIEWERS),
+        )
+        .select_related("body")
+        .order_by("needs_update_since", "pk")
+    )
+    ended = (
+        Item.objects.filter(
+            exemption_ended_on__isnull=False,
+            body__in=bodies_with_roles(user, EXEMPTION_ENDED_VIEWERS),
+        )
+        .select_related("body")
+        .order_by("exemption_ended_on", "pk")
+    )
+    due_rows = list(due[:ROW_FLAGS_LIMIT])
+    ended_rows = list(ended[:ROW_FLAGS_LIMIT])
+    warm_roles(user, {i.body_id: i.body for i in [*due_rows, *ended_rows]}.values())
+    return RowFlags(
+        update_due=[FlaggedRow(i, can_mark_updated(user, i.body)) for i in due_rows],
+        update_due_count=len(due_rows) if len(due_rows) < ROW_FLAGS_LIMIT else due.count(),
+        exemption_ended=[FlaggedRow(i, can_review_exemption(user, i.body)) for i in ended_rows],
+        exemption_ended_count=(
+            len(ended_rows) if len(ended_rows) < ROW_FLAGS_LIMIT else ended.count()
+        ),
+    )
+
+
+def public_announcements() -> QuerySet[Announcement]:
+    """Every announcement, newest first: they hold only the public columns of a row."""
+    return Announcement.objects.select_related("body").order_by("-announced_at", "-pk")
+
+
+def body_announcements(body: Body) -> QuerySet[Announcement]:
+    return public_announcements().filter(body=body)
+
+
+def rows_with_update_flags(rows: QuerySet[EditionRow]) -> QuerySet[EditionRow]:
+    """Each row with its item's "perlu pembaruan" date (None: up to date, or not berkala)."""
+    return rows.annotate(
+        needs_update_since=Case(
+            When(
+                classification=Classification.BERKALA,
+                then=F("item__needs_update_since"),
+            ),
+            default=Value(None),
+            output_field=DateField(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PublicMarks:
+    """What changes a body's public pages between publications: its rows' "perlu pembaruan"
+    flags and its announcements. Part of the pages' ETag and Last-Modified."""
+
+    flags_changed_at: datetime | None
+    announced_at: datetime | None
+    last_announcement: int | None
+
+    @property
+    def token(self) -> str:
+        stamps = (self.flags_changed_at, self.announced_at)
+        return "|".join(s.isoformat() if s else "-" for s in stamps) + f"|{self.last_announcement}"
+
+    @property
+    def changed_at(self) -> datetime | None:
+        stamps = [s for s in (self.flags_changed_at, self.announced_at) if s]
+        return max(stamps) if stamps else None
+
+
+def body_public_marks(body: Body) -> PublicMarks:
+    """One query: the latest change of the body's flags and its latest announcement."""
+    items = Item.objects.filter(body=OuterRef("pk")).order_by()
+    announcements = Announcement.objects.filter(body=OuterRef("pk")).order_by()
+    row = (
+        Body.objects.filter(pk=body.pk)
+        .annotate(
+            flags_changed_at=Subquery(
+                items.values("body").annotate(m=Max("needs_update_changed_at")).values("m")[:1]
+            ),
+            announced_at=Subquery(
+                announcements.values("body").annotate(m=Max("announced_at")).values("m")[:1]
+            ),
+            last_announcement=Subquery(
+                announcements.values("body").annotate(m=Max("pk")).values("m")[:1]
+            ),
+        )
+        .values("flags_changed_at", "announced_at", "last_announcement")
+        .first()
+    )
+    return PublicMarks(**row) if row else PublicMarks(None, None, None)

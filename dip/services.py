@@ -358,6 +358,10 @@ def edition_create(
         target=edition,
         data={"title": edition.title, "kind": kind, "year": year},
     )
+    if kind == EditionKind.DIP:
+        # Information re-opened from the DIK while no DIP was being assembled goes in this one.
+        waiting = Item.objects.filter(body=body, reopened_awaiting_dip=True).order_by("pk")
+        edition_append_items(edition=edition, items=waiting, user=user)
     return edition
 
 
@@ -400,6 +404,18 @@ def edition_add_items(
             errors.append(message)
     if errors:
         raise ValidationError({"items": errors})
+    edition_append_items(edition=edition, items=items, user=user)
+    return edition
+
+
+def edition_append_items(
+    *, edition: Edition, items: Iterable[Item], user: AbstractBaseUser | None
+) -> list[EditionItem]:
+    """Append items not yet in the (locked, editable) edition, after its last row; audited.
+
+    For the callers that have checked the rules already: `edition_add_items`, a new DIP edition
+    taking the items re-opened while none was being assembled, and the re-opening itself."""
+    items = list(items)
     present = set(edition.entries.values_list("item_id", flat=True))
     position = edition.entries.aggregate(m=Max("position"))["m"] or 0
     new = []
@@ -410,6 +426,11 @@ def edition_add_items(
         present.add(item.pk)
         new.append(EditionItem(edition=edition, item=item, position=position, added_by=user))
     EditionItem.objects.bulk_create(new)
+    if edition.kind == EditionKind.DIP:
+        # A re-opened item waiting for a DIP has found one.
+        Item.objects.filter(pk__in=[e.item_id for e in new], reopened_awaiting_dip=True).update(
+            reopened_awaiting_dip=False
+        )
     if new:
         _audit(
             actor=user,
@@ -418,7 +439,7 @@ def edition_add_items(
             target=edition,
             data={"items": [e.item_id for e in new]},
         )
-    return edition
+    return new
 
 
 @transaction.atomic

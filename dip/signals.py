@@ -14,3 +14,8 @@ __all__ = ["audit_event", "edition_published"]
 # Sent after the commit that published an edition (kwargs: edition_id); dip queues the
 # pushes to the body's aggregators.
 edition_published = Signal()
+
+# Sent inside the transaction that flagged an item (kwargs: item, flag, key, since): a berkala
+# row whose update is due ("berkala_due"), or an exemption that has ended ("exemption_ended").
+# `key` names the event once per period; the workflow app notifies the body's officers.
+row_flagged = Signal()

@@ -9,7 +9,7 @@ row lock, so a delivery already sent is never pushed twice.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 
 from celery import shared_task
@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.dispatch import receiver
 from django.utils import timezone
 
-from dip import services
+from dip import rowflags, selectors, services
 from dip.models import (
     Aggregator,
     Delivery,
@@ -133,3 +133,56 @@ def sweep_deliveries() -> int:
     for delivery_id in ids:
         _queue(delivery_id)
     return len(ids)
+
+
+# --- row flags: berkala updates due, exemptions that have ended -------------------------------
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=10,
+    max_retries=5,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def flag_update_due(item_id: int, today: str) -> bool:
+    """Flag one berkala item if its update is (still) due on `today` (ISO date)."""
+    return (
+        rowflags.item_flag_update_due(item_id=item_id, today=date.fromisoformat(today)) is not None
+    )
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=10,
+    max_retries=5,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def flag_exemption_ended(item_id: int, today: str) -> bool:
+    """Flag one dikecualikan item if its exemption has (still) ended by `today` (ISO date)."""
+    return (
+        rowflags.item_flag_exemption_ended(item_id=item_id, today=date.fromisoformat(today))
+        is not None
+    )
+
+
+@shared_task(ignore_result=True, soft_time_limit=240, time_limit=300)
+def sweep_row_flags() -> int:
+    """Daily: find the rows to flag with two indexed queries and queue one small task per row,
+    which re-checks under a row lock. Rows already flagged are not selected again, so a second
+    sweep (or a second beat) queues nothing new and no notice is sent twice."""
+    today = timezone.localdate()
+    queued = 0
+    for task, ids in (
+        (flag_update_due, selectors.items_update_due(today)),
+        (flag_exemption_ended, selectors.items_exemption_ended(today)),
+    ):
+        for item_id in ids:
+            try:
+                task.delay(item_id, today.isoformat())
+            except Exception:  # the broker is down: tomorrow's sweep selects the row again
+                logger.exception("could not queue %s for item %s", task.name, item_id)
+                continue
+            queued += 1
+    return queued

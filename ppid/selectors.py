@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -24,3 +27,13 @@ def bodies_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Body]:
 
 def public_bodies() -> QuerySet[Body]:
     return Body.objects.all()
+
+
+def users_with_roles(body: Body, roles: Iterable[Role | str]) -> QuerySet[AbstractBaseUser]:
+    """The active users holding one of `roles` directly on the body (one query)."""
+    holds = BodyUserObjectPermission.objects.filter(
+        user=OuterRef("pk"),
+        content_object=body,
+        permission__codename__in=[Role(r).codename for r in roles],
+    )
+    return get_user_model().objects.filter(Exists(holds), is_active=True).order_by("pk")

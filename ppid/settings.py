@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.checks.security.base import (
     SECRET_KEY_INSECURE_PREFIX,
@@ -263,6 +264,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dip.tasks.sweep_deliveries",
         "schedule": timedelta(seconds=60),
         "options": {"expires": 55},
+    },
+    # Row flags, daily after midnight (local time): berkala rows whose update is due and
+    # exemptions that have ended. A missed day is caught up by the next sweep.
+    "flag-rows-daily": {
+        "task": "dip.tasks.sweep_row_flags",
+        "schedule": crontab(minute=15, hour=0),
+        "options": {"expires": 12 * 3600},
     },
 }
 

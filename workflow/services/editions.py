@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
+from dip import rowflags
 from dip import services as dip_services
 from dip.models import (
     COMPLETES,
@@ -236,6 +237,9 @@ def edition_transition(
             _audit_transition(
                 edition, user=user, name=name, from_state=from_state, note=note, step=step
             )
+            if name == "verify":
+                # Serta merta rows are announced now, not after the signature (Pasal 10).
+                rowflags.edition_announce_serta_merta(edition=edition, user=user)
             if edition.state == Stage.PUBLICATION:
                 edition_id = edition.pk
                 transaction.on_commit(

@@ -1,0 +1,416 @@
+"""Row flags and public announcements: writes (services) for the rows that the law gives a clock.
+
+- Berkala (Pasal 9): an item's next update is due `update_period_months` after its last update.
+  The daily sweep flags it ("perlu pembaruan", shown on the public pages); an officer confirms
+  the update ("mark as updated"), which clears the flag and starts the next period.
+- Serta merta (Pasal 10): when the PPID verifies an edition, each of its serta merta rows is
+  announced on the public site at once, before the signature (`edition_announce_serta_merta`,
+  called by the workflow's `verify`).
+- Exemptions that end (Pasal 17 with Perki 1/2021): a dikecualikan item whose exemption ran until
+  a date that has passed is flagged to the PPID and the tim pertimbangan, who re-open it (it
+  becomes public, joins the next DIP and the re-opening is announced) or test it again.
+
+Flagging sends `dip.signals.row_flagged` inside its transaction; the workflow app turns it into
+notices. Every change that alters a public page retires the cached public pages on commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dip.models import (
+    ANNOUNCEMENT_FIELDS,
+    EDITABLE_STAGES,
+    Announcement,
+    AnnouncementKind,
+    Classification,
+    Edition,
+    EditionItem,
+    EditionKind,
+    Item,
+    add_months,
+)
+from dip.permissions import can_mark_updated, can_review_exemption
+from dip.services import _EMPTY_EXEMPTION, _audit, _refuse_if_in_review, edition_append_items
+from dip.signals import row_flagged
+from ppid.exceptions import Conflict
+from ppid.pagecache import invalidate_public_pages
+
+FLAG_BERKALA_DUE = "berkala_due"
+FLAG_EXEMPTION_ENDED = "exemption_ended"
+# The classifications an exempted item may be re-opened as.
+PUBLIC_CLASSIFICATIONS = (
+    Classification.SERTA_MERTA,
+    Classification.BERKALA,
+    Classification.SETIAP_SAAT,
+)
+
+
+class AlreadyProcessed(Conflict):
+    """The item changed since the confirmation page was shown (a second click, another tab)."""
+
+    def __init__(self, item: Item):
+        self.item = item
+        super().__init__(
+            _("Already processed: “%(title)s” has changed since this page was shown.")
+            % {"title": item.title}
+        )
+
+
+def flag_token(value: date | None) -> str:
+    """What a confirmation page carries of the flag it was shown for ("" when none)."""
+    return value.isoformat() if value else ""
+
+
+def _lock(item: Item | int) -> Item:
+    pk = item.pk if isinstance(item, Item) else item
+    return Item.objects.select_for_update().select_related("body").get(pk=pk)
+
+
+def _expect(item: Item, current: date | None, expected: str | None) -> None:
+    if expected is not None and expected != flag_token(current):
+        raise AlreadyProcessed(item)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Your role in this public body does not allow this action."))
+
+
+# --- the daily sweep's per-item work ---------------------------------------------------------
+
+
+def item_flag_update_due(*, item_id: int, today: date) -> Item | None:
+    """Flag a berkala item whose next update was due by `today`. Run by the system (a task);
+    idempotent: an item already flagged, no longer due or gone is left alone (None)."""
+    with transaction.atomic():
+        item = Item.objects.select_for_update().select_related("body").filter(pk=item_id).first()
+        if (
+            item is None
+            or item.needs_update_since is not None
+            or item.next_update_on is None
+            or item.next_update_on > today
+        ):
+            return None
+        item.needs_update_since = item.next_update_on
+        item.needs_update_changed_at = timezone.now()
+        item.save(update_fields=["needs_update_since", "needs_update_changed_at"])
+        since = item.needs_update_since
+        _audit(
+            actor=None,
+            body=item.body,
+            action="item.update_due",
+            target=item,
+            data={"since": since.isoformat(), "period_months": item.update_period_months},
+        )
+        row_flagged.send(
+            sender=Item,
+            item=item,
+            flag=FLAG_BERKALA_DUE,
+            key=f"berkala:{item.pk}:{since.isoformat()}",
+            since=since,
+        )
+        transaction.on_commit(invalidate_public_pages, robust=True)
+    return item
+
+
+def item_flag_exemption_ended(*, item_id: int, today: date) -> Item | None:
+    """Flag a dikecualikan item whose exemption ran until a date before `today`. Run by the
+    system; idempotent like `item_flag_update_due`. Nothing public changes until the PPID or
+    the tim decides."""
+    with transaction.atomic():
+        item = Item.objects.select_for_update().select_related("body").filter(pk=item_id).first()
+        end = item.exemption_end_day() if item else None
+        if item is None or item.exemption_ended_on is not None or end is None or end > today:
+            return None
+        item.exemption_ended_on = end
+        item.save(update_fields=["exemption_ended_on"])
+        _audit(
+            actor=None,
+            body=item.body,
+            action="item.exemption_ended",
+            target=item,
+            data={"exemption_until": item.exemption_until.isoformat()},
+        )
+        row_flagged.send(
+            sender=Item,
+            item=item,
+            flag=FLAG_EXEMPTION_ENDED,
+            key=f"exemption:{item.pk}:{item.exemption_until.isoformat()}",
+            since=end,
+        )
+    return item
+
+
+# --- berkala: the officer confirms the update ------------------------------------------------
+
+
+@transaction.atomic
+def item_mark_updated(
+    *,
+    item: Item,
+    user: AbstractBaseUser,
+    updated_on: date,
+    note: str = "",
+    expected: str | None = None,
+) -> Item:
+    """Record that a berkala item's content was updated on `updated_on`: the next period starts
+    there and a "perlu pembaruan" flag goes away. `expected` is the next-update date the
+    confirmation page showed; another value means someone else was quicker."""
+    _require(can_mark_updated(user, item.body))
+    item = _lock(item)
+    _expect(item, item.next_update_on, expected)
+    if item.classification != Classification.BERKALA:
+        raise ValidationError({"updated_on": [_("Only berkala information has an update period.")]})
+    today = timezone.localdate()
+    errors = []
+    if updated_on > today:
+        errors.append(_("The update date cannot be in the future."))
+    elif item.last_updated_on and updated_on < item.last_updated_on:
+        errors.append(
+            _("The last update was recorded on %(date)s; this date is earlier.")
+            % {"date": item.last_updated_on.isoformat()}
+        )
+    elif add_months(updated_on, item.update_period_months) <= today:
+        errors.append(
+            _(
+                "An update on this date is already more than %(months)d month(s) old: "
+                "the information needs a newer update."
+            )
+            % {"months": item.update_period_months}
+        )
+    if errors:
+        raise ValidationError({"updated_on": errors})
+    before = {
+        "last_updated_on": flag_token(item.last_updated_on),
+        "needs_update_since": flag_token(item.needs_update_since),
+    }
+    item.last_updated_on = updated_on
+    item.full_clean()
+    item.save()
+    _audit(
+        actor=user,
+        body=item.body,
+        action="item.mark_updated",
+        target=item,
+        data={
+            **before,
+            "updated_on": updated_on.isoformat(),
+            "next_update_on": flag_token(item.next_update_on),
+            "note": note.strip(),
+        },
+    )
+    return item
+
+
+# --- exemptions that end ---------------------------------------------------------------------
+
+
+def _lock_ended_exemption(item: Item, user: AbstractBaseUser, expected: str | None) -> Item:
+    _require(can_review_exemption(user, item.body))
+    item = _lock(item)
+    _expect(item, item.exemption_ended_on, expected)
+    if item.classification != Classification.DIKECUALIKAN or item.exemption_ended_on is None:
+        raise AlreadyProcessed(item)
+    _refuse_if_in_review(item)
+    return item
+
+
+@transaction.atomic
+def item_exemption_retest(
+    *,
+    item: Item,
+    user: AbstractBaseUser,
+    exemption_until: date | None,
+    note: str,
+    expected: str | None = None,
+) -> Item:
+    """The consequence test was run again and the item stays closed until a new date."""
+    item = _lock_ended_exemption(item, user, expected)
+    errors: dict[str, list[str]] = {}
+    if exemption_until is None:
+        errors["exemption_until"] = [_("Give the date until which it stays exempted.")]
+    elif exemption_until <= timezone.localdate():
+        errors["exemption_until"] = [_("The new exemption period must end after today.")]
+    if not note.strip():
+        errors["note"] = [_("Write down the outcome of the new consequence test.")]
+    if errors:
+        raise ValidationError(errors)
+    previous = item.exemption_until
+    item.exemption_until = exemption_until
+    item.full_clean()
+    item.save()  # the new date no longer matches the flag: it goes away
+    _audit(
+        actor=user,
+        body=item.body,
+        action="item.exemption_retest",
+        target=item,
+        data={
+            "exemption_until_before": flag_token(previous),
+            "exemption_until": exemption_until.isoformat(),
+            "note": note.strip(),
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def item_reopen(
+    *,
+    item: Item,
+    user: AbstractBaseUser,
+    classification: str,
+    update_period_months: int | None = None,
+    note: str = "",
+    expected: str | None = None,
+) -> Item:
+    """Open an item whose exemption has ended: it becomes public information (a class chosen by
+    the PPID or the tim), leaves any DIK being assembled, joins the DIP edition being assembled
+    (or, with none, the next one opened) and the re-opening is announced on the public site."""
+    item = _lock_ended_exemption(item, user, expected)
+    if classification not in PUBLIC_CLASSIFICATIONS:
+        raise ValidationError(
+            {"classification": [_("Choose serta merta, berkala or setiap saat.")]}
+        )
+    ended_until = item.exemption_until
+    item.classification = classification
+    for name, value in _EMPTY_EXEMPTION.items():
+        setattr(item, name, value)
+    if classification == Classification.BERKALA:
+        item.update_period_months = update_period_months or item.update_period_months or 6
+        item.last_updated_on = timezone.localdate()  # published from today on
+    dip = (
+        Edition.objects.select_for_update()
+        .filter(body=item.body, kind=EditionKind.DIP, state__in=EDITABLE_STAGES)
+        .order_by("-year", "-revision", "-pk")
+        .first()
+    )
+    item.full_clean()
+    item.save()
+    # Saved as public first; then it waits for a DIP if none is being assembled.
+    if dip is None:
+        item.reopened_awaiting_dip = True
+        item.save(update_fields=["reopened_awaiting_dip"])
+    left = EditionItem.objects.filter(
+        item=item, edition__kind=EditionKind.DIK, edition__state__in=EDITABLE_STAGES
+    )
+    left_dik = list(left.values_list("edition_id", flat=True))
+    left.delete()
+    if dip is not None:
+        edition_append_items(edition=dip, items=[item], user=user)
+    _audit(
+        actor=user,
+        body=item.body,
+        action="item.reopen",
+        target=item,
+        data={
+            "classification": classification,
+            "exemption_until": flag_token(ended_until),
+            "dip_edition": dip.pk if dip else None,
+            "left_dik_editions": left_dik,
+            "note": note.strip(),
+        },
+    )
+    _announce(
+        item=item,
+        kind=AnnouncementKind.REOPENED,
+        key=f"reopened:{item.pk}:{flag_token(ended_until)}",
+        fields=_public_fields(item),
+        user=user,
+        edition=None,
+    )
+    return item
+
+
+# --- announcements ---------------------------------------------------------------------------
+
+
+def _public_fields(item: Item) -> dict[str, Any]:
+    """The row's public DIP columns as they are now (what an announcement may show)."""
+    values = {name: getattr(item, name) for name in ANNOUNCEMENT_FIELDS if name != "unit_name"}
+    values["unit_name"] = item.unit.name if item.unit_id else ""
+    return values
+
+
+def _digest(fields: dict[str, Any]) -> str:
+    text = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _announce(
+    *,
+    item: Item,
+    kind: str,
+    key: str,
+    fields: dict[str, Any],
+    user: AbstractBaseUser | None,
+    edition: Edition | None,
+) -> Announcement | None:
+    """Store the announcement named `key` once; None when it was made before."""
+    announcement, created = Announcement.objects.get_or_create(
+        key=key,
+        defaults={
+            "body": item.body,
+            "item": item,
+            "edition": edition,
+            "kind": kind,
+            "announced_at": timezone.now(),
+            "announced_by": user if getattr(user, "is_authenticated", False) else None,
+            **fields,
+        },
+    )
+    if not created:
+        return None
+    _audit(
+        actor=user,
+        body=item.body,
+        action="announcement.create",
+        target=announcement,
+        data={
+            "kind": kind,
+            "item": item.pk,
+            "edition": edition.pk if edition else None,
+            "title": announcement.title,
+        },
+    )
+    transaction.on_commit(invalidate_public_pages, robust=True)
+    return announcement
+
+
+def edition_announce_serta_merta(*, edition: Edition, user: AbstractBaseUser) -> list[Announcement]:
+    """Announce each serta merta row of the edition on the public site, now (Pasal 10: without
+    waiting for the signature). Called by the workflow inside the PPID's `verify` transaction.
+
+    Idempotent: a row is announced once for the same public content, so a verification after
+    a return announces nothing again unless the row was corrected meanwhile (then the corrected
+    text is announced, and the first announcement stays as evidence)."""
+    if edition.kind != EditionKind.DIP:
+        return []
+    entries = (
+        EditionItem.objects.filter(edition=edition, item__classification=Classification.SERTA_MERTA)
+        .select_related("item__body", "item__unit")
+        .order_by("position", "pk")
+    )
+    made = []
+    for entry in entries:
+        fields = _public_fields(entry.item)
+        announcement = _announce(
+            item=entry.item,
+            kind=AnnouncementKind.SERTA_MERTA,
+            key=f"serta_merta:{entry.item_id}:{_digest(fields)}",
+            fields=fields,
+            user=user,
+            edition=edition,
+        )
+        if announcement is not None:
+            made.append(announcement)
+    return made
