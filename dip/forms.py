@@ -333,3 +333,70 @@ class VerifyForm(DescribedFieldsMixin, forms.Form):
                 _("Choose the PDF file or type the verification code."), code="empty"
             )
         return cleaned
+
+
+# --- row flags: confirm an update, re-open or re-test an exemption that has ended ------------
+
+
+class RowFlagForm(DescribedFieldsMixin, forms.Form):
+    """A confirmation form that carries the flag it was shown for (`expected`), so a second
+    click or a second tab answers "already processed" instead of acting twice."""
+
+    expected = forms.CharField(required=False, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._describe_fields()
+
+
+class MarkUpdatedForm(RowFlagForm):
+    updated_on = forms.DateField(
+        label=_("updated on"),
+        widget=_date_input(),
+        help_text=_("The day the information itself was last brought up to date."),
+    )
+    field_order = ["updated_on", "note"]
+
+
+class ExemptionRetestForm(RowFlagForm):
+    exemption_until = forms.DateField(
+        label=_("exempted until (date)"),
+        required=False,  # the service says what is missing, next to the field
+        widget=_date_input(),
+        help_text=_("The consequence test was run again: the item stays closed until this date."),
+    )
+    field_order = ["exemption_until", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = capfirst(_("outcome of the new consequence test"))
+
+
+class ReopenForm(RowFlagForm):
+    classification = forms.ChoiceField(
+        label=_("classification"),
+        choices=[("", "---------"), *PUBLIC_CLASSIFICATIONS],
+        help_text=_("The item becomes public information of this class."),
+    )
+    update_period_months = forms.TypedChoiceField(
+        label=_("update period (months)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "---------")] + [(n, str(n)) for n in range(1, 7)],
+        help_text=_("Berkala only: how often it is updated, at least every 6 months."),
+    )
+    field_order = ["classification", "update_period_months", "note"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("classification") == Classification.BERKALA and not data.get(
+            "update_period_months"
+        ):
+            self.add_error(
+                "update_period_months", _("Berkala information needs its update period.")
+            )
+        return data

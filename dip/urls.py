@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dip.views import downloads, public, register, verify
+from dip.views import announcements, downloads, public, register, rowflags, verify
 
 app_name = "dip"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("informasi/<int:pk>/ubah/", register.item_update, name="item_update"),
     path("informasi/<int:pk>/hapus/", register.item_delete, name="item_delete"),
     path("informasi/<int:pk>/lampiran/", register.attachments_upload, name="attachments"),
+    path("informasi/<int:pk>/sudah-diperbarui/", rowflags.mark_updated, name="mark_updated"),
+    path("informasi/<int:pk>/buka-kembali/", rowflags.exemption_reopen, name="exemption_reopen"),
+    path("informasi/<int:pk>/uji-ulang/", rowflags.exemption_retest, name="exemption_retest"),
     path("lampiran/<int:pk>/unduh/", register.attachment_download, name="attachment_download"),
     path(
         "lampiran/<int:pk>/gambar-kecil/",
@@ -23,6 +26,12 @@ urlpatterns = [
     ),
     # The public website (no login); the home page is ppid.urls' "home".
     path("badan-publik/<slug:slug>/", public.body_page, name="public_body"),
+    path("pengumuman/", announcements.announcement_list, name="announcements"),
+    path(
+        "badan-publik/<slug:slug>/pengumuman/",
+        announcements.body_announcement_list,
+        name="body_announcements",
+    ),
     path(PUBLIC_EDITION, public.edition_page, name="public_edition"),
     path(f"{PUBLIC_EDITION}dokumen.pdf", downloads.edition_pdf, name="public_edition_pdf"),
     path(f"{PUBLIC_EDITION}daftar.csv", downloads.edition_csv, name="public_edition_csv"),

@@ -26,13 +26,17 @@ from dip.api import DIP_COLUMNS
 from dip.forms import PublicRowFilterForm
 from dip.models import AttachmentKind, Classification, Edition, EditionKind, EditionRow, Item
 from dip.selectors import (
+    PublicMarks,
     bodies_with_current_editions,
+    body_announcements,
+    body_public_marks,
     body_published_editions,
     current_dip_rows_search,
     public_row_units,
     public_row_years,
     public_rows,
     public_rows_filtered,
+    rows_with_update_flags,
 )
 from dip.views.conditional import (
     ROW_MAX_AGE,
@@ -51,6 +55,8 @@ from ppid.selectors import public_bodies
 
 PAGE_SIZE = 100
 SEARCH_PAGE_SIZE = 50
+# The latest announcements shown on a body's page (the rest on its announcements page).
+BODY_ANNOUNCEMENTS = 5
 
 # The Perki fields of a row's page: the public DIP columns without the row number.
 ROW_FIELDS = tuple(column for column in DIP_COLUMNS if column != "number")
@@ -83,6 +89,12 @@ def _body_editions(request: HttpRequest, slug: str) -> BodyEditions:
     return memo(request, ("body", slug), make)
 
 
+def _marks(request: HttpRequest, body: Body) -> PublicMarks:
+    """The body's row flags and announcements as they stand (they change between publications,
+    so every page showing them puts them in its ETag and Last-Modified)."""
+    return memo(request, ("marks", body.pk), lambda: body_public_marks(body))
+
+
 def _home_bodies(request: HttpRequest) -> list[tuple[Body, Edition | None, Edition | None]]:
     return memo(request, ("home",), bodies_with_current_editions)
 
@@ -102,7 +114,7 @@ def _dip_table(request: HttpRequest, edition: Edition) -> dict[str, Any]:
         request.GET, units=public_row_units(edition), years=public_row_years(edition)
     )
     filters = form.filters()
-    rows = public_rows_filtered(public_rows(edition), **filters)
+    rows = rows_with_update_flags(public_rows_filtered(public_rows(edition), **filters))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "edition": edition,
@@ -176,12 +188,22 @@ def home(request: HttpRequest) -> HttpResponse:
 def _body_etag(request: HttpRequest, slug: str) -> str:
     found = _body_editions(request, slug)
     return etag(
-        "body", get_language(), *body_token(found.body), *[edition_token(e) for e in found.editions]
+        "body",
+        get_language(),
+        *body_token(found.body),
+        *[edition_token(e) for e in found.editions],
+        _marks(request, found.body).token,
     )
 
 
 def _body_modified(request: HttpRequest, slug: str) -> datetime | None:
-    return last_modified(*_body_editions(request, slug).editions)
+    found = _body_editions(request, slug)
+    return _latest(last_modified(*found.editions), _marks(request, found.body).changed_at)
+
+
+def _latest(*stamps: datetime | None) -> datetime | None:
+    present = [s for s in stamps if s is not None]
+    return max(present) if present else None
 
 
 @require_safe
@@ -194,6 +216,8 @@ def body_page(request: HttpRequest, slug: str) -> HttpResponse:
         "dip": _table(request, found.dip),
         "dik": _table(request, found.dik, page_param="dik_page"),
         "archive": [{"edition": e, "document": ready_document(e)} for e in found.archive],
+        "announcements": list(body_announcements(found.body)[: BODY_ANNOUNCEMENTS + 1]),
+        "announcements_shown": BODY_ANNOUNCEMENTS,
     }
     return render(request, "public/body.html", context)
 
@@ -209,11 +233,13 @@ def _edition_etag(request: HttpRequest, slug: str, pk: int) -> str:
         *body_token(edition.body),
         edition_token(edition),
         edition_token(current),
+        _marks(request, edition.body).token,
     )
 
 
 def _edition_modified(request: HttpRequest, slug: str, pk: int) -> datetime | None:
-    return last_modified(*published_edition(request, slug, pk))
+    edition, current = published_edition(request, slug, pk)
+    return _latest(last_modified(edition, current), _marks(request, edition.body).changed_at)
 
 
 @require_safe
@@ -238,12 +264,19 @@ def edition_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _row_etag(request: HttpRequest, slug: str, pk: int, number: int) -> str:
     row = published_row(request, slug, pk, number)
     return etag(
-        "row", get_language(), *body_token(row.edition.body), edition_token(row.edition), number
+        "row",
+        get_language(),
+        *body_token(row.edition.body),
+        edition_token(row.edition),
+        number,
+        row.needs_update_since,
+        row.needs_update_changed_at,
     )
 
 
 def _row_modified(request: HttpRequest, slug: str, pk: int, number: int) -> datetime | None:
-    return published_row(request, slug, pk, number).edition.published_at
+    row = published_row(request, slug, pk, number)
+    return _latest(row.edition.published_at, row.needs_update_changed_at)
 
 
 def _row_fields(row: EditionRow) -> list[dict[str, Any]]:

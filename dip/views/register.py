@@ -30,7 +30,7 @@ from dip.models import (
     Classification,
     Item,
 )
-from dip.permissions import can_change_items
+from dip.permissions import can_change_items, can_mark_updated, can_review_exemption
 from dip.selectors import (
     item_editions,
     item_review_edition,
@@ -256,6 +256,11 @@ def _item_page(
         "upload_form": upload_form,
         # A refused upload is shown with its errors even if the item went into review meanwhile.
         "show_upload": (may_change and review is None) or upload_form.is_bound,
+        "may_mark_updated": item.classification == Classification.BERKALA
+        and can_mark_updated(request.user, item.body),
+        "may_review_exemption": item.exemption_ended_on is not None
+        and review is None
+        and can_review_exemption(request.user, item.body),
     }
     return render(request, "dip/item_detail.html", context)
 

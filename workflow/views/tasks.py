@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dip.models import Stage
+from dip.selectors import row_flags_for_user
 from ppid.permissions import user_roles, warm_roles
 from ppid.selectors import bodies_for_user
 from workflow.selectors import editions_with_clock, open_step, tasks_for_user
@@ -17,7 +18,11 @@ from workflow.views.report import dashboard_report
 @login_required
 def tasks(request):
     steps = list(tasks_for_user(request.user))
-    return render(request, "workflow/tasks.html", {"steps": steps, "now": timezone.now()})
+    return render(
+        request,
+        "workflow/tasks.html",
+        {"steps": steps, "now": timezone.now(), "row_flags": row_flags_for_user(request.user)},
+    )
 
 
 @login_required
@@ -70,5 +75,6 @@ def dashboard(request):
             "overdue_count": sum(1 for w in waiting if w["overdue"]),
             "signature_count": sum(1 for w in waiting if w["signature"]),
             **dashboard_report(request),
+            "row_flags": row_flags_for_user(request.user),
         },
     )
