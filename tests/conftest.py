@@ -98,3 +98,14 @@ def login(client):
         return client
 
     return as_
+
+
+@pytest.fixture
+def celery_eager():
+    """Celery runs its tasks in-process for this test, whatever the environment says."""
+    from ppid.celery import app as celery_app
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
