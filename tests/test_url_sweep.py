@@ -88,7 +88,12 @@ CLASSES = {
     "dip:attachments": OFFICER,
     "dip:attachment_download": OFFICER,
     "dip:attachment_thumbnail": OFFICER,
+    "dip:mark_updated": OFFICER,
+    "dip:exemption_reopen": OFFICER,
+    "dip:exemption_retest": OFFICER,
     "dip:public_body": PUBLIC,
+    "dip:announcements": PUBLIC,
+    "dip:body_announcements": PUBLIC,
     "dip:public_edition": PUBLIC,
     "dip:public_edition_pdf": PUBLIC,
     "dip:public_edition_csv": PUBLIC,
@@ -185,7 +190,14 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "name": "instruct",
     }
     pk = edition.pk
-    if name in ("dip:item", "dip:item_update", "dip:item_delete", "dip:attachments") or name in (
+    if name in (
+        "dip:item",
+        "dip:item_update",
+        "dip:item_delete",
+        "dip:attachments",
+        "dip:mark_updated",
+        "dip:exemption_reopen",
+        "dip:exemption_retest",
         "api:item-detail",
         "api:item-attachments",
     ):
