@@ -78,6 +78,9 @@ def queue_publication(sender, edition_id: int, **kwargs) -> None:
     retry_jitter=True,
     max_retries=8,
     acks_late=True,
+    # Both limits: the project-wide soft limit (240 s) above a 60 s hard limit makes Celery
+    # refuse to queue the task at all ("soft_time_limit must be less than time_limit").
+    soft_time_limit=50,
     time_limit=60,
 )
 def send_notice_email(notice_id: int) -> bool:
