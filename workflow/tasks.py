@@ -6,15 +6,22 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import OperationalError
 from django.dispatch import receiver
+from django.utils import timezone
 
 from dip import services as dip_services
 from dip.models import Edition, Stage
 from workflow import services
 from workflow.models import Notice
-from workflow.selectors import edition_state, editions_awaiting_publication
-from workflow.services import notices
+from workflow.selectors import (
+    edition_state,
+    editions_awaiting_publication,
+    steps_due_for_notice,
+)
+from workflow.services import clock, notices
 from workflow.signals import edition_signed, notices_created
 
 logger = logging.getLogger(__name__)
@@ -96,3 +103,32 @@ def queue_notice_emails(sender, notice_ids: list[int], **kwargs) -> None:
             send_notice_email.delay(notice_id)
         except Exception:  # the broker is down: the notice is in the bell; mail is best effort
             logger.exception("could not queue the e-mail of notice %s", notice_id)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def watch_step(step_id: int) -> list[str]:
+    """Send what one step's clock owes now. Re-checks under the step's lock, so a duplicate
+    (a second sweep, a redelivery) sends nothing; a finished or deleted step is left alone."""
+    return clock.step_watch(step_id=step_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_step_clock() -> int:
+    """Hand each open step whose next notice is due to `watch_step` (one indexed query, at
+    most PPID_CLOCK_SWEEP_BATCH steps, oldest first; the rest go with the next sweep). A
+    fanned-out task that waits longer than one sweep period expires: the next sweep hands the
+    step out again, so a backlog does not pile up copies."""
+    ids = steps_due_for_notice(now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH)
+    for step_id in ids:
+        watch_step.apply_async((step_id,), expires=settings.PPID_CLOCK_SWEEP_SECONDS)
+    return len(ids)

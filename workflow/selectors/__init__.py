@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -77,3 +77,14 @@ def tasks_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Step]:
 
 def edition_steps(edition: Edition) -> QuerySet[Step]:
     return Step.objects.filter(edition=edition).select_related("finished_by", "handed_over_by")
+
+
+def steps_due_for_notice(*, now: datetime, limit: int) -> list[int]:
+    """Ids of the open steps whose next notice is due, oldest first, at most `limit`: one range
+    scan of the partial index `step_open_next_notice`, so its cost follows the due steps, not
+    the open ones."""
+    return list(
+        Step.objects.filter(finished_at=None, next_notice_at__lte=now)
+        .order_by("next_notice_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,492 @@
+"""The clock watch: reminders at 80%, "terlambat" at the deadline, escalation one role up per
+grace period, each sent once; the beat sweep selects the due steps and fans them out.
+
+The deadline schedule of a step (due_at, remind_at, next_notice_at) is written when the step
+opens; these tests open steps through the services and then set that schedule by hand, so that
+they test the watch and not the deadline function. Time moves with time-machine.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+from dip.models import Edition, Stage
+from ppid import services as ppid_services
+from ppid.models import Body, BodyUserObjectPermission, Role
+from tests.helpers import advance, edition_at, open_edition
+from tests.workflow.test_concurrency import _wait_for_waiters, run_together
+from workflow import tasks
+from workflow.models import AuditEntry, Notice, NoticeKind, Step
+from workflow.selectors import steps_due_for_notice
+from workflow.services.clock import step_watch
+
+pytestmark = pytest.mark.usefixtures("celery_eager")
+User = get_user_model()
+WIB = ZoneInfo("Asia/Pontianak")
+KALBAR = "disdukcapil-kalbar"  # SOP 002: no atasan in this body
+KAPUAS = "dinsos-p3a-kapuas-hulu"  # SOP 000: operator, ppid, atasan
+KUBU = "disdukcapil-kubu-raya"  # SOP 004: operator, ppid, tim, atasan
+T0 = datetime(2027, 3, 1, 8, 0, tzinfo=WIB)  # a Monday morning
+DUE = T0 + timedelta(hours=10)
+REMIND = T0 + timedelta(hours=8)
+GRACE = timedelta(hours=4)  # PPID_ESCALATION_GRACE_HOURS, set below
+
+
+@pytest.fixture(autouse=True)
+def _clock_settings(settings):
+    settings.PPID_ESCALATION_GRACE_HOURS = 4
+    settings.PPID_CLOCK_SWEEP_BATCH = 5000
+    settings.PPID_PUBLIC_BASE_URL = "https://ppid.example.go.id"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def at(moment: datetime):
+    return time_machine.travel(moment, tick=False)
+
+
+def user(username: str):
+    return User.objects.get(username=username)
+
+
+def with_email(*usernames: str) -> None:
+    for name in usernames:
+        User.objects.filter(username=name).update(email=f"{name}@ppid.example.go.id")
+
+
+def open_step_of(edition: Edition) -> Step:
+    return Step.objects.get(edition=edition, finished_at=None)
+
+
+def schedule(edition: Edition, *, due=DUE, remind=REMIND) -> Step:
+    """Give the edition's open step the schedule its opening would: due, 80% mark, and the
+    next moment to look (the reminder). Every other open step gets none, so only this one
+    can be due."""
+    Step.objects.filter(finished_at=None).exclude(edition=edition).update(
+        due_at=T0 + timedelta(days=365), remind_at=None, next_notice_at=None
+    )
+    step = open_step_of(edition)
+    Step.objects.filter(pk=step.pk).update(
+        started_at=T0,
+        due_at=due,
+        remind_at=remind,
+        next_notice_at=remind or due,
+        due_explanation="Senin 2027-03-01 18:00",
+    )
+    step.refresh_from_db()
+    return step
+
+
+def sweep_at(moment: datetime) -> int:
+    with at(moment):
+        return tasks.sweep_step_clock()
+
+
+def notices(**filters) -> list[tuple[str, str, str]]:
+    """(recipient username, kind, key) of the stored notices, in a stable order."""
+    return sorted(
+        Notice.objects.filter(**filters).values_list("recipient__username", "kind", "key")
+    )
+
+
+def audit(step: Step, action: str):
+    return AuditEntry.objects.filter(target_type="workflow.step", target_id=str(step.pk)).filter(
+        action=action
+    )
+
+
+@pytest.fixture
+def kalbar_verification(seeded):
+    """Disdukcapil Kalbar's edition waiting for its PPID (verification), scheduled."""
+    with at(T0):
+        edition = edition_at(KALBAR, Stage.VERIFICATION, title="DIP Kalbar 2027")
+    return edition, schedule(edition)
+
+
+# --- reminder and terlambat ----------------------------------------------------------------
+
+
+def test_nothing_is_sent_before_80_percent(kalbar_verification):
+    _, step = kalbar_verification
+
+    assert sweep_at(REMIND - timedelta(minutes=1)) == 0
+
+    assert notices() == []
+    step.refresh_from_db()
+    assert step.reminded_at is None and step.next_notice_at == REMIND
+
+
+def test_reminder_at_80_percent_goes_to_the_steps_actors_once(kalbar_verification):
+    edition, step = kalbar_verification
+    key = f"step:{step.pk}:reminder"
+
+    assert sweep_at(REMIND) == 1
+    assert sweep_at(REMIND + timedelta(minutes=1)) == 0  # moved on: nothing due until DUE
+
+    assert notices() == [(f"{KALBAR}.ppid", NoticeKind.REMINDER, key)]
+    step.refresh_from_db()
+    assert step.reminded_at == REMIND
+    assert step.next_notice_at == DUE
+    assert step.overdue_noticed_at is None
+    notice = Notice.objects.get()
+    assert notice.title == "Batas waktu mendekat: tahap Verifikasi “DIP Kalbar 2027”"
+    assert "80% dari standar waktu tahap ini (60 menit)" in notice.message
+    assert "Edisi: DIP Kalbar 2027" in notice.message
+    assert (
+        "Badan publik: Dinas Kependudukan dan Pencatatan Sipil Provinsi Kalimantan Barat"
+        in notice.message
+    )
+    assert "Tahap: Verifikasi (PPID (pembantu / pelaksana))" in notice.message
+    # The deadline in the body's time zone, in Indonesian, with its explanation.
+    assert "Batas waktu: Senin, 1 Maret 2027 18:00 WIB (Senin 2027-03-01 18:00)" in (notice.message)
+    assert notice.url == f"/edisi/{edition.pk}/"
+    assert (notice.body_id, notice.edition_id) == (edition.body_id, edition.pk)
+    assert audit(step, "step.reminded").count() == 1
+
+
+def test_overdue_is_sent_once_and_written_to_the_audit_trail(kalbar_verification):
+    edition, step = kalbar_verification
+    sweep_at(REMIND)
+
+    assert sweep_at(DUE) == 1
+    assert sweep_at(DUE) == 0
+    assert sweep_at(DUE + timedelta(minutes=30)) == 0
+
+    assert notices(kind=NoticeKind.OVERDUE) == [
+        (f"{KALBAR}.ppid", NoticeKind.OVERDUE, f"step:{step.pk}:overdue")
+    ]
+    notice = Notice.objects.get(kind=NoticeKind.OVERDUE)
+    assert notice.title == "Terlambat: tahap Verifikasi “DIP Kalbar 2027”"
+    assert "(terlambat)" in notice.message
+    step.refresh_from_db()
+    assert step.overdue_noticed_at == DUE
+    assert step.next_notice_at == DUE + GRACE
+    entry = audit(step, "step.overdue").get()
+    assert (entry.edition_id, entry.body_id, entry.actor_id) == (edition.pk, edition.body_id, None)
+    assert entry.data["recipients"] == [user(f"{KALBAR}.ppid").pk]
+    assert entry.data["stage"] == Stage.VERIFICATION
+
+
+def test_a_sweep_that_was_held_up_catches_up_without_a_late_reminder(seeded):
+    with at(T0):
+        edition = edition_at(KAPUAS, Stage.VERIFICATION, title="DIP Kapuas Hulu 2027")
+    step = schedule(edition)
+
+    assert sweep_at(DUE + 3 * GRACE) == 1
+
+    ppid, atasan = f"{KAPUAS}.ppid", f"{KAPUAS}.atasan"
+    assert notices() == [
+        (atasan, NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1"),
+        (ppid, NoticeKind.OVERDUE, f"step:{step.pk}:overdue"),
+        ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
+    ]
+    step.refresh_from_db()
+    assert step.reminded_at is None  # "deadline approaching" after the deadline would be wrong
+    assert (step.escalation_level, step.next_notice_at) == (2, None)
+    assert sweep_at(DUE + 10 * GRACE) == 0
+
+
+def test_a_finished_step_is_left_alone(kalbar_verification):
+    edition, step = kalbar_verification
+    with at(REMIND - timedelta(minutes=5)):
+        advance(edition)  # the PPID verifies in time
+    step.refresh_from_db()
+    assert step.finished_at is not None
+
+    assert sweep_at(DUE + 5 * GRACE) == 0
+    assert step_watch(step_id=step.pk, now=DUE + 5 * GRACE) == []  # a task already queued
+
+    assert not Notice.objects.filter(key__startswith=f"step:{step.pk}:").exists()
+    assert not AuditEntry.objects.filter(target_type="workflow.step").exists()
+
+
+def test_a_deleted_step_is_left_alone(seeded):
+    assert step_watch(step_id=987654, now=DUE) == []
+    assert not Notice.objects.exists()
+
+
+def test_the_system_step_tells_the_officers_of_its_sop_lane(kalbar_verification):
+    """The publication step is the system's; when it is late (the document failed), the
+    officers of the lane the SOP gives it are told, not nobody."""
+    _, step = kalbar_verification
+    Step.objects.filter(pk=step.pk).update(role="system")
+
+    sweep_at(DUE)
+
+    assert notices() == [(f"{KALBAR}.ppid", NoticeKind.OVERDUE, f"step:{step.pk}:overdue")]
+
+
+def test_inactive_officers_are_not_told(kalbar_verification):
+    edition, step = kalbar_verification
+    extra = User.objects.create_user(username=f"{KALBAR}.ppid-2", password="x")
+    ppid_services.role_grant(user=extra, body=edition.body, role=Role.PPID)
+    User.objects.filter(username=f"{KALBAR}.ppid").update(is_active=False)
+
+    sweep_at(REMIND)
+
+    assert notices() == [(f"{KALBAR}.ppid-2", NoticeKind.REMINDER, f"step:{step.pk}:reminder")]
+
+
+# --- escalation ----------------------------------------------------------------------------
+
+
+def test_escalation_reaches_the_bodys_atasan_then_the_ppid_utama(seeded):
+    with at(T0):
+        edition = edition_at(KAPUAS, Stage.VERIFICATION, title="DIP Kapuas Hulu 2027")
+        other = open_edition(KUBU, title="DIK Kubu Raya 2027", year=2027)
+    step = schedule(edition)
+    other_step = open_step_of(other)
+    sweep_at(REMIND)
+    sweep_at(DUE)
+
+    assert sweep_at(DUE + GRACE - timedelta(minutes=1)) == 0
+    assert not Notice.objects.filter(kind=NoticeKind.ESCALATION).exists()
+
+    assert sweep_at(DUE + GRACE) == 1
+    assert notices(kind=NoticeKind.ESCALATION) == [
+        (f"{KAPUAS}.atasan", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1")
+    ]
+    first = Notice.objects.get(kind=NoticeKind.ESCALATION)
+    assert first.title == "Eskalasi kepada Anda: tahap Verifikasi “DIP Kapuas Hulu 2027” terlambat"
+    assert "selaku Atasan PPID" in first.message
+    assert first.url == f"/edisi/{edition.pk}/"
+    step.refresh_from_db()
+    assert (step.escalation_level, step.escalated_at) == (1, DUE + GRACE)
+    assert step.next_notice_at == DUE + 2 * GRACE
+
+    assert sweep_at(DUE + 2 * GRACE) == 1
+    assert sweep_at(DUE + 2 * GRACE + timedelta(hours=1)) == 0
+    assert notices(kind=NoticeKind.ESCALATION) == [
+        (f"{KAPUAS}.atasan", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1"),
+        ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
+    ]
+    assert "selaku PPID Utama" in Notice.objects.get(recipient__username="ppid-utama").message
+    step.refresh_from_db()
+    assert (step.escalation_level, step.next_notice_at) == (2, None)
+    # Another body's people hear nothing of it; its own step is untouched.
+    assert not Notice.objects.filter(recipient__username__startswith=f"{KUBU}.").exists()
+    assert not Notice.objects.filter(key__startswith=f"step:{other_step.pk}:").exists()
+    levels = [e.data["level"] for e in audit(step, "step.escalated").order_by("pk")]
+    assert levels == [1, 2]
+    recipients = [e.data["recipients"] for e in audit(step, "step.escalated").order_by("pk")]
+    assert recipients == [[user(f"{KAPUAS}.atasan").pk], [user("ppid-utama").pk]]
+
+
+def test_the_atasans_own_late_step_goes_straight_to_the_ppid_utama(seeded):
+    with at(T0):
+        edition = edition_at(KAPUAS, Stage.APPROVAL, title="DIP Kapuas Hulu 2027")
+    step = schedule(edition)
+    assert step.role == Role.ATASAN
+
+    sweep_at(DUE)
+    step.refresh_from_db()
+    assert step.next_notice_at == DUE + GRACE  # one escalation left, after one grace
+    sweep_at(DUE + GRACE)
+
+    assert notices() == [
+        (f"{KAPUAS}.atasan", NoticeKind.OVERDUE, f"step:{step.pk}:overdue"),
+        ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
+    ]
+    step.refresh_from_db()
+    assert (step.escalation_level, step.next_notice_at) == (2, None)
+
+
+def test_a_body_without_an_atasan_escalates_to_the_ppid_utama(kalbar_verification):
+    _, step = kalbar_verification
+    assert not BodyUserObjectPermission.objects.filter(
+        content_object__slug=KALBAR, permission__codename=Role.ATASAN.codename
+    ).exists()
+
+    sweep_at(DUE)
+    sweep_at(DUE + GRACE)
+
+    assert notices(kind=NoticeKind.ESCALATION) == [
+        ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2")
+    ]
+    step.refresh_from_db()
+    assert (step.escalation_level, step.next_notice_at) == (2, None)
+
+
+def test_the_ppid_utama_of_the_top_of_the_chain_when_the_parent_has_none(seeded):
+    """A body two levels down whose direct parent has no PPID Utama holder: the one above."""
+    utama = Body.objects.get(slug="ppid-utama-kalbar")
+    regency = Body.objects.create(slug="ppid-kab-kapuas-hulu", name="PPID Kab.", parent=utama)
+    Body.objects.filter(slug=KAPUAS).update(parent=regency)
+    with at(T0):
+        edition = edition_at(KAPUAS, Stage.APPROVAL, title="DIP Kapuas Hulu 2027")
+    step = schedule(edition)
+
+    sweep_at(DUE + GRACE)
+
+    assert ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2") in notices()
+
+
+def test_the_grace_is_a_setting(kalbar_verification, settings):
+    settings.PPID_ESCALATION_GRACE_HOURS = 1
+    _, step = kalbar_verification
+    sweep_at(DUE)
+    step.refresh_from_db()
+    assert step.next_notice_at == DUE + timedelta(hours=1)
+
+    sweep_at(DUE + timedelta(hours=1))
+
+    assert ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2") in notices()
+
+
+def test_a_step_without_a_deadline_owes_nothing(kalbar_verification):
+    _, step = kalbar_verification
+    Step.objects.filter(pk=step.pk).update(due_at=None, remind_at=None, next_notice_at=T0)
+
+    assert sweep_at(DUE + 5 * GRACE) == 1
+
+    assert not Notice.objects.exists()
+    step.refresh_from_db()
+    assert step.next_notice_at is None
+    assert sweep_at(DUE + 6 * GRACE) == 0
+
+
+# --- the sweep -----------------------------------------------------------------------------
+
+
+def test_the_sweep_selects_only_due_open_steps_in_one_query(seeded):
+    with at(T0):
+        editions = [
+            open_edition(slug, title=f"Edisi {slug}", year=2027) for slug in (KALBAR, KAPUAS, KUBU)
+        ]
+    due_soon, due_late, not_due = (open_step_of(e) for e in editions)
+    Step.objects.filter(pk=due_soon.pk).update(next_notice_at=T0 + timedelta(hours=1))
+    Step.objects.filter(pk=due_late.pk).update(next_notice_at=T0 + timedelta(hours=2))
+    Step.objects.filter(pk=not_due.pk).update(next_notice_at=T0 + timedelta(hours=5))
+
+    with CaptureQueriesContext(connection) as captured:
+        ids = steps_due_for_notice(now=T0 + timedelta(hours=3), limit=100)
+
+    assert ids == [due_soon.pk, due_late.pk]  # oldest first
+    assert len(captured) == 1
+    assert steps_due_for_notice(now=T0 + timedelta(hours=3), limit=1) == [due_soon.pk]
+    Step.objects.filter(pk=due_soon.pk).update(finished_at=T0)
+    assert steps_due_for_notice(now=T0 + timedelta(hours=3), limit=100) == [due_late.pk]
+
+
+@pytest.mark.postgres
+def test_the_sweep_query_uses_the_partial_index(seeded):
+    queryset = Step.objects.filter(finished_at=None, next_notice_at__lte=T0).order_by(
+        "next_notice_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask what it could use
+        plan = queryset.values_list("pk", flat=True)[:100].explain()
+    assert "step_open_next_notice" in plan
+
+
+def test_the_sweep_hands_out_at_most_a_batch_oldest_first(seeded, settings):
+    settings.PPID_CLOCK_SWEEP_BATCH = 2
+    with at(T0):
+        editions = [
+            open_edition(slug, title=f"Edisi {slug}", year=2027) for slug in (KALBAR, KAPUAS, KUBU)
+        ]
+    steps = [open_step_of(e) for e in editions]
+    for n, step in enumerate(steps):
+        Step.objects.filter(pk=step.pk).update(
+            due_at=DUE + timedelta(minutes=n),
+            remind_at=None,
+            next_notice_at=DUE + timedelta(minutes=n),
+        )
+
+    assert sweep_at(DUE + timedelta(hours=1)) == 2
+    assert {k for _, _, k in notices()} == {
+        f"step:{steps[0].pk}:overdue",
+        f"step:{steps[1].pk}:overdue",
+    }
+    assert sweep_at(DUE + timedelta(hours=1)) == 1  # the rest with the next sweep
+    assert f"step:{steps[2].pk}:overdue" in {k for _, _, k in notices()}
+
+
+def test_the_sweep_is_on_the_beat_schedule_with_an_expiry_shorter_than_its_period():
+    entry = next(
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "workflow.tasks.sweep_step_clock"
+    )
+    period = entry["schedule"].total_seconds()
+    assert period == settings.PPID_CLOCK_SWEEP_SECONDS
+    assert 0 < entry["options"]["expires"] < period
+    assert tasks.watch_step.acks_late
+
+
+# --- exactly once, with two workers ---------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_watching_the_same_step_send_each_notice_once(seeded):
+    """Both workers are in flight while a third holds the step's row; when it lets go they
+    run one after the other, and the second finds everything sent."""
+    with at(T0):
+        edition = edition_at(KAPUAS, Stage.VERIFICATION, title="DIP Kapuas Hulu 2027")
+    step = schedule(edition)
+    with_email(f"{KAPUAS}.ppid", f"{KAPUAS}.atasan", "ppid-utama")
+    moment = DUE + 2 * GRACE
+    results: dict[str, object] = {}
+
+    def worker(name: str) -> None:
+        try:
+            results[name] = step_watch(step_id=step.pk, now=moment)
+        except BaseException as error:
+            results[name] = error
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=worker, args=("a",), daemon=True)
+    second = threading.Thread(target=worker, args=("b",), daemon=True)
+    with transaction.atomic():
+        Step.objects.select_for_update().get(pk=step.pk)
+        first.start()
+        second.start()
+        _wait_for_waiters(2)
+    for thread in (first, second):
+        thread.join(timeout=60)
+
+    sent = sorted([results["a"], results["b"]], key=len)
+    assert sent == [[], ["overdue", "escalation:1", "escalation:2"]], results
+    assert len(notices()) == 3
+    assert audit(step, "step.overdue").count() == 1
+    assert audit(step, "step.escalated").count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        f"{KAPUAS}.atasan@ppid.example.go.id",
+        f"{KAPUAS}.ppid@ppid.example.go.id",
+        "ppid-utama@ppid.example.go.id",
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_send_each_notice_once(seeded):
+    with at(T0):
+        edition = edition_at(KAPUAS, Stage.VERIFICATION, title="DIP Kapuas Hulu 2027")
+    step = schedule(edition)
+    with_email(f"{KAPUAS}.ppid", f"{KAPUAS}.atasan")
+
+    with at(DUE + GRACE):
+        results = run_together([tasks.sweep_step_clock for _ in range(4)])
+        again = run_together([lambda: step_watch(step_id=step.pk) for _ in range(4)])
+
+    assert all(kind == "ok" for kind, _ in results + again), results + again
+    assert notices() == [
+        (f"{KAPUAS}.atasan", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1"),
+        (f"{KAPUAS}.ppid", NoticeKind.OVERDUE, f"step:{step.pk}:overdue"),
+    ]
+    assert audit(step, "step.overdue").count() == 1
+    assert audit(step, "step.escalated").count() == 1
+    assert len(mail.outbox) == 2
+    step.refresh_from_db()
+    assert step.next_notice_at == DUE + 2 * GRACE

@@ -1,0 +1,262 @@
+"""The clock watch: what an open step's clock owes its people, sent once each.
+
+A step carries its own schedule (set when it opens): `remind_at` (80% of its time), `due_at`,
+then one escalation per grace period after the deadline. `next_notice_at` is the next of those
+moments still to come; the beat sweep selects the steps whose moment has passed with one
+indexed query and hands each to `step_watch`, which re-checks everything under the step's row
+lock, sends what is owed, records it on the step and moves `next_notice_at` on. A second sweep,
+or a second worker holding the same step id, finds the work recorded and sends nothing.
+
+Escalation goes one role up per grace period (`PPID_ESCALATION_GRACE_HOURS`, wall-clock hours):
+level 1 is the body's atasan, level 2 the PPID Utama. A step that waits on the atasan goes
+straight to level 2 after the first grace; a body without an atasan does too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dip.models import SYSTEM_ACTOR
+from ppid.models import Body, Role
+from ppid.selectors import users_with_roles
+from workflow.models import AuditEntry, NoticeKind, Step, TimeUnit
+from workflow.services.notices import notify
+
+# Escalation level → the role told at that level. A step is escalated only to levels above
+# its own role's rank (the atasan's own step skips level 1).
+ESCALATION_ROLES: dict[int, Role] = {1: Role.ATASAN, 2: Role.PPID_UTAMA}
+_RANK: dict[str, int] = {Role.ATASAN: 1, Role.PPID_UTAMA: 2}
+
+
+def escalation_grace() -> timedelta:
+    return timedelta(hours=settings.PPID_ESCALATION_GRACE_HOURS)
+
+
+def escalation_plan(step: Step) -> list[tuple[int, timedelta]]:
+    """(level, time after the deadline) for each escalation this step can still reach."""
+    rank = _RANK.get(step.role, 0)
+    levels = [level for level in ESCALATION_ROLES if level > rank]
+    grace = escalation_grace()
+    return [(level, grace * n) for n, level in enumerate(levels, start=1)]
+
+
+def next_notice_moment(step: Step, now: datetime) -> datetime | None:
+    """The next moment after `now` at which the step still owes a notice, or None."""
+    moments: list[datetime] = []
+    if step.remind_at and step.reminded_at is None and step.overdue_noticed_at is None:
+        moments.append(step.remind_at)
+    if step.due_at:
+        if step.overdue_noticed_at is None:
+            moments.append(step.due_at)
+        moments += [
+            step.due_at + after
+            for level, after in escalation_plan(step)
+            if level > step.escalation_level
+        ]
+    return min((m for m in moments if m > now), default=None)
+
+
+def step_actors(step: Step) -> list[AbstractBaseUser]:
+    """The officers holding the step's role on its body (for the system's publication step,
+    the role of the SOP lane it belongs to)."""
+    role = step.role
+    if role == SYSTEM_ACTOR:
+        info = step.edition.route_stage(step.stage) or {}
+        role = info.get("lane_role") or ""
+    if role not in Role.values:
+        return []
+    return list(users_with_roles(step.edition.body, [role]))
+
+
+def ppid_utama_holders(body: Body) -> list[AbstractBaseUser]:
+    """The PPID Utama over the body: holders of the role on the nearest ancestor that has any
+    (the parent, as `ppid.permissions` reads it, then further up), else on the body itself."""
+    seen: set[int] = {body.pk}
+    ancestor = body.parent
+    while ancestor is not None and ancestor.pk not in seen:
+        holders = list(users_with_roles(ancestor, [Role.PPID_UTAMA]))
+        if holders:
+            return holders
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+    return list(users_with_roles(body, [Role.PPID_UTAMA]))
+
+
+def escalation_recipients(step: Step, level: int) -> list[AbstractBaseUser]:
+    if ESCALATION_ROLES[level] == Role.ATASAN:
+        return list(users_with_roles(step.edition.body, [Role.ATASAN]))
+    return ppid_utama_holders(step.edition.body)
+
+
+def step_watch(*, step_id: int, now: datetime | None = None) -> list[str]:
+    """Send what the step's clock owes at `now`, once; return the events sent.
+
+    Under the step's row lock: a finished (or deleted) step is left alone. Before the
+    deadline, the reminder once 80% of the time has passed; at the deadline, "terlambat" to
+    the step's actors; each grace period later, the next escalation. A sweep that was held up
+    catches up in one go (the reminder is dropped once the deadline has passed). Late events
+    are written to the audit trail in the same transaction. Notices are mailed after commit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        step = (
+            Step.objects.select_for_update(of=("self",))
+            .select_related("edition__body")
+            .filter(pk=step_id)
+            .first()
+        )
+        if step is None or step.finished_at is not None:
+            return []
+        sent: list[str] = []
+        due = step.due_at
+        if due is not None and now >= due:
+            if step.overdue_noticed_at is None:
+                recipients = step_actors(step)
+                _notify(step, NoticeKind.OVERDUE, "overdue", recipients)
+                step.overdue_noticed_at = now
+                _audit(step, "step.overdue", now, recipients)
+                sent.append("overdue")
+            for level, after in escalation_plan(step):
+                if level <= step.escalation_level:
+                    continue
+                if now < due + after:
+                    break
+                recipients = escalation_recipients(step, level)
+                while not recipients and level < max(ESCALATION_ROLES):
+                    level += 1  # nobody holds that role here: the next one up is told now
+                    recipients = escalation_recipients(step, level)
+                _notify(step, NoticeKind.ESCALATION, f"escalation:{level}", recipients, level)
+                step.escalation_level = level
+                step.escalated_at = now
+                _audit(step, "step.escalated", now, recipients, level=level)
+                sent.append(f"escalation:{level}")
+        elif step.remind_at and now >= step.remind_at and step.reminded_at is None:
+            recipients = step_actors(step)
+            _notify(step, NoticeKind.REMINDER, "reminder", recipients)
+            step.reminded_at = now
+            _audit(step, "step.reminded", now, recipients)
+            sent.append("reminder")
+        step.next_notice_at = next_notice_moment(step, now)
+        step.save(
+            update_fields=[
+                "reminded_at",
+                "overdue_noticed_at",
+                "escalation_level",
+                "escalated_at",
+                "next_notice_at",
+            ]
+        )
+    return sent
+
+
+# --- the words -----------------------------------------------------------------------------
+
+
+def _role_label(role: str) -> str:
+    return str(Role(role).label) if role in Role.values else _("the system")
+
+
+def _deadline_text(step: Step) -> str:
+    if step.due_at is None:
+        return "—"
+    local = step.due_at.astimezone(ZoneInfo(step.edition.body.time_zone))
+    text = f"{date_format(local, 'l, j F Y H:i')} {local.tzname()}"
+    if step.due_explanation:
+        text = f"{text} ({step.due_explanation})"
+    return text
+
+
+def _standard_text(step: Step) -> str:
+    if not step.standard_amount or step.standard_unit not in TimeUnit.values:
+        return "—"
+    return f"{step.standard_amount} {TimeUnit(step.standard_unit).label}"
+
+
+def _notify(
+    step: Step, kind: str, event: str, recipients: list[AbstractBaseUser], level: int = 0
+) -> None:
+    edition = step.edition
+    body = edition.body
+    names = {
+        "edition": edition.title,
+        "body": body.name,
+        "stage": step.get_stage_display(),
+        "role": _role_label(step.role),
+        "deadline": _deadline_text(step),
+        "standard": _standard_text(step),
+    }
+    if kind == NoticeKind.REMINDER:
+        title = _("Deadline approaching: %(stage)s of “%(edition)s”") % names
+        lead = (
+            _(
+                "80%% of the time standard (%(standard)s) for this step has passed. "
+                "Please finish it before the deadline."
+            )
+            % names
+        )
+    elif kind == NoticeKind.OVERDUE:
+        title = _("Overdue: %(stage)s of “%(edition)s”") % names
+        lead = _("The deadline has passed and this step is not finished yet (terlambat).")
+    else:
+        names["level_role"] = _role_label(ESCALATION_ROLES[level])
+        title = _("Escalated to you: %(stage)s of “%(edition)s” is overdue") % names
+        lead = (
+            _(
+                "This step waits on the %(role)s and is still not finished after its deadline. "
+                "It is escalated to you as %(level_role)s: please follow it up."
+            )
+            % names
+        )
+    details = [
+        _("Edition: %(edition)s") % names,
+        _("Public body: %(body)s") % names,
+        _("Stage: %(stage)s (%(role)s)") % names,
+        _("Deadline: %(deadline)s") % names,
+    ]
+    notify(
+        recipients=recipients,
+        kind=kind,
+        key=f"step:{step.pk}:{event}",
+        title=title,
+        message="\n".join([lead, "", *details]),
+        url=reverse("workflow:edition", args=[edition.pk]),
+        body=body,
+        edition=edition,
+    )
+
+
+def _audit(
+    step: Step,
+    action: str,
+    now: datetime,
+    recipients: list[AbstractBaseUser],
+    *,
+    level: int | None = None,
+) -> None:
+    data: dict = {
+        "stage": step.stage,
+        "role": step.role,
+        "due_at": step.due_at.isoformat() if step.due_at else None,
+        "recipients": [user.pk for user in recipients],
+    }
+    if level is not None:
+        data["level"] = level
+        data["escalated_to"] = ESCALATION_ROLES[level].value
+    AuditEntry.objects.create(
+        at=now,
+        body=step.edition.body,
+        edition=step.edition,
+        action=action,
+        target_type="workflow.step",
+        target_id=str(step.pk),
+        data=data,
+    )
