@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow.views import calendar, editions, report, review, tasks
+from workflow.views import calendar, editions, notices, report, review, tasks
 
 app_name = "workflow"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("tugas/", tasks.tasks, name="tasks"),
     path("badan/", tasks.bodies, name="bodies"),
     path("dasbor/", tasks.dashboard, name="dashboard"),
+    path("pemberitahuan/", notices.notice_list, name="notices"),
+    path("pemberitahuan/<int:pk>/buka/", notices.notice_open, name="notice_open"),
+    path("pemberitahuan/tandai-dibaca/", notices.notices_read_all, name="notices_read_all"),
     path("badan/<slug:slug>/edisi/", editions.edition_list, name="editions"),
     path("badan/<slug:slug>/sop/", editions.sop_detail, name="sop"),
     path("badan/<slug:slug>/kalender/", calendar.calendar_page, name="calendar"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from dip.models import DocumentStatus, Edition, EditionDocument, Stage
 from dip.selectors import editions_for_user
 from ppid.models import BodyUserObjectPermission
-from workflow.models import AuditEntry, Step
+from workflow.models import AuditEntry, Notice, Step
 
 
 def open_step(edition: Edition) -> Step | None:
@@ -88,3 +88,19 @@ def steps_due_for_notice(*, now: datetime, limit: int) -> list[int]:
         .order_by("next_notice_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def notices_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Notice]:
+    """The user's own notices, newest first; nobody else's, ever."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    return (
+        Notice.objects.filter(recipient=user).select_related("body").order_by("-created_at", "-pk")
+    )
+
+
+def unread_notice_count(user: AbstractBaseUser | AnonymousUser) -> int:
+    """The bell's number: one COUNT over the partial index `notice_unread`."""
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(recipient=user, read_at=None).count()

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from dip.models import Edition
 from ppid.models import Body
@@ -61,6 +62,27 @@ def notify(
     return notices
 
 
+def notice_email_text(notice: Notice) -> str:
+    """The e-mail of a notice, in the site's language: greeting, the notice, the link to the
+    task, and a line saying it was sent by the system."""
+    recipient = notice.recipient
+    link = f"{settings.PPID_PUBLIC_BASE_URL.rstrip('/')}{notice.url}" if notice.url else ""
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            _("Dear %(name)s,") % {"name": recipient.get_full_name() or recipient.get_username()},
+            "",
+            notice.message.strip(),
+        ]
+        if link:
+            lines += ["", _("Open the task: %(link)s") % {"link": link}]
+        lines += [
+            "",
+            "-- ",
+            _("Sent automatically by PPID Documentation; please do not reply to this e-mail."),
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def notice_email_send(*, notice_id: int) -> bool:
     """Send the e-mail of one notice once: claim it, send, release the claim on failure."""
     now = timezone.now()
@@ -68,12 +90,10 @@ def notice_email_send(*, notice_id: int) -> bool:
     if not claimed:
         return False
     notice = Notice.objects.select_related("recipient").get(pk=notice_id)
-    link = f"{settings.PPID_PUBLIC_BASE_URL.rstrip('/')}{notice.url}" if notice.url else ""
-    lines = [notice.message, "", link] if link else [notice.message]
     try:
         send_mail(
             subject=f"[PPID] {notice.title}",
-            message="\n".join(lines).strip() + "\n",
+            message=notice_email_text(notice),
             from_email=None,
             recipient_list=[notice.recipient.email],
         )
@@ -81,3 +101,18 @@ def notice_email_send(*, notice_id: int) -> bool:
         Notice.objects.filter(pk=notice_id).update(emailed_at=None)
         raise
     return True
+
+
+def notice_read(*, notice_id: int, user: AbstractBaseUser) -> Notice:
+    """Mark the user's own notice read (the first reading counts); another user's notice does
+    not exist for them (Notice.DoesNotExist)."""
+    notice = Notice.objects.get(pk=notice_id, recipient=user)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        Notice.objects.filter(pk=notice.pk, read_at=None).update(read_at=notice.read_at)
+    return notice
+
+
+def notices_read_all(*, user: AbstractBaseUser) -> int:
+    """Mark every unread notice of the user read; returns how many there were."""
+    return Notice.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
