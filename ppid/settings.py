@@ -255,11 +255,13 @@ CELERY_TIMEZONE = TIME_ZONE
 # Publication sweep: editions signed but not published (broker down at signing, worker lost).
 PPID_PUBLISH_SWEEP_SECONDS = int(os.environ.get("PPID_PUBLISH_SWEEP_SECONDS", "60"))
 # The clock watch: how often the sweep looks for steps whose next notice is due, how many steps
-# one sweep hands out at most (the rest wait for the next sweep, oldest first), and the grace
-# after a deadline before a late step is escalated to the atasan, then after another grace to
-# the PPID Utama. The grace is wall-clock hours (nights and weekends count), not office time.
+# one sweep hands out at most (the rest wait for the next sweep, oldest first), how many step
+# ids go in one fanned-out message, and the grace after a deadline before a late step is
+# escalated to the atasan, then after another grace to the PPID Utama. The grace is wall-clock
+# hours (nights and weekends count), not office time.
 PPID_CLOCK_SWEEP_SECONDS = int(os.environ.get("PPID_CLOCK_SWEEP_SECONDS", "60"))
 PPID_CLOCK_SWEEP_BATCH = int(os.environ.get("PPID_CLOCK_SWEEP_BATCH", "5000"))
+PPID_CLOCK_FANOUT_CHUNK = int(os.environ.get("PPID_CLOCK_FANOUT_CHUNK", "100"))
 PPID_ESCALATION_GRACE_HOURS = float(os.environ.get("PPID_ESCALATION_GRACE_HOURS", "4"))
 CELERY_BEAT_SCHEDULE = {
     "publish-signed-editions": {

@@ -122,13 +122,35 @@ def watch_step(step_id: int) -> list[str]:
     return clock.step_watch(step_id=step_id)
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def watch_steps(step_ids: list[int]) -> int:
+    """`watch_step` for a handful of steps, one after the other, each in its own transaction
+    under its own lock. A step that fails is logged and left to the next sweep, which selects
+    it again (its next_notice_at has not moved); the others go on. Returns how many went."""
+    done = 0
+    for step_id in step_ids:
+        try:
+            clock.step_watch(step_id=step_id)
+        except Exception:
+            logger.exception("clock watch of step %s failed; the next sweep retries it", step_id)
+        else:
+            done += 1
+    return done
+
+
 @shared_task(ignore_result=True)
 def sweep_step_clock() -> int:
-    """Hand each open step whose next notice is due to `watch_step` (one indexed query, at
-    most PPID_CLOCK_SWEEP_BATCH steps, oldest first; the rest go with the next sweep). A
-    fanned-out task that waits longer than one sweep period expires: the next sweep hands the
-    step out again, so a backlog does not pile up copies."""
+    """Hand the open steps whose next notice is due to `watch_steps`, PPID_CLOCK_FANOUT_CHUNK
+    ids a message (one indexed query, at most PPID_CLOCK_SWEEP_BATCH steps, oldest first; the
+    rest go with the next sweep). Publishing a Celery message costs about a millisecond, so
+    one message per step would make a sweep of 1,000 due steps take seconds; a chunk keeps it
+    to a few dozen messages while every step is still re-checked under its own lock. A message
+    that waits longer than one sweep period expires: the next sweep hands its steps out again,
+    so a backlog does not pile up copies."""
     ids = steps_due_for_notice(now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH)
-    for step_id in ids:
-        watch_step.apply_async((step_id,), expires=settings.PPID_CLOCK_SWEEP_SECONDS)
+    chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
+    for start in range(0, len(ids), chunk):
+        watch_steps.apply_async(
+            (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
+        )
     return len(ids)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,6 +29,7 @@ from tests.workflow.test_concurrency import _wait_for_waiters, run_together
 from workflow import tasks
 from workflow.models import AuditEntry, Notice, NoticeKind, Step
 from workflow.selectors import steps_due_for_notice
+from workflow.services import clock
 from workflow.services.clock import step_watch
 
 pytestmark = pytest.mark.usefixtures("celery_eager")
@@ -388,19 +390,21 @@ def test_the_sweep_query_uses_the_partial_index(seeded):
     assert "step_open_next_notice" in plan
 
 
-def test_the_sweep_hands_out_at_most_a_batch_oldest_first(seeded, settings):
-    settings.PPID_CLOCK_SWEEP_BATCH = 2
+def _three_due_steps() -> list[Step]:
     with at(T0):
         editions = [
             open_edition(slug, title=f"Edisi {slug}", year=2027) for slug in (KALBAR, KAPUAS, KUBU)
         ]
     steps = [open_step_of(e) for e in editions]
     for n, step in enumerate(steps):
-        Step.objects.filter(pk=step.pk).update(
-            due_at=DUE + timedelta(minutes=n),
-            remind_at=None,
-            next_notice_at=DUE + timedelta(minutes=n),
-        )
+        moment = DUE + timedelta(minutes=n)
+        Step.objects.filter(pk=step.pk).update(due_at=moment, remind_at=None, next_notice_at=moment)
+    return steps
+
+
+def test_the_sweep_hands_out_at_most_a_batch_oldest_first(seeded, settings):
+    settings.PPID_CLOCK_SWEEP_BATCH = 2
+    steps = _three_due_steps()
 
     assert sweep_at(DUE + timedelta(hours=1)) == 2
     assert {k for _, _, k in notices()} == {
@@ -420,7 +424,41 @@ def test_the_sweep_is_on_the_beat_schedule_with_an_expiry_shorter_than_its_perio
     period = entry["schedule"].total_seconds()
     assert period == settings.PPID_CLOCK_SWEEP_SECONDS
     assert 0 < entry["options"]["expires"] < period
-    assert tasks.watch_step.acks_late
+    assert tasks.watch_step.acks_late and tasks.watch_steps.acks_late
+
+
+def test_the_sweep_fans_out_a_chunk_of_step_ids_a_message(seeded, settings):
+    settings.PPID_CLOCK_FANOUT_CHUNK = 2
+    steps = _three_due_steps()
+
+    with mock.patch.object(tasks.watch_steps, "apply_async") as publish:
+        assert sweep_at(DUE + timedelta(hours=1)) == 3
+
+    assert [c.args[0] for c in publish.call_args_list] == [
+        ([steps[0].pk, steps[1].pk],),
+        ([steps[2].pk],),
+    ]
+    assert {c.kwargs["expires"] for c in publish.call_args_list} == {
+        settings.PPID_CLOCK_SWEEP_SECONDS
+    }
+
+
+def test_a_step_that_fails_does_not_hold_up_the_others_and_is_retried(seeded):
+    steps = _three_due_steps()
+    real_watch = clock.step_watch
+
+    def broken_for_the_first(*, step_id, now=None):
+        if step_id == steps[0].pk:
+            raise RuntimeError("database hiccup")
+        return real_watch(step_id=step_id, now=now)
+
+    with mock.patch.object(clock, "step_watch", side_effect=broken_for_the_first):
+        assert sweep_at(DUE + timedelta(hours=1)) == 3
+
+    overdue = {key for _, kind, key in notices() if kind == NoticeKind.OVERDUE}
+    assert overdue == {f"step:{steps[1].pk}:overdue", f"step:{steps[2].pk}:overdue"}
+    assert sweep_at(DUE + timedelta(hours=1, minutes=1)) == 1  # selected again, and sent
+    assert f"step:{steps[0].pk}:overdue" in {key for _, _, key in notices()}
 
 
 # --- exactly once, with two workers ---------------------------------------------------------
