@@ -31,6 +31,7 @@ from dip.models import Edition, Item
 from ppid.models import Body
 from tests.helpers import advance, officers_of, open_edition, write_nota_dinas
 from workflow.services import calendar as calendar_services
+from workflow.services import notices as notices_services
 
 A = "dinsos-p3a-kapuas-hulu"
 B = "disdukcapil-kubu-raya"
@@ -56,6 +57,9 @@ CLASSES = {
     "workflow:tasks": OFFICER_LIST,
     "workflow:bodies": OFFICER_LIST,
     "workflow:dashboard": OFFICER_LIST,
+    "workflow:notices": OFFICER_LIST,
+    "workflow:notices_read_all": OFFICER_LIST,  # the caller's own notices only (POST)
+    "workflow:notice_open": OFFICER,  # a notice of body A's PPID
     "workflow:editions": OFFICER,
     "workflow:sop": OFFICER,
     "workflow:calendar": OFFICER,
@@ -173,7 +177,23 @@ def world(seeded):
         name="Lokal",
         user=utama,
     )
-    return {"body": body, "item": item, "attachment": attachment, "edition": edition, "day": day}
+    (notice,) = notices_services.notify(
+        recipients=[officers["ppid"]],
+        kind="overdue",
+        key="sweep:notice",
+        title=f"{SECRET} terlambat",
+        url=f"/edisi/{edition.pk}/",
+        body=body,
+        edition=edition,
+    )
+    return {
+        "body": body,
+        "item": item,
+        "attachment": attachment,
+        "edition": edition,
+        "day": day,
+        "notice": notice,
+    }
 
 
 def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
@@ -204,6 +224,8 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         pk = item.pk
     elif name in ("dip:attachment_download", "dip:attachment_thumbnail"):
         pk = world["attachment"].pk
+    elif name == "workflow:notice_open":
+        pk = world["notice"].pk
     values["pk"] = pk
     wanted = set(pattern.pattern.regex.groupindex) - {"format"}
     return {key: values[key] for key in wanted}
