@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -55,6 +56,7 @@ def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ppid.settings")
     os.environ.setdefault("PPID_VAR_DIR", tempfile.mkdtemp(prefix="ppid-bench-clock-"))
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_hex(32))  # DEBUG stays off
     os.environ.pop("CELERY_TASK_ALWAYS_EAGER", None)
     sys.path.insert(0, str(ROOT))
     import django
