@@ -45,15 +45,6 @@ def committed(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
 
 
-@pytest.fixture
-def login(client):
-    def as_(username: str) -> Client:
-        client.force_login(User.objects.get(username=username))
-        return client
-
-    return as_
-
-
 def text(response) -> str:
     return response.content.decode()
 
