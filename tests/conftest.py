@@ -56,6 +56,9 @@ def _fast_and_isolated(settings, tmp_path, signing_dir):
     settings.PPID_SIGNING_DIR = signing_dir
     settings.PPID_SIGNING_TRUST_ROOTS = []
     settings.LANGUAGE_CODE = "id"
+    # Off unless a test turns it on (tests/ppid/test_2fa.py): most tests sign in with
+    # force_login and act as officers without a second factor.
+    settings.PPID_REQUIRE_2FA = False
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

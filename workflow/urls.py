@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow.views import calendar, editions, report, review, tasks
+from workflow.views import audit, calendar, editions, report, review, tasks
 
 app_name = "workflow"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("tugas/", tasks.tasks, name="tasks"),
     path("badan/", tasks.bodies, name="bodies"),
     path("dasbor/", tasks.dashboard, name="dashboard"),
+    path("jejak-audit/", audit.audit_log, name="audit_log"),
     path("badan/<slug:slug>/edisi/", editions.edition_list, name="editions"),
     path("badan/<slug:slug>/sop/", editions.sop_detail, name="sop"),
     path("badan/<slug:slug>/kalender/", calendar.calendar_page, name="calendar"),

@@ -32,6 +32,7 @@ from ppid.exceptions import Conflict
 from ppid.models import Body
 from ppid.pagecache import invalidate_public_pages
 from ppid.permissions import user_roles
+from ppid.twofactor import check_signing_allowed
 from workflow.deadlines import compute_deadline
 from workflow.models import AuditEntry, Sop, Step
 from workflow.services import review
@@ -215,6 +216,9 @@ def edition_transition(
                     _("Your role in this public body may not run “%(name)s” at this stage.")
                     % {"name": name}
                 )
+            if name != "return" and edition.next_stage() == Stage.PUBLICATION:
+                # Signing (the step into publication) needs a verified second factor.
+                check_signing_allowed(user)
             if name == "return" and not note:
                 raise ValidationError({"note": [_("A return needs a note saying what to fix.")]})
             if name == "submit":
