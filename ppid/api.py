@@ -165,6 +165,9 @@ class ObtainToken(APIView):
                 raise ValidationError(
                     {"otp": [_("Send the code from your authenticator app in “otp”.")]}
                 )
+            wait = twofactor.second_factor_wait(user)
+            if wait:
+                raise ValidationError({"otp": [twofactor.wait_message(wait)]})
             if twofactor.second_factor_verify(user=user, code=data["otp"]) is None:
                 raise ValidationError({"otp": [_("That code is not right.")]})
             verified = True

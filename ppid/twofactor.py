@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from io import BytesIO
+from math import ceil
 
 import qrcode
 import qrcode.image.svg
@@ -26,7 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -40,6 +41,7 @@ from ppid.signals import audit_event
 SIGNATURE_ROLES = frozenset({Role.ATASAN, Role.PPID_UTAMA})
 RECOVERY_DEVICE_NAME = "recovery"
 APP_DEVICE_NAME = "app"
+TOTP_DIGITS = 6
 _REQUIRED_ATTR = "_ppid_second_factor_required"
 
 _signer_checks: list[Callable[[AbstractBaseUser], bool]] = []
@@ -173,6 +175,9 @@ def second_factor_enrol(*, user: AbstractBaseUser, device: TOTPDevice, code: str
     throttling counter."""
     if device.user_id != user.pk or device.confirmed:
         raise ValidationError({"code": [_("This enrolment is no longer valid; start again.")]})
+    wait = second_factor_wait(user)
+    if wait:
+        raise ValidationError({"code": [wait_message(wait)]})
     if not device.verify_token(_clean_code(code)):
         raise ValidationError(
             {"code": [_("That code is not right. Enter the 6 digits your app shows now.")]}
@@ -186,13 +191,39 @@ def second_factor_enrol(*, user: AbstractBaseUser, device: TOTPDevice, code: str
     return codes
 
 
+def second_factor_wait(user: AbstractBaseUser) -> int:
+    """Seconds before the user's devices take another code: each wrong code doubles the wait
+    (django-otp's throttling), which makes guessing six digits hopeless."""
+    wait = 0
+    devices = [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]
+    now = timezone.now()
+    for device in devices:
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            wait = max(wait, ceil((info["locked_until"] - now).total_seconds()))
+    return max(wait, 0)
+
+
+def wait_message(seconds: int) -> str:
+    return ngettext(
+        "Too many wrong codes: try again in %(n)d second.",
+        "Too many wrong codes: try again in %(n)d seconds.",
+        seconds,
+    ) % {"n": seconds}
+
+
 def second_factor_verify(*, user: AbstractBaseUser, code: str) -> Device | None:
     """The device that accepts the code: the authenticator, or a recovery code (used up).
     Every attempt is audited; a device throttles repeated failures by itself."""
     code = _clean_code(code)
     device = None
     if code:
-        candidates = [app_device(user), *StaticDevice.objects.filter(user=user, confirmed=True)]
+        # Six digits go to the app, anything else to the recovery codes, so that using a
+        # recovery code does not count as a wrong app code (and the reverse).
+        if code.isdigit() and len(code) == TOTP_DIGITS:
+            candidates = [app_device(user)]
+        else:
+            candidates = list(StaticDevice.objects.filter(user=user, confirmed=True))
         for candidate in candidates:
             if candidate is not None and verify_token(user, candidate.persistent_id, code):
                 device = candidate

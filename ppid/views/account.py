@@ -93,6 +93,24 @@ def enrol(request):
     )
 
 
+def _verify_code(form: SecondFactorCodeForm, user):
+    """The device that accepts the form's code, or None with the reason at the field."""
+    wait = twofactor.second_factor_wait(user)
+    if wait:
+        form.add_error("code", twofactor.wait_message(wait))
+        return None
+    device = twofactor.second_factor_verify(user=user, code=form.cleaned_data["code"])
+    if device is None:
+        form.add_error(
+            "code",
+            _(
+                "That code is not right. Enter the 6 digits your app shows now, or an unused "
+                "recovery code."
+            ),
+        )
+    return device
+
+
 @never_cache
 @login_required
 @sensitive_post_parameters("code")
@@ -105,27 +123,18 @@ def verify(request):
         return redirect(_next_url(request))
     form = SecondFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = twofactor.second_factor_verify(user=user, code=form.cleaned_data["code"])
-        if device is None:
-            form.add_error(
-                "code",
-                _(
-                    "That code is not right. Enter the 6 digits your app shows now, or an unused "
-                    "recovery code."
-                ),
-            )
-        else:
+        device = _verify_code(form, user)
+        if device is not None:
             request.session.cycle_key()
             otp_login(request, device)
             if isinstance(device, StaticDevice):
-                left = twofactor.recovery_codes_left(user)
                 messages.warning(
                     request,
                     _(
                         "You signed in with a recovery code; %(n)d left. Make new ones on your "
                         "account's security page."
                     )
-                    % {"n": left},
+                    % {"n": twofactor.recovery_codes_left(user)},
                 )
             return redirect(_next_url(request))
     return render(request, "ppid/2fa_verify.html", {"form": form, "next": _next_url(request)})

@@ -1,8 +1,10 @@
 """The approval chain: open an edition on its body's SOP, run transitions, publish.
 
 Every transition has one shape: atomic → row lock → state check (409) → role check (403) →
-transition → save → close the step and open the next with its deadline → audit row, all in one
-transaction; work outside the database (Celery) is queued on commit.
+for a signature (the step into publication) a verified second factor when PPID_REQUIRE_2FA is
+on (403, ppid.twofactor) → transition → save → close the step and open the next with its
+deadline → audit row, all in one transaction; work outside the database (Celery) is queued on
+commit.
 """
 
 from __future__ import annotations
