@@ -105,7 +105,7 @@ class TokenRevokeView(APIView):
 # --- tokens -------------------------------------------------------------------------------------
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenCredentialsSerializer(serializers.Serializer):
     username = serializers.CharField(write_only=True)
     password = serializers.CharField(write_only=True, trim_whitespace=False)
     otp = serializers.CharField(
@@ -119,7 +119,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
 @extend_schema(
     summary="Obtain the caller's API token",
-    request=TokenRequestSerializer,
+    request=TokenCredentialsSerializer,
     responses={
         200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
         400: None,
@@ -134,7 +134,7 @@ class ObtainToken(APIView):
     permission_classes = [AllowAny]
 
     def post(self, request):
-        payload = TokenRequestSerializer(data=request.data)
+        payload = TokenCredentialsSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         user = authenticate(request=request, username=data["username"], password=data["password"])
