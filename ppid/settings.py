@@ -469,6 +469,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 # Utama: on unless DJANGO_DEBUG is on (bin/run's demo).
 PPID_REQUIRE_2FA = env_bool("PPID_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = os.environ.get("PPID_OTP_ISSUER", "PPID Dokumentasi")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows TOTP secrets or recovery codes
 PPID_RECOVERY_CODES = 10
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PPID_INVITATION_DAYS", "3")) * 24 * 3600
 # Axes logs every sign-in at INFO; its lockouts are WARNING, and sign-ins are in the audit trail.

@@ -57,7 +57,8 @@ def _fast_and_isolated(settings, tmp_path, signing_dir):
     settings.PPID_SIGNING_TRUST_ROOTS = []
     settings.LANGUAGE_CODE = "id"
     # Off unless a test turns it on (tests/ppid/test_2fa.py): most tests sign in with
-    # force_login and act as officers without a second factor.
+    # force_login and act as officers without a second factor. (Sign in with force_login or by
+    # posting to /masuk/: django-axes needs the request, which client.login() does not pass.)
     settings.PPID_REQUIRE_2FA = False
     settings.CACHES = {
         "default": {
