@@ -30,8 +30,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_otp import verify_token
 from django_otp.models import Device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from rest_framework.authtoken.models import Token
 
 from ppid.models import Role, SecondFactorToken
@@ -124,12 +125,10 @@ def recovery_codes_left(user: AbstractBaseUser) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def enrolment_device(user: AbstractBaseUser) -> TOTPDevice:
-    """The unconfirmed authenticator of an enrolment in progress (a new secret the first time)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
-    return device
+def enrolment_device(user: AbstractBaseUser, key: str | None = None) -> TOTPDevice:
+    """An authenticator being set up, not stored: its secret (`key`, hex) is kept in the
+    session until a first code confirms it, so showing the set-up page writes nothing."""
+    return TOTPDevice(user=user, name=APP_DEVICE_NAME, key=key or default_key(), confirmed=False)
 
 
 def secret_base32(device: TOTPDevice) -> str:
@@ -170,22 +169,22 @@ def _recovery_codes_replace(user: AbstractBaseUser) -> list[str]:
 
 
 def second_factor_enrol(*, user: AbstractBaseUser, device: TOTPDevice, code: str) -> list[str]:
-    """Confirm the authenticator with a code it shows; it replaces any earlier one. Returns
-    the new recovery codes (shown once). A wrong code stores nothing but the device's
-    throttling counter."""
-    if device.user_id != user.pk or device.confirmed:
+    """Store the authenticator once it shows a right code; it replaces any earlier one.
+    Returns the new recovery codes (shown once). A wrong code stores nothing."""
+    if device.pk is not None or device.user_id != user.pk:
         raise ValidationError({"code": [_("This enrolment is no longer valid; start again.")]})
-    wait = second_factor_wait(user)
-    if wait:
-        raise ValidationError({"code": [wait_message(wait)]})
-    if not device.verify_token(_clean_code(code)):
+    code = _clean_code(code)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if not (code.isdigit() and totp.verify(int(code), device.tolerance)):
         raise ValidationError(
             {"code": [_("That code is not right. Enter the 6 digits your app shows now.")]}
         )
+    # The code just used cannot be used again to confirm a sign-in.
+    device.last_t, device.drift, device.confirmed = totp.t(), totp.drift, True
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
-        device.confirmed = True
+        TOTPDevice.objects.filter(user=user).delete()
+        device.full_clean()
+        device.save()
         codes = _recovery_codes_replace(user)
         _audit(actor=user, user=user, action="account.2fa_enrol")
     return codes

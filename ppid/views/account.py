@@ -24,6 +24,7 @@ from ppid.forms import SecondFactorCodeForm, add_service_errors
 
 CODES_SESSION_KEY = "ppid_recovery_codes"
 CODES_NEXT_KEY = "ppid_recovery_codes_next"
+ENROL_KEY_SESSION_KEY = "ppid_totp_enrolment_key"
 
 
 def _to(name: str, next_url: str):
@@ -64,7 +65,8 @@ def enrol(request):
     user = request.user
     if twofactor.has_device(user) and not twofactor.is_verified(user):
         return _to("accounts:2fa_verify", request.get_full_path())
-    device = twofactor.enrolment_device(user)
+    device = twofactor.enrolment_device(user, request.session.get(ENROL_KEY_SESSION_KEY))
+    request.session[ENROL_KEY_SESSION_KEY] = device.key
     form = SecondFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,6 +76,7 @@ def enrol(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            del request.session[ENROL_KEY_SESSION_KEY]
             request.session.cycle_key()
             otp_login(request, device)
             request.session[CODES_SESSION_KEY] = codes

@@ -23,17 +23,19 @@ from ppid.permissions import (
     may_deactivate,
     may_manage_people,
 )
-from ppid.selectors import bodies_managed_by, officer_in_body, role_holders
+from ppid.selectors import bodies_for_user, bodies_managed_by, officer_in_body, role_holders
 
 User = get_user_model()
 
 
 def _body(request: HttpRequest, slug: str) -> tuple[Body, frozenset[Role]]:
-    """A body whose people the caller manages (404 otherwise), with the roles they may grant."""
-    body = get_object_or_404(bodies_managed_by(request.user).select_related("parent"), slug=slug)
+    """A body whose people the caller manages, with the roles they may grant there: 403 in
+    their own body when they manage no one there, 404 for any body they hold no role in."""
+    visible = bodies_managed_by(request.user) | bodies_for_user(request.user)
+    body = get_object_or_404(visible.select_related("parent"), slug=slug)
     roles = grantable_roles(request.user, body)
     if not roles:
-        raise Http404
+        raise PermissionDenied
     return body, roles
 
 

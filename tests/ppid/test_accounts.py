@@ -87,8 +87,8 @@ def officer_data(**changes) -> dict:
     ("username", "url", "status"),
     [
         (f"{KALBAR}.operator", "/pengguna/", 403),
-        (f"{KALBAR}.operator", f"/pengguna/badan/{KALBAR}/", 404),
-        (f"{DINSOS}.atasan", f"/pengguna/badan/{DINSOS}/", 404),
+        (f"{KALBAR}.operator", f"/pengguna/badan/{KALBAR}/", 403),  # their body: no right
+        (f"{DINSOS}.atasan", f"/pengguna/badan/{DINSOS}/", 403),
         (f"{KALBAR}.ppid", "/pengguna/", 200),
         (f"{KALBAR}.ppid", f"/pengguna/badan/{KALBAR}/", 200),
         (f"{KALBAR}.ppid", f"/pengguna/badan/{KUBU}/", 404),
