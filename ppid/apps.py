@@ -7,4 +7,4 @@ class PpidConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from ppid import tasks  # noqa: F401 - connect the invitation receiver
+        from ppid import receivers, tasks  # noqa: F401 - connect the receivers
