@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ppid import services, signin, twofactor
 from ppid.exceptions import Conflict
 from ppid.models import Body, Unit
 from ppid.permissions import user_roles, warm_roles
@@ -96,3 +100,76 @@ class TokenRevokeView(APIView):
     def post(self, request):
         token_revoke(user=request.user, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+
+class TokenCredentialsSerializer(serializers.Serializer):
+    username = serializers.CharField(write_only=True)
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+    otp = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="The code from the authenticator app (or a recovery code): required for "
+        "those who sign and for the PPID Utama when PPID_REQUIRE_2FA is on.",
+    )
+
+
+@extend_schema(
+    summary="Obtain the caller's API token",
+    request=TokenCredentialsSerializer,
+    responses={
+        200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        400: None,
+        429: None,
+    },
+)
+class ObtainToken(APIView):
+    """POST {username, password[, otp]} → {token}. Failures count towards the sign-in
+    lockout (django-axes); a locked-out username and address get 429."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def post(self, request):
+        payload = TokenCredentialsSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        user = authenticate(request=request, username=data["username"], password=data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return Response(
+                {"detail": signin.lockout_message(), "code": "locked_out"},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if user is None:
+            raise ValidationError(
+                {"non_field_errors": [_("Unable to log in with provided credentials.")]}
+            )
+        verified = False
+        if twofactor.second_factor_required(user) or data.get("otp"):
+            if not twofactor.has_device(user):
+                raise ValidationError(
+                    {
+                        "otp": [
+                            _(
+                                "This account needs a second factor. Sign in once in the "
+                                "browser to set up an authenticator app, then send its code "
+                                "in “otp”."
+                            )
+                        ]
+                    }
+                )
+            if not data.get("otp"):
+                raise ValidationError(
+                    {"otp": [_("Send the code from your authenticator app in “otp”.")]}
+                )
+            wait = twofactor.second_factor_wait(user)
+            if wait:
+                raise ValidationError({"otp": [twofactor.wait_message(wait)]})
+            if twofactor.second_factor_verify(user=user, code=data["otp"]) is None:
+                raise ValidationError({"otp": [_("That code is not right.")]})
+            verified = True
+        token = services.token_issue(user=user, second_factor=verified)
+        return Response({"token": token.key})

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PpidConfig(AppConfig):
     name = "ppid"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from ppid import receivers, tasks  # noqa: F401 - connect the receivers

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ppid.models import Role
+
+User = get_user_model()
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -13,3 +20,106 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def role_choices(roles) -> list[tuple[str, str]]:
+    return [(role.value, role.label) for role in Role if role in roles]
+
+
+class OfficerForm(forms.Form):
+    """A new officer and their first role in the body. With `invite`, no password: an e-mail
+    with a one-time link lets them choose it."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @ . + - _ only; e.g. dinsos.operator2"),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    position = forms.CharField(label=_("Position"), max_length=255, required=False)
+    nip = forms.CharField(
+        label=_("NIP"),
+        max_length=32,
+        required=False,
+        help_text=_("18 digits; spaces are allowed."),
+    )
+    role = forms.ChoiceField(label=_("Role in this body"))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, roles, invite: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invite = invite
+        self.fields["role"].choices = role_choices(roles)
+        if invite:
+            del self.fields["password1"]
+            del self.fields["password2"]
+            self.fields["email"].required = True
+            self.fields["email"].help_text = _("The invitation with the link goes here.")
+
+    def clean_nip(self) -> str:
+        nip = " ".join(self.cleaned_data["nip"].split())
+        if nip and (not nip.replace(" ", "").isdigit() or len(nip.replace(" ", "")) != 18):
+            raise ValidationError(_("A NIP has 18 digits."))
+        return nip
+
+    def clean(self):
+        data = super().clean()
+        if self.invite:
+            return data
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            probe = User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                password_validation.validate_password(password1, probe)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class RoleGrantForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(roles)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        self.user = User.objects.filter(username=username).first()
+        if self.user is None:
+            raise ValidationError(_("There is no account with this username."))
+        return username
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )

@@ -1,6 +1,16 @@
+import time
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+
+from ppid import twofactor
+
+LAST_SEEN_KEY = "ppid_last_seen"
 
 
 class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
@@ -19,3 +29,82 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# Views anyone may open, signed in or not, without a second factor and without refreshing the
+# session: the public website (cookie-free, cached), the sign-in page, the public API.
+PUBLIC_VIEWS = frozenset(
+    {
+        "home",
+        "login",
+        "set_language",
+        "dip:verify",
+        "dip:verify_code",
+        "dip:language",
+        "api:token",
+        "api:schema",
+        "api:docs",
+    }
+)
+PUBLIC_PREFIXES = ("dip:public_", "api:public-")
+# Internal views a signed-in officer may open before the second factor: the second-factor
+# pages themselves, signing out, and the invitation link.
+BEFORE_SECOND_FACTOR = frozenset(
+    {
+        "logout",
+        "accounts:2fa_enrol",
+        "accounts:2fa_verify",
+        "accounts:2fa_codes",
+        "accounts:password_set",
+    }
+)
+# How often (seconds) a working officer's session is saved to push its expiry forward.
+SESSION_REFRESH_SECONDS = 60
+
+
+def is_public_view(view_name: str) -> bool:
+    return view_name in PUBLIC_VIEWS or view_name.startswith(PUBLIC_PREFIXES)
+
+
+class AccountSecurityMiddleware:
+    """After django-otp's middleware, for signed-in officers on internal pages:
+
+    - keeps the session alive while they work (it expires SESSION_COOKIE_AGE after the last
+      internal request; public pages never touch it, so they never set a cookie);
+    - sends those who need a second factor (ppid.twofactor) to enrol or to enter their code
+      before any internal page; the API answers 403 for such a session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        view_name = match.view_name if match else ""
+        if is_public_view(view_name) or not request.user.is_authenticated:
+            return None
+        self._refresh(request)
+        if view_name in BEFORE_SECOND_FACTOR:
+            return None
+        if twofactor.is_verified(request.user) or not twofactor.second_factor_required(
+            request.user
+        ):
+            return None
+        if view_name.startswith("api:"):
+            return JsonResponse(
+                {"detail": str(twofactor.SecondFactorRequired.message), "code": "otp_required"},
+                status=403,
+            )
+        target = (
+            "accounts:2fa_verify" if twofactor.has_device(request.user) else "accounts:2fa_enrol"
+        )
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+    @staticmethod
+    def _refresh(request) -> None:
+        now = int(time.time())
+        if now - request.session.get(LAST_SEEN_KEY, 0) >= SESSION_REFRESH_SECONDS:
+            request.session[LAST_SEEN_KEY] = now

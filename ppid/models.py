@@ -150,3 +150,20 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class SecondFactorToken(models.Model):
+    """An API token obtained with a second factor: only such a token may sign through the API
+    when PPID_REQUIRE_2FA is on. It goes when the token goes."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="second_factor"
+    )
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("API token with a second factor")
+        verbose_name_plural = _("API tokens with a second factor")
+
+    def __str__(self) -> str:
+        return str(self.token_id)[:8]

@@ -37,3 +37,67 @@ def users_with_roles(body: Body, roles: Iterable[Role | str]) -> QuerySet[Abstra
         permission__codename__in=[Role(r).codename for r in roles],
     )
     return get_user_model().objects.filter(Exists(holds), is_active=True).order_by("pk")
+
+
+def bodies_managed_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Body]:
+    """Bodies whose people the user manages: as PPID Utama of the body or of its parent
+    (everyone), or as the body's PPID (its operators); a superuser manages every body."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    if user.is_superuser:
+        return Body.objects.all()
+    direct = BodyUserObjectPermission.objects.filter(
+        user=user,
+        content_object=OuterRef("pk"),
+        permission__codename__in=[Role.PPID_UTAMA.codename, Role.PPID.codename],
+    )
+    via_parent = BodyUserObjectPermission.objects.filter(
+        user=user,
+        content_object=OuterRef("parent"),
+        permission__codename=Role.PPID_UTAMA.codename,
+    )
+    return Body.objects.filter(Q(Exists(direct)) | Q(Exists(via_parent)))
+
+
+def bodies_overseen_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Body]:
+    """Bodies where the user is PPID Utama (on the body or on its parent); superuser: all."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    if user.is_superuser:
+        return Body.objects.all()
+    utama = BodyUserObjectPermission.objects.filter(
+        user=user, permission__codename=Role.PPID_UTAMA.codename
+    )
+    return Body.objects.filter(
+        Q(Exists(utama.filter(content_object=OuterRef("pk"))))
+        | Q(Exists(utama.filter(content_object=OuterRef("parent"))))
+    )
+
+
+def role_holders(body: Body, roles: Iterable[Role]) -> list[tuple[AbstractBaseUser, list[Role]]]:
+    """The users holding any of `roles` directly on the body, each with those roles (one
+    query), ordered by name."""
+    codenames = {role.codename: role for role in roles}
+    grants = (
+        BodyUserObjectPermission.objects.filter(
+            content_object=body, permission__codename__in=list(codenames)
+        )
+        .select_related("user", "user__officer", "permission")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    holders: dict[int, tuple[AbstractBaseUser, list[Role]]] = {}
+    for grant in grants:
+        held = holders.setdefault(grant.user_id, (grant.user, []))[1]
+        held.append(codenames[grant.permission.codename])
+    order = list(Role)
+    return [(user, sorted(held, key=order.index)) for user, held in holders.values()]
+
+
+def officer_in_body(body: Body, user_id: int, roles: Iterable[Role]) -> AbstractBaseUser | None:
+    """The user, when they hold one of `roles` directly on the body."""
+    held = BodyUserObjectPermission.objects.filter(
+        content_object=body,
+        user_id=user_id,
+        permission__codename__in=[role.codename for role in roles],
+    )
+    return get_user_model().objects.filter(pk=user_id).filter(Exists(held)).first()

@@ -428,3 +428,65 @@ PPID_SENDFILE = os.environ.get("PPID_SENDFILE", "").strip().lower()
 if PPID_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
     raise ImproperlyConfigured("PPID_SENDFILE must be empty, x-accel-redirect or x-sendfile.")
 PPID_SENDFILE_PREFIX = os.environ.get("PPID_SENDFILE_PREFIX", "/protected-media/")
+
+# =============================================================================================
+# Accounts and sign-in security: login throttling, two-factor authentication, idle sessions,
+# the audit of sign-ins (README "Accounts and sign-in security").
+# =============================================================================================
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
+# django-otp marks request.user verified; ours sends those who need a second factor to it
+# and keeps officers' sessions alive while they work. AxesMiddleware answers lockouts (last).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "ppid.middleware.AccountSecurityMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Axes first: it refuses a locked-out username+address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+# Token authentication that knows whether the token was obtained with a second factor.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "ppid.authentication.TokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("ppid.context_processors.account_menu")
+
+# Login throttling (django-axes): after PPID_LOGIN_FAILURE_LIMIT failures of one username from
+# one address, that combination is locked for PPID_LOGIN_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("PPID_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PPID_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in our audit trail
+AXES_LOCKOUT_CALLABLE = "ppid.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "ppid.signin.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp"]
+AXES_VERBOSE = False
+# The client's address for the lockout and the audit trail: the same PPID_NUM_PROXIES as the
+# API throttling (reverse proxies in front of the app that append to X-Forwarded-For; 0 means
+# REMOTE_ADDR is the client).
+PPID_TRUSTED_PROXY_COUNT = int(os.environ.get("PPID_NUM_PROXIES", "0"))
+
+# Sessions end after PPID_SESSION_IDLE_MINUTES without an officer's request. Only signed-in
+# requests to internal pages refresh it (AccountSecurityMiddleware), so public pages never
+# set a cookie (the public page cache depends on that).
+SESSION_COOKIE_AGE = int(os.environ.get("PPID_SESSION_IDLE_MINUTES", "60")) * 60
+SESSION_SAVE_EVERY_REQUEST = False
+
+# Two-factor authentication (TOTP with recovery codes) for those who sign and for the PPID
+# Utama: on unless DJANGO_DEBUG is on (bin/run's demo).
+PPID_REQUIRE_2FA = env_bool("PPID_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("PPID_OTP_ISSUER", "PPID Dokumentasi")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows TOTP secrets or recovery codes
+PPID_RECOVERY_CODES = 10
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PPID_INVITATION_DAYS", "3")) * 24 * 3600
+# Axes logs every sign-in at INFO; its lockouts are WARNING, and sign-ins are in the audit trail.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

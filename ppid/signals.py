@@ -8,3 +8,7 @@ from django.dispatch import Signal
 
 # kwargs: actor, body (or None), action (str), target (model instance), data (dict)
 audit_event = Signal()
+
+# Sent after the commit that invited an officer (kwargs: user_id); ppid.tasks e-mails the
+# one-time link to set a password.
+account_invited = Signal()

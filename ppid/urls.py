@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from dip.api import ItemViewSet, PublicBodyList, PublicEditionView
 from dip.models import EditionKind
 from dip.views.public import home
-from ppid.api import BodyList, TokenRevokeView
+from ppid.api import BodyList, ObtainToken, TokenRevokeView
+from ppid.views import account, people
 from workflow.api import EditionViewSet
 
 router = DefaultRouter()
@@ -16,7 +16,7 @@ router.register("items", ItemViewSet, basename="item")
 router.register("editions", EditionViewSet, basename="edition")
 
 api_patterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", ObtainToken.as_view(), name="token"),
     path("auth/token/revoke/", TokenRevokeView.as_view(), name="token-revoke"),
     path("bodies/", BodyList.as_view(), name="bodies"),
     path("public/bodies/", PublicBodyList.as_view(), name="public-bodies"),
@@ -36,10 +36,34 @@ api_patterns = [
     path("", include(router.urls)),
 ]
 
+BODY_PEOPLE = "pengguna/badan/<slug:slug>/"
+OFFICER = f"{BODY_PEOPLE}akun/<int:user_id>/"
+
+account_patterns = [
+    # The officer's own sign-in security.
+    path("akun/keamanan/", account.security, name="security"),
+    path("akun/2fa/daftar/", account.enrol, name="2fa_enrol"),
+    path("akun/2fa/verifikasi/", account.verify, name="2fa_verify"),
+    path("akun/2fa/kode-pemulihan/", account.recovery_codes, name="2fa_codes"),
+    path("akun/sandi/<uidb64>/<token>/", account.PasswordSetView.as_view(), name="password_set"),
+    # People management (PPID Utama; a body's PPID for its operators).
+    path("pengguna/", people.people, name="people"),
+    path(BODY_PEOPLE, people.body_people, name="body_people"),
+    path(f"{BODY_PEOPLE}tambah/", people.officer_create, name="officer_create"),
+    path(f"{BODY_PEOPLE}undang/", people.officer_invite, name="officer_invite"),
+    path(f"{BODY_PEOPLE}beri-peran/", people.role_grant, name="role_grant"),
+    path(f"{OFFICER}cabut/<slug:role>/", people.role_revoke, name="role_revoke"),
+    path(f"{OFFICER}nonaktifkan/", people.account_deactivate, name="deactivate"),
+    path(f"{OFFICER}aktifkan/", people.account_reactivate, name="reactivate"),
+    path(f"{OFFICER}undang-ulang/", people.invitation_resend, name="invitation_resend"),
+    path(f"{OFFICER}setel-ulang-2fa/", people.second_factor_reset, name="2fa_reset"),
+]
+
 urlpatterns = [
     path("", home, name="home"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include((account_patterns, "accounts"))),
     path("", include("workflow.urls")),
     path("", include("dip.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

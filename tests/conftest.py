@@ -49,6 +49,21 @@ def signing_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("signing")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _second_factor_off():
+    """PPID_REQUIRE_2FA is off unless a test turns it on with the `settings` fixture
+    (tests/ppid/test_2fa.py): most tests sign in with force_login and act as officers without
+    a second factor. Session-wide, so module fixtures that sign editions see it too. (Sign in
+    with force_login or by posting to /masuk/: django-axes needs the request, which
+    client.login() does not pass.)"""
+    from django.conf import settings
+
+    saved = settings.PPID_REQUIRE_2FA
+    settings.PPID_REQUIRE_2FA = False
+    yield
+    settings.PPID_REQUIRE_2FA = saved
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, signing_dir):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -54,6 +54,22 @@ CLASSES = {
     "dip:language": ENTRY,
     "dip:verify": ENTRY,
     "dip:verify_code": ENTRY,
+    "accounts:password_set": ENTRY,  # the invitation link: a one-time token in the URL
+    "accounts:security": OFFICER_LIST,
+    "accounts:2fa_enrol": OFFICER_LIST,
+    "accounts:2fa_verify": OFFICER_LIST,
+    "accounts:2fa_codes": OFFICER_LIST,
+    "accounts:people": OFFICER_LIST,
+    "accounts:body_people": OFFICER,
+    "accounts:officer_create": OFFICER,
+    "accounts:officer_invite": OFFICER,
+    "accounts:role_grant": OFFICER,
+    "accounts:role_revoke": OFFICER,
+    "accounts:deactivate": OFFICER,
+    "accounts:reactivate": OFFICER,
+    "accounts:invitation_resend": OFFICER,
+    "accounts:2fa_reset": OFFICER,
+    "workflow:audit_log": OFFICER_LIST,
     "workflow:tasks": OFFICER_LIST,
     "workflow:bodies": OFFICER_LIST,
     "workflow:dashboard": OFFICER_LIST,
@@ -208,6 +224,8 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "attachment_id": world["attachment"].pk,
         "code": "TIDAKADA",
         "name": "instruct",
+        "user_id": get_user_model().objects.get(username=f"{A}.operator").pk,
+        "role": "operator",
     }
     pk = edition.pk
     if name in (

@@ -7,4 +7,9 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Workflow")
 
     def ready(self) -> None:
+        from ppid.twofactor import register_signer_check
         from workflow import receivers, tasks  # noqa: F401 - connect signal receivers
+        from workflow.selectors import user_signs
+
+        # Who signs is in the SOPs: those people need a second factor (ppid.twofactor).
+        register_signer_check(user_signs)

@@ -184,3 +184,49 @@ class ReportPeriodForm(DescribedFieldsMixin, forms.Form):
         if self.is_valid() and self.cleaned_data["period"]:
             return Period.parse(self.cleaned_data["period"]) or self.default
         return self.default
+
+
+# The security and audit log: what each action is called on the page.
+AUDIT_ACTION_LABELS = {
+    "account.login": _("Signed in"),
+    "account.login_failed": _("Failed sign-in"),
+    "account.locked_out": _("Sign-in locked"),
+    "account.logout": _("Signed out"),
+    "account.create": _("Account created"),
+    "account.update": _("Account updated"),
+    "account.invite": _("Invitation sent"),
+    "account.password_set": _("Password chosen"),
+    "account.deactivate": _("Account deactivated"),
+    "account.reactivate": _("Account reactivated"),
+    "account.token": _("API token issued"),
+    "account.2fa_enrol": _("Second factor set up"),
+    "account.2fa_verify": _("Second factor confirmed"),
+    "account.2fa_failed": _("Wrong second-factor code"),
+    "account.2fa_recovery_codes": _("New recovery codes"),
+    "account.2fa_reset": _("Second factor reset"),
+    "role.grant": _("Role granted"),
+    "role.revoke": _("Role revoked"),
+}
+AUDIT_ACTION_GROUPS = [
+    ("account.", _("All account events")),
+    ("role.", _("All role changes")),
+    ("edition.", _("All edition steps")),
+    ("item.", _("All register changes")),
+]
+
+
+class AuditFilterForm(forms.Form):
+    body = forms.ModelChoiceField(
+        label=_("Public body"), queryset=None, required=False, empty_label=_("All")
+    )
+    user = forms.CharField(label=_("Username"), max_length=150, required=False)
+    action = forms.ChoiceField(label=_("Event"), required=False)
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies.order_by("name")
+        self.fields["action"].choices = [
+            ("", _("All")),
+            *AUDIT_ACTION_GROUPS,
+            *AUDIT_ACTION_LABELS.items(),
+        ]

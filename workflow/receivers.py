@@ -1,10 +1,14 @@
-"""Receivers for what dip announces; connected in WorkflowConfig.ready()."""
+"""Receivers for what ppid and dip announce (one audit signal, ppid.signals.audit_event), and
+for sign-ins; connected in WorkflowConfig.ready()."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -15,8 +19,11 @@ from dip.rowflags import FLAG_BERKALA_DUE, FLAG_EXEMPTION_ENDED
 from dip.signals import audit_event, row_flagged
 from ppid.models import Role
 from ppid.selectors import users_with_roles
+from ppid.signin import client_ip
 from workflow.models import AuditEntry, NoticeKind
 from workflow.services.notices import notify
+
+USER_TYPE = "auth.user"
 
 
 @receiver(audit_event, dispatch_uid="workflow.record_audit")
@@ -78,4 +85,78 @@ def notify_row_flag(sender, *, item: Item, flag: str, key: str, since: date, **k
         message=message,
         url=reverse("dip:item", args=[item.pk]),
         body=item.body,
+    )
+
+
+# --- sign-ins: each writes one audit entry about the account (no body) -----------------------
+
+
+def _request_data(request) -> dict:
+    if request is None:
+        return {}
+    data = {"ip": client_ip(request)}
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    if agent:
+        data["user_agent"] = agent[:200]
+    return data
+
+
+def _account_entry(*, action: str, actor, user_id, data: dict) -> None:
+    AuditEntry.objects.create(
+        at=timezone.now(),
+        actor=actor,
+        action=action,
+        target_type=USER_TYPE if user_id else "",
+        target_id=str(user_id) if user_id else "",
+        data=data,
+    )
+
+
+@receiver(user_logged_in, dispatch_uid="workflow.audit_login")
+def audit_login(sender, request, user, **kwargs) -> None:
+    _account_entry(
+        action="account.login",
+        actor=user,
+        user_id=user.pk,
+        data={"username": user.get_username(), **_request_data(request)},
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="workflow.audit_logout")
+def audit_logout(sender, request, user, **kwargs) -> None:
+    if user is None or not user.is_authenticated:
+        return
+    _account_entry(
+        action="account.logout",
+        actor=user,
+        user_id=user.pk,
+        data={"username": user.get_username(), **_request_data(request)},
+    )
+
+
+def _known_user_id(username: str) -> int | None:
+    if not username:
+        return None
+    return get_user_model().objects.filter(username=username).values_list("pk", flat=True).first()
+
+
+@receiver(user_login_failed, dispatch_uid="workflow.audit_login_failed")
+def audit_login_failed(sender, credentials: dict, request=None, **kwargs) -> None:
+    username = str(credentials.get("username") or "")[:150]
+    _account_entry(
+        action="account.login_failed",
+        actor=None,
+        user_id=_known_user_id(username),
+        data={"username": username, **_request_data(request)},
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="workflow.audit_locked_out")
+def audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    username = str(username or "")[:150]
+    _account_entry(
+        action="account.locked_out",
+        actor=None,
+        user_id=_known_user_id(username),
+        data={"username": username, "ip": ip_address},
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow.views import calendar, editions, notices, report, review, tasks
+from workflow.views import audit, calendar, editions, notices, report, review, tasks
 
 app_name = "workflow"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("pemberitahuan/", notices.notice_list, name="notices"),
     path("pemberitahuan/<int:pk>/buka/", notices.notice_open, name="notice_open"),
     path("pemberitahuan/tandai-dibaca/", notices.notices_read_all, name="notices_read_all"),
+    path("jejak-audit/", audit.audit_log, name="audit_log"),
     path("badan/<slug:slug>/edisi/", editions.edition_list, name="editions"),
     path("badan/<slug:slug>/sop/", editions.sop_detail, name="sop"),
     path("badan/<slug:slug>/kalender/", calendar.calendar_page, name="calendar"),

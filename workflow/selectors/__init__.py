@@ -3,15 +3,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from dip.models import DocumentStatus, Edition, EditionDocument, Stage
 from dip.selectors import editions_for_user
-from ppid.models import BodyUserObjectPermission
-from workflow.models import AuditEntry, Notice, Step
+from ppid.models import Body, BodyUserObjectPermission, Role
+from workflow.models import AuditEntry, Notice, Sop, SopStep, Step
 
 
 def open_step(edition: Edition) -> Step | None:
@@ -104,3 +105,88 @@ def unread_notice_count(user: AbstractBaseUser | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
     return Notice.objects.filter(recipient=user, read_at=None).count()
+
+
+def user_signs(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether the user holds, on some body, the role of the step that leads into publication
+    in one of that body's SOPs in force: the atasan's `sign`, or the final approver's `verify`
+    where the SOP has no atasan (one query)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    signing_role = (
+        SopStep.objects.filter(sop=OuterRef("pk"))
+        .exclude(stage=Stage.PUBLICATION)
+        .order_by("-number")
+        .values("role")[:1]
+    )
+    holds = BodyUserObjectPermission.objects.filter(
+        user=user,
+        content_object=OuterRef("body"),
+        permission__codename=Concat(Value("role_"), OuterRef("signing_role")),
+    )
+    return (
+        Sop.objects.filter(is_active=True)
+        .annotate(signing_role=Subquery(signing_role))
+        .filter(Exists(holds))
+        .exists()
+    )
+
+
+# The audit log's action filter: a group (prefix ending in ".") or one action.
+SECURITY_ACTIONS = (
+    "account.login",
+    "account.login_failed",
+    "account.locked_out",
+    "account.logout",
+    "account.create",
+    "account.invite",
+    "account.password_set",
+    "account.deactivate",
+    "account.reactivate",
+    "account.token",
+    "account.2fa_enrol",
+    "account.2fa_verify",
+    "account.2fa_failed",
+    "account.2fa_recovery_codes",
+    "account.2fa_reset",
+    "role.grant",
+    "role.revoke",
+)
+
+
+def audit_entries_for(
+    user: AbstractBaseUser | AnonymousUser,
+    *,
+    bodies: QuerySet[Body],
+    body: Body | None = None,
+    username: str = "",
+    action: str = "",
+) -> QuerySet[AuditEntry]:
+    """The audit trail a PPID Utama may read, newest first: entries of the bodies they oversee
+    (`bodies`), and account entries (sign-ins, second factor) of people holding a role there.
+    A superuser reads everything, including failed sign-ins of unknown usernames."""
+    if not user.is_authenticated or not user.is_active:
+        return AuditEntry.objects.none()
+    entries = AuditEntry.objects.all()
+    if not user.is_superuser:
+        grants = BodyUserObjectPermission.objects.filter(
+            content_object__in=bodies, permission__codename__in=[role.codename for role in Role]
+        )
+        about_people = grants.annotate(uid=Cast("user_id", CharField())).filter(
+            uid=OuterRef("target_id")
+        )
+        entries = entries.filter(
+            Q(body__in=bodies)
+            | Q(body=None, actor_id__in=grants.values("user_id"))
+            | Q(Exists(about_people), body=None, target_type="auth.user")
+        )
+    if body is not None:
+        entries = entries.filter(body=body)
+    if username:
+        user_ids = get_user_model().objects.filter(username__iexact=username).values("pk")
+        entries = entries.filter(Q(actor_id__in=user_ids) | Q(data__username__iexact=username))
+    if action.endswith("."):
+        entries = entries.filter(action__startswith=action)
+    elif action:
+        entries = entries.filter(action=action)
+    return entries.select_related("actor", "body", "edition").order_by("-at", "-pk")

@@ -1,8 +1,10 @@
 """The approval chain: open an edition on its body's SOP, run transitions, publish.
 
 Every transition has one shape: atomic → row lock → state check (409) → role check (403) →
-transition → save → close the step and open the next with its deadline → audit row, all in one
-transaction; work outside the database (Celery) is queued on commit.
+for a signature (the step into publication) a verified second factor when PPID_REQUIRE_2FA is
+on (403, ppid.twofactor) → transition → save → close the step and open the next with its
+deadline → audit row, all in one transaction; work outside the database (Celery) is queued on
+commit.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ppid.exceptions import Conflict
 from ppid.models import Body
 from ppid.pagecache import invalidate_public_pages
 from ppid.permissions import user_roles
+from ppid.twofactor import check_signing_allowed
 from workflow.deadlines import compute_deadline
 from workflow.models import AuditEntry, Sop, Step
 from workflow.services import review
@@ -215,6 +218,9 @@ def edition_transition(
                     _("Your role in this public body may not run “%(name)s” at this stage.")
                     % {"name": name}
                 )
+            if name != "return" and edition.next_stage() == Stage.PUBLICATION:
+                # Signing (the step into publication) needs a verified second factor.
+                check_signing_allowed(user)
             if name == "return" and not note:
                 raise ValidationError({"note": [_("A return needs a note saying what to fix.")]})
             if name == "submit":

@@ -22,6 +22,7 @@ from dip.selectors import edition_document, items_for_user
 from dip.services import DocumentNotFailed
 from ppid.downloads import file_response
 from ppid.forms import add_service_errors
+from ppid.twofactor import SecondFactorRequired
 from workflow import services, tasks
 from workflow.forms import (
     ActionForm,
@@ -294,6 +295,13 @@ def edition_action(request, pk, name):
         except services.TransitionConflict as conflict:
             messages.warning(request, str(conflict))
             return redirect("workflow:edition", pk=edition.pk)
+        except SecondFactorRequired as refusal:
+            return render(
+                request,
+                "ppid/second_factor_required.html",
+                {"message": str(refusal), "next": request.get_full_path()},
+                status=403,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

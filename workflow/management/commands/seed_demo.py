@@ -15,6 +15,7 @@ from dip import signing
 from dip.models import COMPLETES, Aggregator, Edition, Item
 from ppid import services as ppid_services
 from ppid.models import Body, Role, Unit
+from ppid.twofactor import second_factor_waived
 from workflow import seed_data, services
 from workflow.models import Sop, SopStep
 
@@ -62,7 +63,10 @@ class Command(BaseCommand):
             self._sop(body, spec["sop"])
             self._items(body, officers["operator"])
             if not no_editions and not body.editions.exists():
-                self._editions(body, spec["sop"]["applies_to"], officers)
+                # The demo's signatures are the system's, made without a request: no second
+                # factor to ask for.
+                with second_factor_waived():
+                    self._editions(body, spec["sop"]["applies_to"], officers)
             self.stdout.write(
                 f"  {body.slug}: {body.items.count()} items, {body.editions.count()} editions"
             )

@@ -1,0 +1,1 @@
+"""Officers' account pages: people management (people.py) and sign-in security (account.py)."""

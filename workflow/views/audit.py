@@ -1,0 +1,47 @@
+"""The security and audit log for the PPID Utama: sign-ins, accounts, roles and every other
+audited change of the bodies they oversee, newest first, filtered and paginated."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from ppid.permissions import may_view_audit
+from ppid.selectors import bodies_overseen_by
+from workflow.forms import AUDIT_ACTION_LABELS, AuditFilterForm
+from workflow.selectors import audit_entries_for
+
+PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request):
+    if not may_view_audit(request.user):
+        raise PermissionDenied
+    bodies = bodies_overseen_by(request.user)
+    form = AuditFilterForm(request.GET or None, bodies=bodies)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit_entries_for(
+        request.user,
+        bodies=bodies,
+        body=filters.get("body"),
+        username=(filters.get("user") or "").strip(),
+        action=filters.get("action") or "",
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.label = AUDIT_ACTION_LABELS.get(entry.action, entry.action)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflow/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "page_query": query.urlencode(),
+            "page_param": "page",
+        },
+    )
