@@ -19,12 +19,16 @@ from dip.models import (
     Attachment,
     AttachmentKind,
     Classification,
-    Edition,
     EditionKind,
-    EditionRow,
     Item,
 )
-from dip.selectors import current_published_edition, edition_rows, items_for_user
+from dip.selectors import current_published_edition, items_for_user
+from dip.serializers import (
+    PublicBodySerializer,
+    PublicDipRowSerializer,
+    PublicEditionSerializer,
+    edition_public_data,
+)
 from ppid.models import Body, Unit
 from ppid.selectors import bodies_for_user, public_bodies
 
@@ -134,69 +138,6 @@ class ItemViewSet(viewsets.ModelViewSet):
 
 # --- public, no token ----------------------------------------------------------------------
 
-DIP_COLUMNS = [
-    "number",
-    "classification",
-    "title",
-    "summary",
-    "unit_name",
-    "holding_unit",
-    "responsible",
-    "produced_at",
-    "produced_place",
-    "form",
-    "retention",
-    "update_period_months",
-]
-# The DIK columns of the lembar uji konsekuensi; never the exempted content or its files.
-DIK_COLUMNS = [
-    "number",
-    "title",
-    "exemption_ground",
-    "exemption_law",
-    "consequence_if_opened",
-    "consequence_if_closed",
-    "public_interest",
-    "exemption_until",
-    "exemption_event",
-    "exemption_permanent",
-]
-
-
-class PublicDipRowSerializer(serializers.ModelSerializer):
-    attachments = serializers.SerializerMethodField()
-
-    class Meta:
-        model = EditionRow
-        fields = [*DIP_COLUMNS, "attachments"]
-
-    def get_attachments(self, row: EditionRow) -> list[dict]:
-        return [
-            {"name": a["name"], "sha256": a["sha256"], "size": a["size"]} for a in row.attachments
-        ]
-
-
-class PublicDikRowSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = EditionRow
-        fields = DIK_COLUMNS
-
-
-class PublicEditionSerializer(serializers.ModelSerializer):
-    body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
-    class Meta:
-        model = Edition
-        fields = ["id", "body", "kind", "year", "revision", "title", "signed_at", "published_at"]
-
-
-class PublicBodySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
-    class Meta:
-        model = Body
-        fields = ["slug", "name", "short_name", "address", "website", "parent"]
-
 
 @extend_schema(summary="All public bodies (no token needed)")
 class PublicBodyList(ListAPIView):
@@ -230,12 +171,4 @@ class PublicEditionView(APIView):
                 {"detail": _("No edition has been published yet.")},
                 status=status.HTTP_404_NOT_FOUND,
             )
-        row_serializer = (
-            PublicDikRowSerializer if self.kind == EditionKind.DIK else PublicDipRowSerializer
-        )
-        return Response(
-            {
-                "edition": PublicEditionSerializer(edition).data,
-                "rows": row_serializer(edition_rows(edition), many=True).data,
-            }
-        )
+        return Response(edition_public_data(edition))

@@ -58,7 +58,8 @@ from urllib.parse import urlsplit
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from dip.models import Aggregator, Edition, EditionKind
+from dip.models import Aggregator, Edition
+from dip.serializers import edition_public_data
 
 TIMEOUT_SECONDS = 10
 USER_AGENT = "PPID-Dokumentasi/1.0 (+publication push)"
@@ -86,23 +87,11 @@ class Connector(Protocol):
 
 def edition_payload(edition: Edition, *, sha256: str | None) -> dict[str, Any]:
     """The JSON document of a published edition: its header and the public columns of its rows
-    exactly as signed — the same serializers as the public JSON API."""
-    # Imported here: dip.api imports dip.services, which imports this module. (Moving the
-    # public serializers into a dip/serializers.py that both import would remove this.)
-    from dip.api import PublicDikRowSerializer, PublicDipRowSerializer, PublicEditionSerializer
-    from dip.selectors import edition_rows
-
-    header = dict(PublicEditionSerializer(edition).data)
+    exactly as signed, as every public channel gives them (`dip.serializers`)."""
+    data = edition_public_data(edition)
+    header = {**data["edition"], "sha256": sha256 or None}
     header.pop("body", None)
-    header["sha256"] = sha256 or None
-    row_serializer = (
-        PublicDikRowSerializer if edition.kind == EditionKind.DIK else PublicDipRowSerializer
-    )
-    return {
-        "body": edition.body.slug,
-        "edition": header,
-        "rows": list(row_serializer(edition_rows(edition), many=True).data),
-    }
+    return {"body": edition.body.slug, "edition": header, "rows": list(data["rows"])}
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

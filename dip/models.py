@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import calendar
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from ppid.models import Body, Role, Unit
-from ppid.pagecache import invalidate_public_pages
+from ppid.models import Body, Unit
 from ppid.permissions import has_role
 
 
@@ -169,8 +169,9 @@ class Item(models.Model):
     # update is due `update_period_months` later (stored, so the daily sweep reads an index).
     last_updated_on = models.DateField(_("last updated"), null=True, blank=True)
     next_update_on = models.DateField(_("next update due"), null=True, blank=True, editable=False)
-    # The row flags, set by the daily sweep (dip.rowflags) and read by the public pages, which
-    # are cached: "perlu pembaruan" since this due date, and when that flag last changed.
+    # The row flags, set by the daily sweep (dip.services.rowflags) and read by the public
+    # pages, which are cached: "perlu pembaruan" since this due date, and when that flag last
+    # changed.
     needs_update_since = models.DateField(
         _("needs an update since"), null=True, blank=True, editable=False
     )
@@ -227,9 +228,9 @@ class Item(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.sync_row_flags():
-            # A "perlu pembaruan" went away: the cached public pages must not keep it.
-            transaction.on_commit(invalidate_public_pages, robust=True)
+        # The derived fields always follow; retiring cached pages is the services' work
+        # (dip.services.common.item_save).
+        self.sync_row_flags()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *ROW_FLAG_FIELDS}
         super().save(*args, **kwargs)
@@ -393,16 +394,11 @@ EDITABLE_STAGES = frozenset({Stage.IDENTIFICATION, Stage.INSTRUCTION, Stage.COLL
 REVIEW_STAGES = frozenset({Stage.VERIFICATION, Stage.CONSIDERATION, Stage.APPROVAL})
 SYSTEM_ACTOR = "system"
 
-# Transition name (API) -> the stage it completes.
-COMPLETES = {
-    "identify": Stage.IDENTIFICATION,
-    "instruct": Stage.INSTRUCTION,
-    "submit": Stage.COLLECTION,
-    "verify": Stage.VERIFICATION,
-    "consider": Stage.CONSIDERATION,
-    "sign": Stage.APPROVAL,
-    "publish": Stage.PUBLICATION,
-}
+
+def _step(name: str, completes: str, label: str, decision: str) -> dict[str, Any]:
+    """A transition's facts, declared once on its fsm method (`custom`): its name in the API and
+    the URLs, the stage it completes, the button's label and the word the history shows."""
+    return {"name": name, "completes": completes, "label": label, "decision": decision}
 
 
 def _may_act(edition: Edition, user) -> bool:
@@ -511,7 +507,12 @@ class Edition(ConcurrentTransitionMixin, models.Model):
         source=Stage.IDENTIFICATION,
         target=RETURN_VALUE(*STAGE_ORDER),
         permission=_may_act,
-        custom={"name": "identify"},
+        custom=_step(
+            "identify",
+            Stage.IDENTIFICATION,
+            _("Report the identification"),
+            _("identification reported"),
+        ),
     )
     def identify(self) -> str:
         return self.next_stage()
@@ -521,7 +522,9 @@ class Edition(ConcurrentTransitionMixin, models.Model):
         source=Stage.INSTRUCTION,
         target=RETURN_VALUE(*STAGE_ORDER),
         permission=_may_act,
-        custom={"name": "instruct"},
+        custom=_step(
+            "instruct", Stage.INSTRUCTION, _("Issue the Nota Dinas"), _("Nota Dinas issued")
+        ),
     )
     def instruct(self) -> str:
         return self.next_stage()
@@ -531,7 +534,7 @@ class Edition(ConcurrentTransitionMixin, models.Model):
         source=Stage.COLLECTION,
         target=RETURN_VALUE(*STAGE_ORDER),
         permission=_may_act,
-        custom={"name": "submit"},
+        custom=_step("submit", Stage.COLLECTION, _("Submit for verification"), _("submitted")),
     )
     def submit(self) -> str:
         return self.next_stage()
@@ -541,7 +544,7 @@ class Edition(ConcurrentTransitionMixin, models.Model):
         source=Stage.VERIFICATION,
         target=RETURN_VALUE(*STAGE_ORDER),
         permission=_may_act,
-        custom={"name": "verify"},
+        custom=_step("verify", Stage.VERIFICATION, _("Verify (paraf)"), _("verified (paraf)")),
     )
     def verify(self) -> str:
         return self.next_stage()
@@ -551,7 +554,9 @@ class Edition(ConcurrentTransitionMixin, models.Model):
         source=Stage.CONSIDERATION,
         target=RETURN_VALUE(*STAGE_ORDER),
         permission=_may_act,
-        custom={"name": "consider"},
+        custom=_step(
+            "consider", Stage.CONSIDERATION, _("Pass on the consideration"), _("considered")
+        ),
     )
     def consider(self) -> str:
         return self.next_stage()
@@ -561,7 +566,7 @@ class Edition(ConcurrentTransitionMixin, models.Model):
         source=Stage.APPROVAL,
         target=RETURN_VALUE(*STAGE_ORDER),
         permission=_may_act,
-        custom={"name": "sign"},
+        custom=_step("sign", Stage.APPROVAL, _("Sign"), _("signed")),
     )
     def sign(self) -> str:
         return self.next_stage()
@@ -572,7 +577,12 @@ class Edition(ConcurrentTransitionMixin, models.Model):
         target=RETURN_VALUE(*STAGE_ORDER),
         conditions=[_can_return],
         permission=_may_act,
-        custom={"name": "return"},
+        custom={
+            "name": "return",
+            "label": _("Return (tidak setuju)"),
+            "decision": _("returned"),
+            "note_required": True,
+        },
     )
     def send_back(self) -> str:
         return self.return_target()
@@ -582,21 +592,56 @@ class Edition(ConcurrentTransitionMixin, models.Model):
         source=Stage.PUBLICATION,
         target=Stage.PUBLISHED,
         permission=_never,
-        custom={"name": "publish"},
+        custom={
+            "name": "publish",
+            "completes": Stage.PUBLICATION,
+            "decision": _("published by the system"),
+            "system": True,
+        },
     )
     def publish(self) -> None:
         self.published_at = timezone.now()
 
 
-TRANSITION_METHODS = {
-    "identify": "identify",
-    "instruct": "instruct",
-    "submit": "submit",
-    "verify": "verify",
-    "consider": "consider",
-    "sign": "sign",
-    "return": "send_back",
-    "publish": "publish",
+@dataclass(frozen=True)
+class TransitionSpec:
+    """What the rest of the code knows of a transition, read from its fsm declaration."""
+
+    name: str
+    method: str
+    completes: str | None
+    label: str
+    decision: str
+    note_required: bool
+    system: bool
+
+
+def _transition_specs() -> dict[str, TransitionSpec]:
+    specs: dict[str, TransitionSpec] = {}
+    for t in Edition._meta.get_field("state").get_all_transitions(Edition):
+        custom = t.custom
+        specs.setdefault(
+            custom["name"],
+            TransitionSpec(
+                name=custom["name"],
+                method=t.name,
+                completes=custom.get("completes"),
+                label=custom.get("label", ""),
+                decision=custom["decision"],
+                note_required=custom.get("note_required", False),
+                system=custom.get("system", False),
+            ),
+        )
+    order = [*STAGE_ORDER, None]
+    return dict(sorted(specs.items(), key=lambda kv: order.index(kv[1].completes)))
+
+
+# Every transition by name, in the order of the stages they complete (the return last).
+TRANSITIONS = _transition_specs()
+# The forward transition an officer runs out of each stage: {stage: name} (publication, the
+# system's, is not one).
+FORWARD = {
+    spec.completes: name for name, spec in TRANSITIONS.items() if spec.completes and not spec.system
 }
 
 
@@ -660,10 +705,6 @@ class EditionRow(models.Model):
         return f"{self.number}. {self.title}"
 
 
-# Roles that may assemble an edition (pick items, open it).
-EDITION_EDITOR_ROLES = (Role.OPERATOR, Role.PPID, Role.PPID_UTAMA)
-
-
 class DocumentStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RENDERING = "rendering", _("Rendering")
@@ -721,6 +762,11 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+# Automatic pushes per delivery (the task's retries and the sweep together); past this a delivery
+# stays failed, with its last error, until someone sends it again.
+DELIVERY_MAX_ATTEMPTS = 10
 
 
 class Delivery(models.Model):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from dip.models import EDITION_EDITOR_ROLES, Edition, Item, Stage
+from dip.models import Edition, Item, Stage
 from ppid.models import Body, Role
-from ppid.permissions import can_edit_register, has_any_role, has_role
+from ppid.permissions import EDITOR_ROLES, can_edit_register, has_any_role, has_role
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -14,11 +14,11 @@ def can_change_items(user: User, body: Body) -> bool:
 
 
 def can_assemble_edition(user: User, edition: Edition) -> bool:
-    return has_any_role(user, edition.body, EDITION_EDITOR_ROLES)
+    return has_any_role(user, edition.body, EDITOR_ROLES)
 
 
 def can_open_edition(user: User, body: Body) -> bool:
-    return has_any_role(user, body, EDITION_EDITOR_ROLES)
+    return has_any_role(user, body, EDITOR_ROLES)
 
 
 def can_change_item(user: User, item: Item) -> bool:

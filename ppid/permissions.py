@@ -1,8 +1,9 @@
 """Who holds which role where. Every rule about roles asks these predicates.
 
 A user's roles in a body are the role permissions granted on that body, plus `ppid_utama` when
-the user holds it on the body's parent. They are read with one query per (user, body) and kept
-on the user object for the rest of the request.
+the user holds it on a body that oversees it (`ppid.oversight`, the one rule for that). They
+are read with one query per (user, body) and kept on the user object for the rest of the
+request.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
 
 from ppid.models import Body, BodyUserObjectPermission, Role
+from ppid.oversight import ROLE_CODENAMES, grants_for, roles_held, utama_above
 
-ROLE_CODENAMES = {role.codename: role for role in Role}
 # Roles that may edit a body's register and assemble its editions.
 EDITOR_ROLES = frozenset({Role.OPERATOR, Role.PPID, Role.PPID_UTAMA})
 
@@ -26,17 +26,9 @@ def user_roles(user: AbstractBaseUser | AnonymousUser, body: Body) -> frozenset[
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cache: dict[int, frozenset[Role]] = user.__dict__.setdefault(_CACHE_ATTR, {})
-    if body.pk in cache:
-        return cache[body.pk]
-    scope = Q(content_object_id=body.pk)
-    if body.parent_id:
-        scope |= Q(content_object_id=body.parent_id, permission__codename=Role.PPID_UTAMA.codename)
-    codenames = BodyUserObjectPermission.objects.filter(scope, user=user).values_list(
-        "permission__codename", flat=True
-    )
-    roles = frozenset(ROLE_CODENAMES[c] for c in codenames if c in ROLE_CODENAMES)
-    cache[body.pk] = roles
-    return roles
+    if body.pk not in cache:
+        cache[body.pk] = roles_held(body, grants_for(user, [body]))
+    return cache[body.pk]
 
 
 def forget_roles(user: AbstractBaseUser) -> None:
@@ -64,18 +56,9 @@ def warm_roles(user: AbstractBaseUser | AnonymousUser, bodies: Iterable[Body]) -
         return
     bodies = list(bodies)
     cache: dict[int, frozenset[Role]] = user.__dict__.setdefault(_CACHE_ATTR, {})
-    ids = {b.pk for b in bodies} | {b.parent_id for b in bodies if b.parent_id}
-    granted: dict[int, set[str]] = {}
-    for body_id, codename in BodyUserObjectPermission.objects.filter(
-        user=user, content_object_id__in=ids
-    ).values_list("content_object_id", "permission__codename"):
-        granted.setdefault(body_id, set()).add(codename)
-    utama = Role.PPID_UTAMA.codename
+    granted = grants_for(user, bodies)
     for body in bodies:
-        codenames = set(granted.get(body.pk, ()))
-        if body.parent_id and utama in granted.get(body.parent_id, ()):
-            codenames.add(utama)
-        cache[body.pk] = frozenset(ROLE_CODENAMES[c] for c in codenames if c in ROLE_CODENAMES)
+        cache[body.pk] = roles_held(body, granted)
 
 
 def can_manage_calendar(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
@@ -99,17 +82,11 @@ def grantable_roles_many(
         return {body.pk: frozenset() for body in bodies}
     if actor.is_superuser:
         return {body.pk: frozenset(Role) for body in bodies}
-    ids = {b.pk for b in bodies} | {b.parent_id for b in bodies if b.parent_id}
-    granted: dict[int, set[str]] = {}
-    for body_id, codename in BodyUserObjectPermission.objects.filter(
-        user=actor, content_object_id__in=ids
-    ).values_list("content_object_id", "permission__codename"):
-        granted.setdefault(body_id, set()).add(codename)
+    granted = grants_for(actor, bodies)
     result = {}
     for body in bodies:
         own = granted.get(body.pk, set())
-        on_parent = granted.get(body.parent_id, set()) if body.parent_id else set()
-        if Role.PPID_UTAMA.codename in on_parent:
+        if utama_above(body, granted):
             result[body.pk] = frozenset(Role)
         elif Role.PPID_UTAMA.codename in own:
             result[body.pk] = STAFF_ROLES

@@ -4,25 +4,15 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from ppid.models import Body, BodyUserObjectPermission, Role
+from ppid.oversight import bodies_reached
 
 
 def bodies_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Body]:
-    """The bodies where the user holds any role, directly or as PPID Utama of the parent."""
-    if not user.is_authenticated or not user.is_active:
-        return Body.objects.none()
-    role_codenames = [role.codename for role in Role]
-    direct = BodyUserObjectPermission.objects.filter(
-        user=user, content_object=OuterRef("pk"), permission__codename__in=role_codenames
-    )
-    via_parent = BodyUserObjectPermission.objects.filter(
-        user=user,
-        content_object=OuterRef("parent"),
-        permission__codename=Role.PPID_UTAMA.codename,
-    )
-    return Body.objects.filter(Q(Exists(direct)) | Q(Exists(via_parent)))
+    """The bodies where the user holds any role (the PPID Utama also those it oversees)."""
+    return bodies_reached(user, Role)
 
 
 def public_bodies() -> QuerySet[Body]:
@@ -40,38 +30,25 @@ def users_with_roles(body: Body, roles: Iterable[Role | str]) -> QuerySet[Abstra
 
 
 def bodies_managed_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Body]:
-    """Bodies whose people the user manages: as PPID Utama of the body or of its parent
-    (everyone), or as the body's PPID (its operators); a superuser manages every body."""
-    if not user.is_authenticated or not user.is_active:
-        return Body.objects.none()
-    if user.is_superuser:
+    """Bodies whose people the user manages: as their PPID Utama (everyone) or as the body's
+    PPID (its operators); a superuser manages every body."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
         return Body.objects.all()
-    direct = BodyUserObjectPermission.objects.filter(
-        user=user,
-        content_object=OuterRef("pk"),
-        permission__codename__in=[Role.PPID_UTAMA.codename, Role.PPID.codename],
-    )
-    via_parent = BodyUserObjectPermission.objects.filter(
-        user=user,
-        content_object=OuterRef("parent"),
-        permission__codename=Role.PPID_UTAMA.codename,
-    )
-    return Body.objects.filter(Q(Exists(direct)) | Q(Exists(via_parent)))
+    return bodies_reached(user, [Role.PPID_UTAMA, Role.PPID])
 
 
 def bodies_overseen_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Body]:
-    """Bodies where the user is PPID Utama (on the body or on its parent); superuser: all."""
-    if not user.is_authenticated or not user.is_active:
-        return Body.objects.none()
-    if user.is_superuser:
+    """Bodies where the user is PPID Utama (`ppid.oversight`); a superuser: all."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
         return Body.objects.all()
-    utama = BodyUserObjectPermission.objects.filter(
-        user=user, permission__codename=Role.PPID_UTAMA.codename
-    )
-    return Body.objects.filter(
-        Q(Exists(utama.filter(content_object=OuterRef("pk"))))
-        | Q(Exists(utama.filter(content_object=OuterRef("parent"))))
-    )
+    return bodies_reached(user, [Role.PPID_UTAMA])
+
+
+def bodies_with_roles(
+    user: AbstractBaseUser | AnonymousUser, roles: Iterable[Role]
+) -> QuerySet[Body]:
+    """The bodies where the user holds one of `roles` (`ppid.oversight`)."""
+    return bodies_reached(user, roles)
 
 
 def role_holders(body: Body, roles: Iterable[Role]) -> list[tuple[AbstractBaseUser, list[Role]]]:

@@ -14,16 +14,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from dip import selectors as dip_selectors
 from dip import services as dip_services
-from dip.models import COMPLETES, Edition, Stage
+from dip.models import FORWARD, Edition, Stage
 from ppid.models import Body
 from workflow import services
 from workflow.models import Consideration, NotaDinas, Sop
 
 User = get_user_model()
 
-# Stage → the user transition that completes it.
-FORWARD: dict[str, str] = {stage: name for name, stage in COMPLETES.items() if name != "publish"}
 NOTE = "Sudah sesuai."
 
 NOTA_DINAS: dict[str, Any] = {
@@ -52,7 +51,7 @@ def consider_rows(edition: Edition, user, *, decision: str = "agree") -> list[Co
     """The tim records `decision` (default: agree) for every row of the edition."""
     return [
         services.consideration_record(edition=edition, item=item, user=user, decision=decision)
-        for item in dip_services.edition_entries(edition)
+        for item in dip_selectors.edition_entries(edition)
     ]
 
 
@@ -65,7 +64,7 @@ def prepare_transition(edition: Edition, name: str, user) -> None:
         considered = set(
             Consideration.objects.filter(edition=edition).values_list("item_id", flat=True)
         )
-        for item in dip_services.edition_entries(edition):
+        for item in dip_selectors.edition_entries(edition):
             if item.pk not in considered:
                 services.consideration_record(
                     edition=edition, item=item, user=user, decision="agree"

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -17,215 +14,31 @@ from rest_framework.response import Response
 from dip import services as dip_services
 from dip.models import (
     REVIEW_STAGES,
-    DocumentStatus,
     Edition,
     EditionDocument,
-    EditionItem,
-    EditionKind,
     EditionRow,
     Stage,
 )
 from dip.selectors import edition_document, items_for_user
-from ppid.models import Body
-from ppid.selectors import bodies_for_user
-from workflow import services, tasks
-from workflow.models import AuditEntry, Consideration, NotaDinas, ReviewComment
-from workflow.selectors import edition_history, editions_with_clock, open_step
+from workflow import services
+from workflow.models import NotaDinas
+from workflow.selectors import (
+    edition_history,
+    editions_with_clock,
+)
+from workflow.serializers import (
+    ConsiderationSerializer,
+    EditionCreateSerializer,
+    EditionDocumentSerializer,
+    EditionListSerializer,
+    EditionSerializer,
+    HistorySerializer,
+    ItemIdsSerializer,
+    NotaDinasSerializer,
+    NoteSerializer,
+    ReviewCommentSerializer,
+)
 from workflow.services.review import require_current_actor
-
-
-class HistorySerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-
-    class Meta:
-        model = AuditEntry
-        fields = [
-            "transition",
-            "from_state",
-            "to_state",
-            "actor",
-            "at",
-            "note",
-            "duration_seconds",
-            "standard_seconds",
-        ]
-
-
-class EditionEntrySerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="item.id")
-    position = serializers.IntegerField()
-    title = serializers.CharField(source="item.title")
-    classification = serializers.CharField(source="item.classification")
-    missing_fields = serializers.ListField(
-        child=serializers.CharField(), source="item.missing_fields"
-    )
-
-
-class SignedRowSerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(source="item_id", allow_null=True)
-
-    class Meta:
-        model = EditionRow
-        exclude = ["edition", "item"]
-
-
-class EditionSerializer(serializers.ModelSerializer):
-    body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    actor_role = serializers.CharField(read_only=True, allow_null=True)
-    due_at = serializers.SerializerMethodField()
-    due_explanation = serializers.SerializerMethodField()
-    transitions = serializers.SerializerMethodField()
-    items = serializers.SerializerMethodField()
-    history = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Edition
-        fields = [
-            "id",
-            "body",
-            "kind",
-            "year",
-            "revision",
-            "title",
-            "state",
-            "actor_role",
-            "due_at",
-            "due_explanation",
-            "transitions",
-            "items",
-            "history",
-            "signed_at",
-            "published_at",
-            "created_at",
-        ]
-
-    def get_due_at(self, edition: Edition) -> str | None:
-        step = open_step(edition)
-        return (
-            serializers.DateTimeField().to_representation(step.due_at)
-            if step and step.due_at
-            else None
-        )
-
-    def get_due_explanation(self, edition: Edition) -> str | None:
-        """How the deadline was counted: "Selasa 2026-06-02 07:40; dilewati: Sabtu, …"."""
-        step = open_step(edition)
-        return step.due_explanation if step and step.due_at else None
-
-    def get_transitions(self, edition: Edition) -> list[str]:
-        user = self.context["request"].user
-        return [t.custom["name"] for t in edition.get_available_user_state_transitions(user)]
-
-    def get_items(self, edition: Edition) -> list[dict]:
-        if edition.is_signed:
-            return SignedRowSerializer(edition.rows.all(), many=True).data
-        entries = EditionItem.objects.filter(edition=edition).select_related("item")
-        return EditionEntrySerializer(entries, many=True).data
-
-    def get_history(self, edition: Edition) -> list[dict]:
-        return HistorySerializer(edition_history(edition), many=True).data
-
-
-class EditionListSerializer(EditionSerializer):
-    """The edition without its rows and history, for lists."""
-
-    class Meta(EditionSerializer.Meta):
-        fields = [f for f in EditionSerializer.Meta.fields if f not in ("items", "history")]
-
-
-class EditionCreateSerializer(serializers.Serializer):
-    body = serializers.SlugRelatedField(slug_field="slug", queryset=Body.objects.none())
-    kind = serializers.ChoiceField(choices=EditionKind.choices)
-    year = serializers.IntegerField()
-    title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if request := self.context.get("request"):
-            self.fields["body"].queryset = bodies_for_user(request.user)
-
-    def validate_year(self, year: int) -> int:
-        this_year = timezone.localdate().year
-        if not 2000 <= year <= this_year + 1:
-            raise serializers.ValidationError(
-                _("The year must be between 2000 and %(max)d.") % {"max": this_year + 1}
-            )
-        return year
-
-
-class ItemIdsSerializer(serializers.Serializer):
-    items = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
-
-
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-
-
-class NotaDinasSerializer(serializers.ModelSerializer):
-    written_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-
-    class Meta:
-        model = NotaDinas
-        fields = [
-            "number",
-            "dated",
-            "addressed_to",
-            "subject",
-            "content",
-            "written_by",
-            "updated_at",
-            "issued_at",
-        ]
-        read_only_fields = ["written_by", "updated_at", "issued_at"]
-
-
-class ReviewCommentSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    item = serializers.IntegerField(source="item_id", required=False, allow_null=True)
-
-    class Meta:
-        model = ReviewComment
-        fields = ["id", "item", "stage", "author", "text", "created_at"]
-        read_only_fields = ["stage", "author", "created_at"]
-
-
-class ConsiderationSerializer(serializers.ModelSerializer):
-    item = serializers.IntegerField(source="item_id")
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    changes = serializers.DictField(required=False, default=dict)
-
-    class Meta:
-        model = Consideration
-        fields = ["item", "decision", "note", "changes", "decided_by", "decided_at"]
-        read_only_fields = ["decided_by", "decided_at"]
-
-
-class EditionDocumentSerializer(serializers.ModelSerializer):
-    """The signed PDF's build: pending, rendering, ready or failed (with the last error)."""
-
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = EditionDocument
-        fields = [
-            "status",
-            "sha256",
-            "size",
-            "pages",
-            "signer_subject",
-            "attempts",
-            "last_error",
-            "rendered_at",
-            "updated_at",
-            "download_url",
-        ]
-
-    def get_download_url(self, document: EditionDocument) -> str | None:
-        if document.status != DocumentStatus.READY:
-            return None
-        url = reverse("workflow:edition_document_pdf", args=[document.edition_id])
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
 
 
 class EditionViewSet(
@@ -351,8 +164,7 @@ class EditionViewSet(
         publication task is queued."""
         edition = self.get_object()
         self._document(edition)
-        document = dip_services.edition_document_retry(edition=edition, user=request.user)
-        transaction.on_commit(lambda: tasks.enqueue_publication(edition.pk))
+        document = services.edition_document_rebuild(edition=edition, user=request.user)
         return Response(
             EditionDocumentSerializer(document, context={"request": request}).data,
             status=status.HTTP_202_ACCEPTED,

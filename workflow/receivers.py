@@ -15,7 +15,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from dip.models import Edition, Item
-from dip.rowflags import FLAG_BERKALA_DUE, FLAG_EXEMPTION_ENDED
+from dip.services.rowflags import FLAG_BERKALA_DUE, FLAG_EXEMPTION_ENDED
 from dip.signals import audit_event, row_flagged
 from ppid.models import Role
 from ppid.selectors import users_with_roles

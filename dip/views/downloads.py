@@ -16,9 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.http import condition, require_safe
 from rest_framework.renderers import JSONRenderer
 
-from dip.api import PublicDikRowSerializer, PublicDipRowSerializer, PublicEditionSerializer
-from dip.models import Edition, EditionKind
-from dip.selectors import edition_rows, public_attachment
+from dip.models import Edition
+from dip.selectors import public_attachment
+from dip.serializers import edition_public_data, public_columns
 from dip.views.conditional import (
     IMMUTABLE_MAX_AGE,
     ROW_MAX_AGE,
@@ -85,25 +85,13 @@ def _file_modified(request: HttpRequest, slug: str, pk: int) -> datetime | None:
     return last_modified(edition)
 
 
-def _row_serializer(edition: Edition) -> type:
-    return PublicDikRowSerializer if edition.kind == EditionKind.DIK else PublicDipRowSerializer
-
-
-def edition_data(edition: Edition) -> dict[str, Any]:
-    """The edition as the public API gives it: {"edition": {...}, "rows": [...]}."""
-    return {
-        "edition": PublicEditionSerializer(edition).data,
-        "rows": _row_serializer(edition)(edition_rows(edition), many=True).data,
-    }
-
-
 @require_safe
 @public_response(max_age=IMMUTABLE_MAX_AGE)
 @condition(etag_func=_file_etag("json"), last_modified_func=_file_modified)
 def edition_json(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     edition, _current = published_edition(request, slug, pk)
     response = HttpResponse(
-        JSONRenderer().render(edition_data(edition)), content_type="application/json"
+        JSONRenderer().render(edition_public_data(edition)), content_type="application/json"
     )
     response["Content-Disposition"] = content_disposition(
         _download_name(edition, "json"), as_attachment=False
@@ -128,8 +116,8 @@ def edition_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The same columns and values as the JSON rows (attachments by name), UTF-8 with a BOM so
     that spreadsheet programs read the Indonesian text right."""
     edition, _current = published_edition(request, slug, pk)
-    rows = edition_data(edition)["rows"]
-    columns = list(_row_serializer(edition)().fields)
+    rows = edition_public_data(edition)["rows"]
+    columns = public_columns(edition.kind)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")

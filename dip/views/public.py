@@ -22,7 +22,6 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
 
-from dip.api import DIP_COLUMNS
 from dip.forms import PublicRowFilterForm
 from dip.models import AttachmentKind, Classification, Edition, EditionKind, EditionRow, Item
 from dip.selectors import (
@@ -38,6 +37,7 @@ from dip.selectors import (
     public_rows_filtered,
     rows_with_update_flags,
 )
+from dip.serializers import DIP_COLUMNS
 from dip.views.conditional import (
     ROW_MAX_AGE,
     body_token,

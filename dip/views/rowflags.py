@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dip import rowflags
 from dip.forms import (
     ExemptionRetestForm,
     MarkUpdatedForm,
@@ -27,6 +26,7 @@ from dip.forms import (
 from dip.models import Classification, Item
 from dip.permissions import can_mark_updated, can_review_exemption
 from dip.selectors import items_for_user
+from dip.services import rowflags
 
 
 def _item(request: HttpRequest, pk: int) -> Item:

@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
 from dip import services as dip_services
-from dip.api import DIK_COLUMNS, DIP_COLUMNS
 from dip.models import Attachment, Edition, EditionItem, EditionRow, Item
+from dip.serializers import DIK_COLUMNS, DIP_COLUMNS
 from ppid.models import Body
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import drive_to, prepare_transition

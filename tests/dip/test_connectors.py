@@ -25,9 +25,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from dip import services, tasks
-from dip.api import DIK_COLUMNS, DIP_COLUMNS
+from dip import selectors, services, tasks
 from dip.models import (
+    DELIVERY_MAX_ATTEMPTS,
     Aggregator,
     Delivery,
     DeliveryStatus,
@@ -36,7 +36,8 @@ from dip.models import (
     EditionDocument,
     EditionRow,
 )
-from dip.services import DELIVERY_MAX_ATTEMPTS, TransientDeliveryError
+from dip.serializers import DIK_COLUMNS, DIP_COLUMNS
+from dip.services import TransientDeliveryError
 from ppid.celery import app as celery_app
 from ppid.models import Body
 from tests.helpers import edition_at
@@ -276,10 +277,10 @@ def test_a_pdf_still_rendering_holds_the_push_until_it_is_ready(seeded, server):
     assert (delivery.status, delivery.attempts) == ("pending", 0)
     assert "Waiting for the signed PDF" in delivery.last_error
     later = timezone.now() + timedelta(minutes=5)
-    assert delivery.pk not in tasks.deliveries_due(later)
+    assert delivery.pk not in selectors.deliveries_due(later)
 
     pdf = ready_document(edition)
-    assert delivery.pk in tasks.deliveries_due(later)
+    assert delivery.pk in selectors.deliveries_due(later)
     services.delivery_send(delivery_id=delivery.pk)
     [request] = server.received()
     assert base64.b64decode(request.json["pdf_base64"]) == pdf
@@ -320,7 +321,7 @@ def test_a_400_fails_at_once_with_its_error_and_is_not_retried(seeded, server):
     assert "rows[3].form: unknown value" in delivery.last_error
     assert len(server.received()) == 1
     # Nor does the sweep send it again: it waits for someone to.
-    assert delivery.pk not in tasks.deliveries_due(timezone.now() + timedelta(days=1))
+    assert delivery.pk not in selectors.deliveries_due(timezone.now() + timedelta(days=1))
     assert AuditEntry.objects.filter(edition=edition, action="edition.delivery_failed").exists()
 
 
@@ -354,8 +355,8 @@ def test_a_network_error_fails_with_the_error_and_is_transient(seeded):
     assert "refused" in delivery.last_error.lower()
     # The sweep leaves it to the task's own retries, and takes it up when those are lost.
     now = timezone.now()
-    assert delivery.pk not in tasks.deliveries_due(now + timedelta(minutes=2))
-    assert delivery.pk in tasks.deliveries_due(now + tasks.SWEEP_RETRY_AFTER + timedelta(1))
+    assert delivery.pk not in selectors.deliveries_due(now + timedelta(minutes=2))
+    assert delivery.pk in selectors.deliveries_due(now + selectors.SWEEP_RETRY_AFTER + timedelta(1))
 
 
 @pytest.mark.django_db
@@ -371,7 +372,7 @@ def test_transient_failures_stop_after_the_last_attempt(seeded, server, eager_re
     assert (delivery.status, delivery.attempts) == ("failed", DELIVERY_MAX_ATTEMPTS)
     assert "HTTP 503" in delivery.last_error
     assert len(server.received()) == DELIVERY_MAX_ATTEMPTS
-    assert delivery.pk not in tasks.deliveries_due(timezone.now() + timedelta(days=1))
+    assert delivery.pk not in selectors.deliveries_due(timezone.now() + timedelta(days=1))
 
 
 @pytest.mark.django_db
@@ -411,11 +412,11 @@ def test_what_the_sweep_sends_again(seeded, status, response_status, attempts, d
     edition = published(KALBAR)
     aggregator(KALBAR, "http://127.0.0.1:9/push")
     delivery = one_delivery(edition)
-    long_ago = timezone.now() - tasks.SWEEP_RETRY_AFTER - timedelta(minutes=1)
+    long_ago = timezone.now() - selectors.SWEEP_RETRY_AFTER - timedelta(minutes=1)
     Delivery.objects.filter(pk=delivery.pk).update(
         status=status, response_status=response_status, attempts=attempts, updated_at=long_ago
     )
-    assert (delivery.pk in tasks.deliveries_due()) is due
+    assert (delivery.pk in selectors.deliveries_due()) is due
 
 
 # --- through the workflow -------------------------------------------------------------------

@@ -27,7 +27,6 @@ from django.utils.http import http_date
 from pypdf import PdfReader, PdfWriter
 
 from dip import services as dip_services
-from dip.api import DIK_COLUMNS, DIP_COLUMNS
 from dip.models import (
     Classification,
     DocumentStatus,
@@ -38,6 +37,7 @@ from dip.models import (
     Item,
     Stage,
 )
+from dip.serializers import DIK_COLUMNS, DIP_COLUMNS
 from ppid.models import Body
 from ppid.pagecache import MARK_HEADER
 from tests.helpers import edition_at, officers_of, open_edition

@@ -18,7 +18,6 @@ from django.core.cache import caches
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from dip import rowflags
 from dip import services as dip_services
 from dip.models import (
     Announcement,
@@ -30,6 +29,7 @@ from dip.models import (
     Item,
     Stage,
 )
+from dip.services import rowflags
 from dip.tasks import sweep_row_flags
 from ppid.celery import app as celery_app
 from ppid.models import Body

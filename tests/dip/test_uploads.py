@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from dip import services as dip_services
 from dip import uploads
 from dip.models import Attachment, Item
+from dip.services import attachments as attachment_services
 from workflow.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -304,7 +304,7 @@ def test_one_bad_file_in_a_batch_stores_none_of_them(seeded, api):
 def test_failure_after_some_files_were_written_removes_them(seeded, api, monkeypatch):
     """A failure while saving the second file rolls back the rows and deletes the first file."""
     item = item_of(KALBAR)
-    real_audit = dip_services._audit
+    real_audit = attachment_services.audit
     calls = []
 
     def failing_audit(**kwargs):
@@ -313,7 +313,7 @@ def test_failure_after_some_files_were_written_removes_them(seeded, api, monkeyp
             raise RuntimeError("disk full")
         real_audit(**kwargs)
 
-    monkeypatch.setattr(dip_services, "_audit", failing_audit)
+    monkeypatch.setattr(attachment_services, "audit", failing_audit)
     client = api(OPERATOR)
     client.raise_request_exception = False
 

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from dip.api import DIK_COLUMNS
 from dip.models import Edition, EditionRow, Item
+from dip.serializers import DIK_COLUMNS
 from ppid.celery import app as celery_app
 from workflow.models import AuditEntry, Step
 

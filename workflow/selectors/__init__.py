@@ -15,6 +15,11 @@ from ppid.models import Body, BodyUserObjectPermission, Role
 from workflow.models import AuditEntry, Notice, Sop, SopStep, Step
 
 
+def available_transitions(edition: Edition, user: AbstractBaseUser | AnonymousUser) -> list[str]:
+    """The names of the transitions `user` may run on the edition now, in stage order."""
+    return [t.custom["name"] for t in edition.get_available_user_state_transitions(user)]
+
+
 def open_step(edition: Edition) -> Step | None:
     """The open step, from the prefetch made by `editions_with_clock` when there is one."""
     cached = getattr(edition, "open_steps", None)

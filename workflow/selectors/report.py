@@ -19,13 +19,14 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
-from django.db.models import Aggregate, Count, Exists, F, FloatField, Min, OuterRef, Q, QuerySet
+from django.db.models import Aggregate, Count, F, FloatField, Min, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from dip.models import STAGE_ORDER, Stage
-from ppid.models import Body, BodyUserObjectPermission, Role
+from ppid.models import Body
+from ppid.selectors import bodies_with_roles
 from workflow.models import SopStep, Step, TimeUnit
 from workflow.periods import Period
 from workflow.permissions import REPORT_ROLES
@@ -200,20 +201,8 @@ def database_percentiles() -> bool:
 
 def report_bodies_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Body]:
     """The bodies whose compliance report the user may read (one query): those where the user
-    is atasan, PPID or PPID Utama, and the bodies under a body where the user is PPID Utama."""
-    if not user.is_authenticated or not user.is_active:
-        return Body.objects.none()
-    direct = BodyUserObjectPermission.objects.filter(
-        user=user,
-        content_object=OuterRef("pk"),
-        permission__codename__in=[role.codename for role in REPORT_ROLES],
-    )
-    via_parent = BodyUserObjectPermission.objects.filter(
-        user=user,
-        content_object=OuterRef("parent"),
-        permission__codename=Role.PPID_UTAMA.codename,
-    )
-    return Body.objects.filter(Exists(direct) | Exists(via_parent))
+    is atasan, PPID or PPID Utama (`ppid.oversight`: also the bodies a PPID Utama oversees)."""
+    return bodies_with_roles(user, REPORT_ROLES)
 
 
 def first_step_day(bodies: Sequence[Body]) -> date | None:

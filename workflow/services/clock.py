@@ -26,7 +26,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dip.models import SYSTEM_ACTOR
-from ppid.models import Body, Role
+from ppid.models import Role
+from ppid.oversight import users_overseeing
 from ppid.selectors import users_with_roles
 from workflow.models import AuditEntry, NoticeKind, Step, TimeUnit
 from workflow.services.notices import notify
@@ -77,24 +78,10 @@ def step_actors(step: Step) -> list[AbstractBaseUser]:
     return list(users_with_roles(step.edition.body, [role]))
 
 
-def ppid_utama_holders(body: Body) -> list[AbstractBaseUser]:
-    """The PPID Utama over the body: holders of the role on the nearest ancestor that has any
-    (the parent, as `ppid.permissions` reads it, then further up), else on the body itself."""
-    seen: set[int] = {body.pk}
-    ancestor = body.parent
-    while ancestor is not None and ancestor.pk not in seen:
-        holders = list(users_with_roles(ancestor, [Role.PPID_UTAMA]))
-        if holders:
-            return holders
-        seen.add(ancestor.pk)
-        ancestor = ancestor.parent
-    return list(users_with_roles(body, [Role.PPID_UTAMA]))
-
-
 def escalation_recipients(step: Step, level: int) -> list[AbstractBaseUser]:
     if ESCALATION_ROLES[level] == Role.ATASAN:
         return list(users_with_roles(step.edition.body, [Role.ATASAN]))
-    return ppid_utama_holders(step.edition.body)
+    return list(users_overseeing(step.edition.body))
 
 
 def step_watch(*, step_id: int, now: datetime | None = None) -> list[str]:

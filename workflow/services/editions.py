@@ -9,6 +9,7 @@ commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,16 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from dip import rowflags
 from dip import services as dip_services
-from dip.models import (
-    COMPLETES,
-    SYSTEM_ACTOR,
-    TRANSITION_METHODS,
-    Edition,
-    EditionKind,
-    Stage,
-)
+from dip.models import SYSTEM_ACTOR, TRANSITIONS, Edition, EditionDocument, EditionKind, Stage
+from dip.services import announcements
 from dip.signals import edition_published
 from ppid.calendar import calendar_for_body
 from ppid.exceptions import Conflict
@@ -40,7 +34,7 @@ from workflow.models import AuditEntry, Sop, Step
 from workflow.services import review
 from workflow.signals import edition_signed
 
-USER_TRANSITIONS = frozenset(TRANSITION_METHODS) - {"publish"}
+USER_TRANSITIONS = frozenset(name for name, spec in TRANSITIONS.items() if not spec.system)
 
 
 class TransitionConflict(Conflict):
@@ -189,11 +183,36 @@ def _audit_transition(
 
 def _acts_elsewhere_on_route(edition: Edition, name: str, user: AbstractBaseUser) -> bool:
     roles = user_roles(user, edition.body)
+    completes = TRANSITIONS[name].completes
     return any(
         stage["role"] in roles
-        and (stage.get("return_to") if name == "return" else COMPLETES.get(name) == stage["stage"])
+        and (stage.get("return_to") if completes is None else completes == stage["stage"])
         for stage in edition.stages
     )
+
+
+def _note_given(edition: Edition, note: str) -> None:
+    if not note:
+        raise ValidationError({"note": [_("A return needs a note saying what to fix.")]})
+
+
+# What a transition checks before it runs, besides the shape every transition has (each check
+# raises ValidationError), and what it writes after it ran, in the same transaction. The
+# transitions themselves (name, stage, label, decision word) are declared on Edition.
+CHECKS: dict[str, Callable[[Edition, str], None]] = {
+    "submit": lambda edition, note: dip_services.edition_check_ready(edition),
+    "instruct": lambda edition, note: review.nota_dinas_check(edition),
+    "consider": lambda edition, note: review.considerations_check(edition),
+    "return": _note_given,
+}
+EFFECTS: dict[str, Callable[[Edition, AbstractBaseUser], Any]] = {
+    "instruct": lambda edition, user: review.nota_dinas_issue(edition),
+    "return": lambda edition, user: review.considerations_reset(edition),
+    # Serta merta rows are announced now, not after the signature (Pasal 10).
+    "verify": lambda edition, user: announcements.edition_announce_serta_merta(
+        edition=edition, user=user
+    ),
+}
 
 
 def edition_transition(
@@ -201,12 +220,13 @@ def edition_transition(
 ) -> Edition:
     if name not in USER_TRANSITIONS:
         raise UnknownTransition(name)
+    spec = TRANSITIONS[name]
     pk = edition.pk if isinstance(edition, Edition) else edition
     note = (note or "").strip()
     try:
         with transaction.atomic():
             edition = Edition.objects.select_for_update().select_related("body").get(pk=pk)
-            method = getattr(edition, TRANSITION_METHODS[name])
+            method = getattr(edition, spec.method)
             if not can_proceed(method):
                 raise TransitionConflict(edition, name)
             if not has_transition_perm(method, user):
@@ -218,24 +238,14 @@ def edition_transition(
                     _("Your role in this public body may not run “%(name)s” at this stage.")
                     % {"name": name}
                 )
-            if name != "return" and edition.next_stage() == Stage.PUBLICATION:
+            if spec.completes is not None and edition.next_stage() == Stage.PUBLICATION:
                 # Signing (the step into publication) needs a verified second factor.
                 check_signing_allowed(user)
-            if name == "return" and not note:
-                raise ValidationError({"note": [_("A return needs a note saying what to fix.")]})
-            if name == "submit":
-                dip_services.edition_check_ready(edition)
-            elif name == "instruct":
-                review.nota_dinas_check(edition)
-            elif name == "consider":
-                review.considerations_check(edition)
+            if check := CHECKS.get(name):
+                check(edition, note)
             from_state = edition.state
             method()
             edition.save()
-            if name == "instruct":
-                review.nota_dinas_issue(edition)
-            elif name == "return":
-                review.considerations_reset(edition)
             step = _step_close(edition, user=user, name=name, note=note)
             if edition.state == Stage.PUBLICATION:
                 dip_services.edition_freeze(edition=edition, user=user)
@@ -243,19 +253,31 @@ def edition_transition(
             _audit_transition(
                 edition, user=user, name=name, from_state=from_state, note=note, step=step
             )
-            if name == "verify":
-                # Serta merta rows are announced now, not after the signature (Pasal 10).
-                rowflags.edition_announce_serta_merta(edition=edition, user=user)
+            if effect := EFFECTS.get(name):
+                effect(edition, user)
             if edition.state == Stage.PUBLICATION:
-                edition_id = edition.pk
-                transaction.on_commit(
-                    lambda: edition_signed.send(sender=Edition, edition_id=edition_id),
-                    robust=True,
-                )
+                _queue_publication(edition.pk)
     except ConcurrentTransition:
         edition = Edition.objects.select_related("body").get(pk=pk)
         raise TransitionConflict(edition, name) from None
     return edition
+
+
+def _queue_publication(edition_id: int) -> None:
+    """On commit, the publication task builds the signed PDF and publishes the edition."""
+    transaction.on_commit(
+        lambda: edition_signed.send(sender=Edition, edition_id=edition_id), robust=True
+    )
+
+
+@transaction.atomic
+def edition_document_rebuild(*, edition: Edition, user: AbstractBaseUser) -> EditionDocument:
+    """Build a failed signed document again (the PPID, the atasan or the PPID Utama): it goes
+    back to pending and the publication task is queued on commit. Raises DocumentNotFailed
+    (409) when the document has not failed."""
+    document = dip_services.edition_document_retry(edition=edition, user=user)
+    _queue_publication(edition.pk)
+    return document
 
 
 def edition_publish(*, edition_id: int) -> Edition | None:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dip import selectors as dip_selectors
 from dip import services as dip_services
 from dip.models import REVIEW_STAGES, Classification, Edition, ExemptionGround, Item, Stage
 from workflow.models import (
@@ -230,7 +231,7 @@ def considerations_check(edition: Edition) -> None:
     considered = set(
         Consideration.objects.filter(edition=edition).values_list("item_id", flat=True)
     )
-    pending = [i.title for i in dip_services.edition_entries(edition) if i.pk not in considered]
+    pending = [i.title for i in dip_selectors.edition_entries(edition) if i.pk not in considered]
     if pending:
         raise ValidationError(
             {

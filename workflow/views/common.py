@@ -16,7 +16,3 @@ def get_body(request: HttpRequest, slug: str) -> Body:
 
 def get_edition(request: HttpRequest, pk: int) -> Edition:
     return get_object_or_404(editions_with_clock(request.user), pk=pk)
-
-
-def transition_names(edition: Edition, user) -> list[str]:
-    return [t.custom["name"] for t in edition.get_available_user_state_transitions(user)]

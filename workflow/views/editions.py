@@ -6,24 +6,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dip import services as dip_services
-from dip.models import DocumentStatus, EditionItem, EditionKind, EditionRow, Item, Stage
+from dip.models import (
+    TRANSITIONS,
+    DocumentStatus,
+    EditionItem,
+    EditionKind,
+    EditionRow,
+    Item,
+    Stage,
+)
 from dip.permissions import can_assemble_edition, can_open_edition, can_retry_document
 from dip.selectors import edition_document, items_for_user
 from dip.services import DocumentNotFailed
 from ppid.downloads import file_response
 from ppid.forms import add_service_errors
 from ppid.twofactor import SecondFactorRequired
-from workflow import services, tasks
+from workflow import services
 from workflow.forms import (
     ActionForm,
     CommentForm,
@@ -32,28 +38,14 @@ from workflow.forms import (
     NotaDinasForm,
 )
 from workflow.models import NotaDinas, Sop
-from workflow.selectors import edition_history, edition_steps, open_step
-from workflow.views.common import get_body, get_edition, transition_names
+from workflow.selectors import available_transitions, edition_history, edition_steps, open_step
+from workflow.views.common import get_body, get_edition
 
-ACTION_LABELS = {
-    "identify": gettext_lazy("Report the identification"),
-    "instruct": gettext_lazy("Issue the Nota Dinas"),
-    "submit": gettext_lazy("Submit for verification"),
-    "verify": gettext_lazy("Verify (paraf)"),
-    "consider": gettext_lazy("Pass on the consideration"),
-    "sign": gettext_lazy("Sign"),
-    "return": gettext_lazy("Return (tidak setuju)"),
-}
-DECISION_LABELS = {
-    "identify": gettext_lazy("identification reported"),
-    "instruct": gettext_lazy("Nota Dinas issued"),
-    "submit": gettext_lazy("submitted"),
-    "verify": gettext_lazy("verified (paraf)"),
-    "consider": gettext_lazy("considered"),
-    "sign": gettext_lazy("signed"),
-    "return": gettext_lazy("returned"),
-    "publish": gettext_lazy("published by the system"),
-}
+
+def _decision(transition: str) -> str:
+    """The word the history shows for a transition (its own name when unknown)."""
+    spec = TRANSITIONS.get(transition)
+    return spec.decision if spec else transition
 
 
 @login_required
@@ -97,7 +89,7 @@ def _entries(edition):
 @login_required
 def edition_detail(request, pk):
     edition = get_edition(request, pk)
-    names = transition_names(edition, request.user)
+    names = available_transitions(edition, request.user)
     comments = list(edition.comments.select_related("author", "item"))
     row_comments: dict[int, list] = {}
     for comment in comments:
@@ -134,7 +126,7 @@ def edition_detail(request, pk):
         "route": [(s, Stage(s["stage"]).label) for s in edition.stages],
         "step": open_step(edition),
         "rows": rows,
-        "actions": [(n, ACTION_LABELS[n]) for n in names],
+        "actions": [(n, TRANSITIONS[n].label) for n in names],
         "may_assemble": edition.is_editable and can_assemble_edition(request.user, edition),
         "may_comment": may_comment,
         "may_consider": "consider" in names,
@@ -145,9 +137,7 @@ def edition_detail(request, pk):
         "deliveries": list(
             edition.deliveries.select_related("aggregator").order_by("aggregator__name")
         ),
-        "trail": [
-            (e, DECISION_LABELS.get(e.transition, e.transition)) for e in edition_history(edition)
-        ],
+        "trail": [(e, _decision(e.transition)) for e in edition_history(edition)],
         "incomplete": sum(1 for r in rows if r.get("missing")),
         "now": timezone.now(),
         **_document_context(request, edition),
@@ -189,11 +179,10 @@ def edition_document_status(request, pk):
 def edition_document_retry(request, pk):
     edition = get_edition(request, pk)
     try:
-        dip_services.edition_document_retry(edition=edition, user=request.user)
+        services.edition_document_rebuild(edition=edition, user=request.user)
     except DocumentNotFailed as conflict:
         messages.warning(request, str(conflict))
     else:
-        transaction.on_commit(lambda: tasks.enqueue_publication(edition.pk))
         messages.success(request, _("The signed document will be built again."))
     return redirect("workflow:edition", pk=edition.pk)
 
@@ -276,7 +265,7 @@ def edition_unpick(request, pk, item_id):
 @login_required
 def edition_action(request, pk, name):
     """Confirm, then run a transition: the same service the API uses."""
-    if name not in ACTION_LABELS:
+    if name not in services.USER_TRANSITIONS:
         raise Http404
     edition = get_edition(request, pk)
     form = ActionForm(request.POST or None, initial={"expected_state": edition.state})
@@ -312,7 +301,7 @@ def edition_action(request, pk, name):
                 % {"s": edition.get_state_display()},
             )
             return redirect("workflow:edition", pk=edition.pk)
-    elif request.method == "GET" and name not in transition_names(edition, request.user):
+    elif request.method == "GET" and name not in available_transitions(edition, request.user):
         messages.warning(request, _("This action is not available to you at this stage."))
         return redirect("workflow:edition", pk=edition.pk)
     return render(
@@ -323,8 +312,8 @@ def edition_action(request, pk, name):
             "body": edition.body,
             "form": form,
             "name": name,
-            "label": ACTION_LABELS[name],
-            "note_required": name == "return",
+            "label": TRANSITIONS[name].label,
+            "note_required": TRANSITIONS[name].note_required,
         },
     )
 
@@ -333,7 +322,7 @@ def edition_action(request, pk, name):
 def nota_dinas(request, pk):
     edition = get_edition(request, pk)
     nota = NotaDinas.objects.filter(edition=edition).first()
-    may_write = edition.state == "instruction" and "instruct" in transition_names(
+    may_write = edition.state == "instruction" and "instruct" in available_transitions(
         edition, request.user
     )
     form = NotaDinasForm(
@@ -389,7 +378,7 @@ def timeline(request, pk):
         end = step.finished_at or now
         step.elapsed = int((end - step.started_at).total_seconds())
         step.late = bool(step.due_at and end > step.due_at)
-        step.decision = DECISION_LABELS.get(step.transition, "")
+        step.decision = _decision(step.transition) if step.transition else ""
     return render(
         request,
         "workflow/timeline.html",

@@ -10,9 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from dip import selectors as dip_selectors
 from dip import services as dip_services
 from dip import signing
-from dip.models import COMPLETES, Aggregator, Edition, Item
+from dip.models import FORWARD, Aggregator, Edition, Item
 from ppid import services as ppid_services
 from ppid.models import Body, Role, Unit
 from ppid.twofactor import second_factor_waived
@@ -168,7 +169,7 @@ class Command(BaseCommand):
                         "bidang menyampaikan informasi yang dikuasai beserta klasifikasinya.",
                     )
                 elif name == "consider":
-                    for item in dip_services.edition_entries(edition):
+                    for item in dip_selectors.edition_entries(edition):
                         services.consideration_record(
                             edition=edition, item=item, user=actor, decision="agree"
                         )
@@ -198,6 +199,3 @@ class Command(BaseCommand):
         )
         dip_services.edition_add_items(edition=current, items=items, user=operator)
         run(current, *forward(current, until="submit"), "return", "submit")
-
-
-FORWARD = {stage: name for name, stage in COMPLETES.items() if name != "publish"}

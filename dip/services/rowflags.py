@@ -16,21 +16,16 @@ notices. Every change that alters a public page retires the cached public pages 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dip.models import (
-    ANNOUNCEMENT_FIELDS,
     EDITABLE_STAGES,
-    Announcement,
     AnnouncementKind,
     Classification,
     Edition,
@@ -40,7 +35,9 @@ from dip.models import (
     add_months,
 )
 from dip.permissions import can_mark_updated, can_review_exemption
-from dip.services import _EMPTY_EXEMPTION, _audit, _refuse_if_in_review, edition_append_items
+from dip.services.announcements import announce, public_fields
+from dip.services.common import EMPTY_EXEMPTION, audit, item_save, refuse_if_in_review, require
+from dip.services.editions import edition_append_items
 from dip.signals import row_flagged
 from ppid.exceptions import Conflict
 from ppid.pagecache import invalidate_public_pages
@@ -81,11 +78,6 @@ def _expect(item: Item, current: date | None, expected: str | None) -> None:
         raise AlreadyProcessed(item)
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Your role in this public body does not allow this action."))
-
-
 # --- the daily sweep's per-item work ---------------------------------------------------------
 
 
@@ -103,9 +95,9 @@ def item_flag_update_due(*, item_id: int, today: date) -> Item | None:
             return None
         item.needs_update_since = item.next_update_on
         item.needs_update_changed_at = timezone.now()
-        item.save(update_fields=["needs_update_since", "needs_update_changed_at"])
+        item_save(item, update_fields=["needs_update_since", "needs_update_changed_at"])
         since = item.needs_update_since
-        _audit(
+        audit(
             actor=None,
             body=item.body,
             action="item.update_due",
@@ -133,8 +125,8 @@ def item_flag_exemption_ended(*, item_id: int, today: date) -> Item | None:
         if item is None or item.exemption_ended_on is not None or end is None or end > today:
             return None
         item.exemption_ended_on = end
-        item.save(update_fields=["exemption_ended_on"])
-        _audit(
+        item_save(item, update_fields=["exemption_ended_on"])
+        audit(
             actor=None,
             body=item.body,
             action="item.exemption_ended",
@@ -166,7 +158,7 @@ def item_mark_updated(
     """Record that a berkala item's content was updated on `updated_on`: the next period starts
     there and a "perlu pembaruan" flag goes away. `expected` is the next-update date the
     confirmation page showed; another value means someone else was quicker."""
-    _require(can_mark_updated(user, item.body))
+    require(can_mark_updated(user, item.body))
     item = _lock(item)
     _expect(item, item.next_update_on, expected)
     if item.classification != Classification.BERKALA:
@@ -196,8 +188,8 @@ def item_mark_updated(
     }
     item.last_updated_on = updated_on
     item.full_clean()
-    item.save()
-    _audit(
+    item_save(item)
+    audit(
         actor=user,
         body=item.body,
         action="item.mark_updated",
@@ -216,12 +208,12 @@ def item_mark_updated(
 
 
 def _lock_ended_exemption(item: Item, user: AbstractBaseUser, expected: str | None) -> Item:
-    _require(can_review_exemption(user, item.body))
+    require(can_review_exemption(user, item.body))
     item = _lock(item)
     _expect(item, item.exemption_ended_on, expected)
     if item.classification != Classification.DIKECUALIKAN or item.exemption_ended_on is None:
         raise AlreadyProcessed(item)
-    _refuse_if_in_review(item)
+    refuse_if_in_review(item)
     return item
 
 
@@ -248,8 +240,8 @@ def item_exemption_retest(
     previous = item.exemption_until
     item.exemption_until = exemption_until
     item.full_clean()
-    item.save()  # the new date no longer matches the flag: it goes away
-    _audit(
+    item_save(item)  # the new date no longer matches the flag: it goes away
+    audit(
         actor=user,
         body=item.body,
         action="item.exemption_retest",
@@ -283,7 +275,7 @@ def item_reopen(
         )
     ended_until = item.exemption_until
     item.classification = classification
-    for name, value in _EMPTY_EXEMPTION.items():
+    for name, value in EMPTY_EXEMPTION.items():
         setattr(item, name, value)
     if classification == Classification.BERKALA:
         item.update_period_months = update_period_months or item.update_period_months or 6
@@ -295,11 +287,11 @@ def item_reopen(
         .first()
     )
     item.full_clean()
-    item.save()
+    item_save(item)
     # Saved as public first; then it waits for a DIP if none is being assembled.
     if dip is None:
         item.reopened_awaiting_dip = True
-        item.save(update_fields=["reopened_awaiting_dip"])
+        item_save(item, update_fields=["reopened_awaiting_dip"])
     left = EditionItem.objects.filter(
         item=item, edition__kind=EditionKind.DIK, edition__state__in=EDITABLE_STAGES
     )
@@ -307,7 +299,7 @@ def item_reopen(
     left.delete()
     if dip is not None:
         edition_append_items(edition=dip, items=[item], user=user)
-    _audit(
+    audit(
         actor=user,
         body=item.body,
         action="item.reopen",
@@ -320,97 +312,12 @@ def item_reopen(
             "note": note.strip(),
         },
     )
-    _announce(
+    announce(
         item=item,
         kind=AnnouncementKind.REOPENED,
         key=f"reopened:{item.pk}:{flag_token(ended_until)}",
-        fields=_public_fields(item),
+        fields=public_fields(item),
         user=user,
         edition=None,
     )
     return item
-
-
-# --- announcements ---------------------------------------------------------------------------
-
-
-def _public_fields(item: Item) -> dict[str, Any]:
-    """The row's public DIP columns as they are now (what an announcement may show)."""
-    values = {name: getattr(item, name) for name in ANNOUNCEMENT_FIELDS if name != "unit_name"}
-    values["unit_name"] = item.unit.name if item.unit_id else ""
-    return values
-
-
-def _digest(fields: dict[str, Any]) -> str:
-    text = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _announce(
-    *,
-    item: Item,
-    kind: str,
-    key: str,
-    fields: dict[str, Any],
-    user: AbstractBaseUser | None,
-    edition: Edition | None,
-) -> Announcement | None:
-    """Store the announcement named `key` once; None when it was made before."""
-    announcement, created = Announcement.objects.get_or_create(
-        key=key,
-        defaults={
-            "body": item.body,
-            "item": item,
-            "edition": edition,
-            "kind": kind,
-            "announced_at": timezone.now(),
-            "announced_by": user if getattr(user, "is_authenticated", False) else None,
-            **fields,
-        },
-    )
-    if not created:
-        return None
-    _audit(
-        actor=user,
-        body=item.body,
-        action="announcement.create",
-        target=announcement,
-        data={
-            "kind": kind,
-            "item": item.pk,
-            "edition": edition.pk if edition else None,
-            "title": announcement.title,
-        },
-    )
-    transaction.on_commit(invalidate_public_pages, robust=True)
-    return announcement
-
-
-def edition_announce_serta_merta(*, edition: Edition, user: AbstractBaseUser) -> list[Announcement]:
-    """Announce each serta merta row of the edition on the public site, now (Pasal 10: without
-    waiting for the signature). Called by the workflow inside the PPID's `verify` transaction.
-
-    Idempotent: a row is announced once for the same public content, so a verification after
-    a return announces nothing again unless the row was corrected meanwhile (then the corrected
-    text is announced, and the first announcement stays as evidence)."""
-    if edition.kind != EditionKind.DIP:
-        return []
-    entries = (
-        EditionItem.objects.filter(edition=edition, item__classification=Classification.SERTA_MERTA)
-        .select_related("item__body", "item__unit")
-        .order_by("position", "pk")
-    )
-    made = []
-    for entry in entries:
-        fields = _public_fields(entry.item)
-        announcement = _announce(
-            item=entry.item,
-            kind=AnnouncementKind.SERTA_MERTA,
-            key=f"serta_merta:{entry.item_id}:{_digest(fields)}",
-            fields=fields,
-            user=user,
-            edition=edition,
-        )
-        if announcement is not None:
-            made.append(announcement)
-    return made

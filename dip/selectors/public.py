@@ -1,0 +1,287 @@
+"""What the public may read: published editions, their public rows, documents, announcements.
+
+One door: every public channel (the website, the public API, the JSON and CSV downloads, the
+aggregator push) reads an edition through `published_editions()` and its rows through
+`public_rows()`. "Published" is said once, in `published()`; a draft, an edition under review or
+a signed edition not yet published is never found, whatever id or code is asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import (
+    Case,
+    DateField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from dip.models import (
+    CLASSIFICATION_ORDER,
+    Announcement,
+    Attachment,
+    Classification,
+    DocumentStatus,
+    Edition,
+    EditionDocument,
+    EditionKind,
+    EditionRow,
+    Item,
+    Stage,
+)
+from ppid.models import Body
+from ppid.selectors import public_bodies
+
+PUBLISHED_ORDER = ("-year", "-revision", "-published_at", "-pk")
+
+
+def published(prefix: str = "") -> Q:
+    """What "published" means, said once (`published("edition__")` for a row's edition)."""
+    return Q(**{f"{prefix}state": Stage.PUBLISHED})
+
+
+# A row the public may read: of a published edition, and never a dikecualikan row of a DIP
+# (whatever put it there). A DIK row is read by its DIK columns only (dip.serializers).
+PUBLIC_ROW = published("edition__") & ~Q(
+    edition__kind=EditionKind.DIP, classification=Classification.DIKECUALIKAN
+)
+
+
+def published_editions() -> QuerySet[Edition]:
+    """Published editions, newest first, each with its body and signed document (if any)."""
+    return (
+        Edition.objects.filter(published())
+        .select_related("body", "document")
+        .order_by(*PUBLISHED_ORDER)
+    )
+
+
+def current_published_edition(body: Body, kind: EditionKind | str) -> Edition | None:
+    """The body's newest published edition of `kind`, or None."""
+    return published_editions().filter(body=body, kind=kind).first()
+
+
+def body_published_editions(body: Body) -> list[Edition]:
+    """All the body's published editions (DIP and DIK), newest first: one query."""
+    return list(published_editions().filter(body=body))
+
+
+def _current_edition_pk(kind: EditionKind) -> Subquery:
+    """The pk of the body's current published edition of `kind` (correlated to Body.pk)."""
+    return Subquery(
+        Edition.objects.filter(published(), body=OuterRef("pk"), kind=kind)
+        .order_by(*PUBLISHED_ORDER)
+        .values("pk")[:1]
+    )
+
+
+def bodies_with_current_editions() -> list[tuple[Body, Edition | None, Edition | None]]:
+    """Every public body with its current DIP and DIK (None where none is published yet)."""
+    bodies = list(
+        public_bodies().annotate(
+            current_dip=_current_edition_pk(EditionKind.DIP),
+            current_dik=_current_edition_pk(EditionKind.DIK),
+        )
+    )
+    ids = {pk for b in bodies for pk in (b.current_dip, b.current_dik) if pk}
+    editions = {e.pk: e for e in published_editions().filter(pk__in=ids)}
+    return [(b, editions.get(b.current_dip), editions.get(b.current_dik)) for b in bodies]
+
+
+_CLASSIFICATION_RANK = Case(
+    *[When(classification=c, then=Value(n)) for c, n in CLASSIFICATION_ORDER.items()],
+    output_field=IntegerField(),
+)
+
+
+def public_rows(edition: Edition) -> QuerySet[EditionRow]:
+    """The rows of an edition that the public may read, serta merta first: none unless the
+    edition is published. The only way a public channel reads an edition's rows."""
+    return EditionRow.objects.filter(PUBLIC_ROW, edition=edition).order_by(
+        _CLASSIFICATION_RANK, "number"
+    )
+
+
+def public_rows_filtered(
+    rows: QuerySet[EditionRow],
+    *,
+    q: str = "",
+    classification: str = "",
+    unit: str = "",
+    year: int | None = None,
+) -> QuerySet[EditionRow]:
+    if q := q.strip():
+        rows = rows.filter(
+            Q(title__icontains=q)
+            | Q(summary__icontains=q)
+            | Q(unit_name__icontains=q)
+            | Q(holding_unit__icontains=q)
+        )
+    if classification:
+        rows = rows.filter(classification=classification)
+    if unit:
+        rows = rows.filter(unit_name=unit)
+    if year:
+        rows = rows.filter(produced_at__year=year)
+    return rows
+
+
+def public_row_units(edition: Edition) -> list[str]:
+    """The units named in a published edition's rows (for the filter): one query."""
+    return list(
+        public_rows(edition)
+        .exclude(unit_name="")
+        .order_by("unit_name")
+        .values_list("unit_name", flat=True)
+        .distinct()
+    )
+
+
+def public_row_years(edition: Edition) -> list[int]:
+    return [d.year for d in public_rows(edition).dates("produced_at", "year", "DESC")]
+
+
+def current_dip_rows_search(q: str) -> QuerySet[EditionRow]:
+    """Search the rows of every body's current published DIP (title, summary, unit)."""
+    current = (
+        public_bodies()
+        .annotate(current=_current_edition_pk(EditionKind.DIP))
+        .filter(current__isnull=False)
+        .values("current")
+    )
+    rows = EditionRow.objects.filter(PUBLIC_ROW, edition__in=current, edition__kind=EditionKind.DIP)
+    return (
+        public_rows_filtered(rows, q=q)
+        .select_related("edition__body")
+        .order_by("edition__body__name", "number")
+    )
+
+
+def public_row(*, slug: str, edition_id: int, number: int) -> EditionRow | None:
+    """A row of a published DIP that the public may open: never a DIK or dikecualikan row."""
+    rows = (
+        EditionRow.objects.filter(
+            PUBLIC_ROW,
+            edition_id=edition_id,
+            edition__body__slug=slug,
+            edition__kind=EditionKind.DIP,
+            number=number,
+        )
+        .select_related("edition__body", "edition__document")
+        .annotate(needs_update_changed_at=F("item__needs_update_changed_at"))
+    )
+    return rows_with_update_flags(rows).first()
+
+
+def public_attachment(row: EditionRow, attachment_id: int) -> Attachment | None:
+    """An attachment listed in the row's signed snapshot, unchanged since it was signed, and of
+    an item that is not dikecualikan now (an item closed later is not served any more)."""
+    signed = next((a for a in row.attachments if a.get("id") == attachment_id), None)
+    if signed is None or row.item_id is None:
+        return None
+    return (
+        Attachment.objects.filter(pk=attachment_id, item_id=row.item_id, sha256=signed["sha256"])
+        .exclude(item__classification=Classification.DIKECUALIKAN)
+        .first()
+    )
+
+
+def published_document_by_sha256(sha256: str) -> EditionDocument | None:
+    """The ready signed document of a published edition with exactly these bytes."""
+    return (
+        EditionDocument.objects.filter(
+            published("edition__"), sha256=sha256, status=DocumentStatus.READY
+        )
+        .select_related("edition__body", "edition__signed_by")
+        .first()
+    )
+
+
+def published_document_signed_with(signer_subject: str) -> bool:
+    """Some published document was signed with the certificate of this subject."""
+    return EditionDocument.objects.filter(
+        published("edition__"), signer_subject=signer_subject, status=DocumentStatus.READY
+    ).exists()
+
+
+def published_edition_by_code(code: str) -> Edition | None:
+    """The published edition whose document carries this verification code (the QR's)."""
+    code = code.strip()
+    if not code:
+        return None
+    return published_editions().filter(verification_code__iexact=code).first()
+
+
+def public_announcements() -> QuerySet[Announcement]:
+    """Every announcement, newest first: they hold only the public columns of a row."""
+    return Announcement.objects.select_related("body").order_by("-announced_at", "-pk")
+
+
+def body_announcements(body: Body) -> QuerySet[Announcement]:
+    return public_announcements().filter(body=body)
+
+
+def rows_with_update_flags(rows: QuerySet[EditionRow]) -> QuerySet[EditionRow]:
+    """Each row with its item's "perlu pembaruan" date (None: up to date, or not berkala)."""
+    return rows.annotate(
+        needs_update_since=Case(
+            When(
+                classification=Classification.BERKALA,
+                then=F("item__needs_update_since"),
+            ),
+            default=Value(None),
+            output_field=DateField(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PublicMarks:
+    """What changes a body's public pages between publications: its rows' "perlu pembaruan"
+    flags and its announcements. Part of the pages' ETag and Last-Modified."""
+
+    flags_changed_at: datetime | None
+    announced_at: datetime | None
+    last_announcement: int | None
+
+    @property
+    def token(self) -> str:
+        stamps = (self.flags_changed_at, self.announced_at)
+        return "|".join(s.isoformat() if s else "-" for s in stamps) + f"|{self.last_announcement}"
+
+    @property
+    def changed_at(self) -> datetime | None:
+        stamps = [s for s in (self.flags_changed_at, self.announced_at) if s]
+        return max(stamps) if stamps else None
+
+
+def body_public_marks(body: Body) -> PublicMarks:
+    """One query: the latest change of the body's flags and its latest announcement."""
+    items = Item.objects.filter(body=OuterRef("pk")).order_by()
+    announcements = Announcement.objects.filter(body=OuterRef("pk")).order_by()
+    row = (
+        Body.objects.filter(pk=body.pk)
+        .annotate(
+            flags_changed_at=Subquery(
+                items.values("body").annotate(m=Max("needs_update_changed_at")).values("m")[:1]
+            ),
+            announced_at=Subquery(
+                announcements.values("body").annotate(m=Max("announced_at")).values("m")[:1]
+            ),
+            last_announcement=Subquery(
+                announcements.values("body").annotate(m=Max("pk")).values("m")[:1]
+            ),
+        )
+        .values("flags_changed_at", "announced_at", "last_announcement")
+        .first()
+    )
+    return PublicMarks(**row) if row else PublicMarks(None, None, None)

@@ -1,0 +1,96 @@
+"""Flagged rows: berkala items whose update is due, exemptions that have ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from dip.models import Classification, Item
+from dip.permissions import can_mark_updated, can_review_exemption
+from ppid.models import Role
+from ppid.permissions import warm_roles
+from ppid.selectors import bodies_with_roles
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def items_update_due(today: date) -> list[int]:
+    """Berkala items whose next update was due by `today` and that are not flagged yet (the
+    daily sweep; partial index item_update_due)."""
+    return list(
+        Item.objects.filter(next_update_on__isnull=False, needs_update_since__isnull=True)
+        .filter(next_update_on__lte=today)
+        .order_by("next_update_on", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def items_exemption_ended(today: date) -> list[int]:
+    """Dikecualikan items exempted until a date before `today`, not flagged yet (the daily
+    sweep; partial index item_exemption_due). Permanent exemptions have no date."""
+    return list(
+        Item.objects.filter(
+            classification=Classification.DIKECUALIKAN,
+            exemption_until__isnull=False,
+            exemption_ended_on__isnull=True,
+            exemption_until__lt=today,
+            exemption_permanent=False,
+        )
+        .order_by("exemption_until", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+# Who sees a flagged row on the dashboard and the tasks page (the notices go to fewer: the
+# operators and the PPID for berkala, the PPID and the tim for an ended exemption).
+UPDATE_DUE_VIEWERS = (Role.OPERATOR, Role.PPID, Role.ATASAN, Role.PPID_UTAMA)
+EXEMPTION_ENDED_VIEWERS = (Role.PPID, Role.TIM, Role.ATASAN, Role.PPID_UTAMA)
+ROW_FLAGS_LIMIT = 50
+
+
+@dataclass
+class FlaggedRow:
+    item: Item
+    may_act: bool
+
+
+@dataclass
+class RowFlags:
+    update_due: list[FlaggedRow]
+    update_due_count: int
+    exemption_ended: list[FlaggedRow]
+    exemption_ended_count: int
+
+
+def row_flags_for_user(user: User) -> RowFlags:
+    """The flagged rows of the user's bodies, oldest flag first: berkala items that need an
+    update and exemptions that have ended. A fixed number of queries, whatever the count."""
+    due = (
+        Item.objects.filter(
+            needs_update_since__isnull=False,
+            body__in=bodies_with_roles(user, UPDATE_DUE_VIEWERS),
+        )
+        .select_related("body")
+        .order_by("needs_update_since", "pk")
+    )
+    ended = (
+        Item.objects.filter(
+            exemption_ended_on__isnull=False,
+            body__in=bodies_with_roles(user, EXEMPTION_ENDED_VIEWERS),
+        )
+        .select_related("body")
+        .order_by("exemption_ended_on", "pk")
+    )
+    due_rows = list(due[:ROW_FLAGS_LIMIT])
+    ended_rows = list(ended[:ROW_FLAGS_LIMIT])
+    warm_roles(user, {i.body_id: i.body for i in [*due_rows, *ended_rows]}.values())
+    return RowFlags(
+        update_due=[FlaggedRow(i, can_mark_updated(user, i.body)) for i in due_rows],
+        update_due_count=len(due_rows) if len(due_rows) < ROW_FLAGS_LIMIT else due.count(),
+        exemption_ended=[FlaggedRow(i, can_review_exemption(user, i.body)) for i in ended_rows],
+        exemption_ended_count=(
+            len(ended_rows) if len(ended_rows) < ROW_FLAGS_LIMIT else ended.count()
+        ),
+    )

@@ -1,0 +1,88 @@
+"""Writes on the register: create, change and delete information items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dip.models import (
+    Attachment,
+    Classification,
+    Item,
+)
+from dip.permissions import (
+    can_change_items,
+)
+from dip.services.common import (
+    EMPTY_EXEMPTION,
+    audit,
+    check_item_fields,
+    item_save,
+    refuse_if_in_review,
+    require,
+)
+from ppid.models import Body
+
+
+@transaction.atomic
+def item_create(*, body: Body, user: AbstractBaseUser, **fields: Any) -> Item:
+    require(can_change_items(user, body))
+    check_item_fields(fields)
+    item = Item(body=body, created_by=user, **fields)
+    item.full_clean()
+    item_save(item)
+    audit(
+        actor=user,
+        body=body,
+        action="item.create",
+        target=item,
+        data={"title": item.title, "classification": item.classification},
+    )
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: Item, user: AbstractBaseUser, **fields: Any) -> Item:
+    require(can_change_items(user, item.body))
+    item = Item.objects.select_for_update().select_related("body").get(pk=item.pk)
+    refuse_if_in_review(item)
+    check_item_fields(fields)
+    before = {name: getattr(item, name) for name in fields}
+    for name, value in fields.items():
+        setattr(item, name, value)
+    if item.classification != Classification.DIKECUALIKAN and (
+        "classification" in fields and before["classification"] == Classification.DIKECUALIKAN
+    ):
+        # Re-opened information keeps no consequence test of its own.
+        for name, value in EMPTY_EXEMPTION.items():
+            setattr(item, name, value)
+    item.full_clean()
+    item_save(item)
+    changed = {k: str(v) for k, v in fields.items() if before[k] != getattr(item, k)}
+    audit(actor=user, body=item.body, action="item.update", target=item, data=changed)
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item: Item, user: AbstractBaseUser) -> None:
+    require(can_change_items(user, item.body))
+    item = Item.objects.select_for_update().select_related("body").get(pk=item.pk)
+    refuse_if_in_review(item)
+    if item.entries.exists():
+        raise ValidationError(
+            _(
+                "This item is part of an edition. Remove it from the edition first; "
+                "signed editions keep their own copy of it."
+            )
+        )
+    audit(actor=user, body=item.body, action="item.delete", target=item, data={"title": item.title})
+    files = [
+        name for a in item.attachments.all() for name in (a.file.name, a.thumbnail.name) if name
+    ]
+    storage = Attachment._meta.get_field("file").storage
+    item.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
