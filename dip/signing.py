@@ -8,7 +8,8 @@ a government signing service (BSrE's, for example) replaces it by implementing t
 Configuration (environment → ppid/settings.py):
 
 - `PPID_SIGNING_DIR`: one `<body-slug>.p12` per body (key, certificate and chain);
-  `seed_demo` creates a demo CA (`ca.pem`, `ca-key.pem`) and every seeded body's file here.
+  `seed_demo` creates a demo CA (`ca.pem`, `ca-key.pem`) and every seeded body's file here
+  (`dip/pki.py`, which also says what a signer certificate carries).
 - `PPID_SIGNING_PASSPHRASE`: the passphrase of those files (and of the demo CA key).
 - `PPID_SIGNING_TRUST_ROOTS`: PEM files (comma-separated) that verification trusts; by
   default `<PPID_SIGNING_DIR>/ca.pem`, the demo CA.
@@ -17,10 +18,7 @@ Configuration (environment → ppid/settings.py):
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,12 +27,8 @@ from typing import Any, Protocol
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID, ObjectIdentifier
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -42,22 +36,10 @@ from pyhanko.sign.validation import validate_pdf_signature as pyhanko_validate
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from dip.pki import CA_CERT_FILE, SigningNotConfigured, reissued_if_outdated
 from ppid.models import Body
 
 SIGNATURE_FIELD = "Signature1"
-DEMO_ORGANISATION = "PPID Dokumentasi demo"
-CA_CERT_FILE = "ca.pem"
-CA_KEY_FILE = "ca-key.pem"
-CA_YEARS = 10
-SIGNER_YEARS = 5
-# X.509 (RFC 5280, ub-common-name) limits a common name to 64 characters.
-MAX_COMMON_NAME = 64
-# id-kp-documentSigning (RFC 9336).
-DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
-
-
-class SigningNotConfigured(ImproperlyConfigured):
-    """No usable signing key for a body: a configuration error that retrying does not fix."""
 
 
 class Signer(Protocol):
@@ -79,10 +61,6 @@ class Pkcs12Signer:
                 "The PKCS#12 signing key could not be opened (wrong PPID_SIGNING_PASSPHRASE, "
                 "or not a PKCS#12 file)."
             ) from error
-
-    @classmethod
-    def from_file(cls, path: Path, passphrase: str) -> Pkcs12Signer:
-        return cls(path.read_bytes(), passphrase.encode() if passphrase else None)
 
     @property
     def subject(self) -> str:
@@ -122,7 +100,11 @@ def signing_key_path(body: Body) -> Path:
 
 
 def signer_for(body: Body) -> Signer:
-    """The signer configured for the body: `<PPID_SIGNING_DIR>/<slug>.p12` for now."""
+    """The signer configured for the body: `<PPID_SIGNING_DIR>/<slug>.p12` for now.
+
+    A key whose certificate the demo CA issued without the usages viewers accept (as releases
+    before this one did) gets a new certificate first: see `pki.reissued_if_outdated`.
+    """
     path = signing_key_path(body)
     if not path.is_file():
         raise SigningNotConfigured(
@@ -130,7 +112,8 @@ def signer_for(body: Body) -> Signer:
             "there (passphrase in PPID_SIGNING_PASSPHRASE), or run `manage.py seed_demo` for "
             "demo keys."
         )
-    return Pkcs12Signer.from_file(path, settings.PPID_SIGNING_PASSPHRASE)
+    passphrase = settings.PPID_SIGNING_PASSPHRASE.encode() or None
+    return Pkcs12Signer(reissued_if_outdated(path, passphrase), passphrase)
 
 
 # --- verification --------------------------------------------------------------------------
@@ -220,169 +203,3 @@ def validate_pdf_signature(pdf_bytes: bytes, trust_roots: Iterable[Any]) -> dict
 
 
 # --- the demo PKI --------------------------------------------------------------------------
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write a file only the owner can read, atomically (temp file, then rename)."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _common_name(body: Body) -> str:
-    for candidate in (body.name, body.short_name, body.slug):
-        if candidate and len(candidate) <= MAX_COMMON_NAME:
-            return candidate
-    return body.name[:MAX_COMMON_NAME]
-
-
-def _demo_ca(directory: Path, passphrase: bytes) -> tuple[x509.Certificate, Any]:
-    cert_path, key_path = directory / CA_CERT_FILE, directory / CA_KEY_FILE
-    if cert_path.is_file() and key_path.is_file():
-        try:
-            key = serialization.load_pem_private_key(key_path.read_bytes(), passphrase)
-        except (TypeError, ValueError) as error:
-            raise SigningNotConfigured(
-                f"The demo CA key {key_path} cannot be opened with PPID_SIGNING_PASSPHRASE."
-            ) from error
-        return x509.load_pem_x509_certificate(cert_path.read_bytes()), key
-    if cert_path.exists() or key_path.exists():
-        raise SigningNotConfigured(
-            f"{directory} holds only half of the demo CA ({CA_CERT_FILE}, {CA_KEY_FILE}); "
-            "restore the other file or remove both."
-        )
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, DEMO_ORGANISATION),
-            x509.NameAttribute(NameOID.COMMON_NAME, "PPID Dokumentasi Demo Root CA"),
-        ]
-    )
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    public = key.public_key()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(public)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365 * CA_YEARS))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    _write_private(
-        key_path,
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(passphrase),
-        ),
-    )
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return cert, key
-
-
-def _demo_signing_p12(
-    body: Body, ca_cert: x509.Certificate, ca_key: Any, passphrase: bytes
-) -> bytes:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, DEMO_ORGANISATION),
-            x509.NameAttribute(NameOID.COMMON_NAME, _common_name(body)),
-        ]
-    )
-    public = key.public_key()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca_cert.subject)
-        .public_key(public)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(
-            min(now + dt.timedelta(days=365 * SIGNER_YEARS), ca_cert.not_valid_after_utc)
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,  # nonRepudiation
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    return pkcs12.serialize_key_and_certificates(
-        name=body.slug.encode(),
-        key=key,
-        cert=cert,
-        cas=[ca_cert],
-        encryption_algorithm=serialization.BestAvailableEncryption(passphrase),
-    )
-
-
-def demo_pki_create(directory: Path | str, bodies: Iterable[Body]) -> list[Path]:
-    """A demo CA and one signing key per body in `directory`; existing files are kept.
-
-    Creates `ca.pem` and `ca-key.pem` (10 years) once, then `<slug>.p12` for every body that
-    has none: an RSA key with a certificate (CN = the body's name, O = "PPID Dokumentasi
-    demo", key usage digitalSignature + nonRepudiation, extended key usage documentSigning)
-    issued by that CA, encrypted with PPID_SIGNING_PASSPHRASE. Returns the files created.
-    """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    passphrase = settings.PPID_SIGNING_PASSPHRASE.encode()
-    if not passphrase:
-        raise SigningNotConfigured("PPID_SIGNING_PASSPHRASE is empty.")
-    created: list[Path] = []
-    missing = [b for b in bodies if not (directory / f"{b.slug}.p12").exists()]
-    had_ca = (directory / CA_CERT_FILE).exists()
-    if not missing and had_ca:
-        return created
-    ca_cert, ca_key = _demo_ca(directory, passphrase)
-    if not had_ca:
-        created += [directory / CA_CERT_FILE, directory / CA_KEY_FILE]
-    for body in missing:
-        path = directory / f"{body.slug}.p12"
-        _write_private(path, _demo_signing_p12(body, ca_cert, ca_key, passphrase))
-        created.append(path)
-    return created

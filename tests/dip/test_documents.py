@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from dip import rendering, signing
+from dip import pki, rendering, signing
 from dip import services as dip_services
 from dip.models import DocumentStatus, Edition, EditionDocument, EditionRow, Stage
 from ppid.celery import app as celery_app
@@ -240,7 +240,7 @@ def test_bytes_appended_after_signing_are_not_valid(seeded):
 def test_a_signature_from_another_ca_is_not_trusted(seeded, tmp_path):
     edition = signed(DINSOS)
     pdf = pdf_of(dip_services.edition_document_build(edition_id=edition.pk))
-    signing.demo_pki_create(tmp_path / "other", [edition.body])
+    pki.demo_pki_create(tmp_path / "other", [edition.body])
 
     result = signing.validate_pdf_signature(pdf, [tmp_path / "other" / "ca.pem"])
 

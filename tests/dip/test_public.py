@@ -691,7 +691,8 @@ def demo_pki(tmp_path_factory):
 @pytest.fixture
 def signed_pdf(seeded, settings, demo_pki):
     """sign(edition) → the bytes of a small PDF really signed with the body's demo key."""
-    from dip.signing import demo_pki_create, signer_for
+    from dip.pki import demo_pki_create
+    from dip.signing import signer_for
 
     settings.PPID_SIGNING_DIR = demo_pki
     settings.PPID_SIGNING_TRUST_ROOTS = None

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from dip import pki
 from dip import selectors as dip_selectors
 from dip import services as dip_services
-from dip import signing
 from dip.models import FORWARD, Aggregator, Edition, Item
 from ppid import services as ppid_services
 from ppid.models import Body, Role, Unit
@@ -97,7 +97,7 @@ class Command(BaseCommand):
 
     def _signing_keys(self, body: Body) -> None:
         """A demo CA and the body's signing key under PPID_SIGNING_DIR (existing ones kept)."""
-        for path in signing.demo_pki_create(settings.PPID_SIGNING_DIR, [body]):
+        for path in pki.demo_pki_create(settings.PPID_SIGNING_DIR, [body]):
             self.stdout.write(f"  created {path}")
 
     def _body(self, spec: dict, utama: Body) -> Body:
