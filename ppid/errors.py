@@ -5,7 +5,7 @@ While PostgreSQL restarts or fails over, every request that needs it raises Oper
 moment's outage, so the answer is "503 Service Unavailable" with Retry-After, a page in the
 visitor's language for browsers and JSON for the API, never a traceback; the next request
 connects again (health-checked connections, CONN_HEALTH_CHECKS), without a restart.
-Any other error gets Django's plain 500 page.
+Any other error gets the project's 500 page (templates/500.html, through Django's view).
 """
 
 from __future__ import annotations

@@ -345,10 +345,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # The PDF renderer's per-step progress and font decoding chatter.
+    "filters": {"permission_denied": {"()": "ppid.logfilters.PermissionDeniedWithoutTraceback"}},
     "loggers": {
+        # The PDF renderer's per-step progress and font decoding chatter.
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # An ordinary 403 is one warning line, not a traceback.
+        "django.request": {"filters": ["permission_denied"]},
     },
 }
 

@@ -71,5 +71,5 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
 ]
 
-# A database outage answers 503 with Retry-After; any other error Django's plain 500 page.
+# A database outage answers 503 with Retry-After; any other error the project's 500 page.
 handler500 = "ppid.errors.server_error"
