@@ -7,6 +7,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
+# The static files, collected under hashed names with gzip and Brotli copies into
+# /app/staticfiles, which WhiteNoise serves; with DEBUG off the app needs their manifest.
 RUN DJANGO_DEBUG=1 python manage.py compilemessages -v0 \
  && DJANGO_DEBUG=1 python manage.py collectstatic --noinput -v0
 # /data/media and /data/signing exist in the image owned by ppid, so the named volumes

@@ -36,6 +36,7 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
 PUBLIC_VIEWS = frozenset(
     {
         "home",
+        "favicon",
         "login",
         "set_language",
         "dip:verify",

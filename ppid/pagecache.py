@@ -24,8 +24,10 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
+from urllib.parse import urlparse
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 
 from ppid.health import PATHS as HEALTH_PATHS
@@ -92,9 +94,19 @@ def invalidate_public_pages() -> None:
 
 
 def headers_fingerprint() -> str:
-    """Changes when a setting behind the stored security headers changes."""
-    values = repr([getattr(settings, name, None) for name in HEADER_SETTINGS])
+    """Changes when a setting behind the stored security headers changes, or when the collected
+    static files do: a stored page names its stylesheet by its hashed name, which the next
+    release's collectstatic may no longer have."""
+    values = repr(
+        [getattr(settings, name, None) for name in HEADER_SETTINGS]
+        + [getattr(staticfiles_storage, "manifest_hash", "")]
+    )
     return hashlib.sha256(values.encode()).hexdigest()[:12]
+
+
+def static_prefix() -> str:
+    """The path under which WhiteNoise answers (STATIC_URL's path, with slashes)."""
+    return "/" + urlparse(settings.STATIC_URL or "").path.strip("/") + "/"
 
 
 def is_secure(environ: dict) -> bool:
@@ -125,6 +137,7 @@ class PublicPageCache:
         self._checked_at = float("-inf")
         self._fingerprint: str | None = None
         self._warned_at = float("-inf")
+        self._static_prefix = static_prefix()
 
     def _current_generation(self, cache) -> int:
         now = time.monotonic()
@@ -147,6 +160,8 @@ class PublicPageCache:
             # Signed-in officers (a session cookie) always get the live pages.
             or environ.get("HTTP_COOKIE")
             or environ.get("PATH_INFO") in HEALTH_PATHS
+            # Static files: WhiteNoise answers them from memory, no cache needed.
+            or environ.get("PATH_INFO", "").startswith(self._static_prefix)
         ):
             return self.app(environ, start_response)
         secure = is_secure(environ)

@@ -19,6 +19,7 @@ from django.core.checks.security.base import (
 )
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PPID_VAR_DIR", BASE_DIR / "var"))
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver (DEBUG on) serves static files through WhiteNoise too, as production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
     "corsheaders",
@@ -87,6 +90,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /static/ answers here, before sessions and the rest (README "Static files").
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # /healthz and /readyz answer here: before host checks, sessions, locale and CSRF.
     "ppid.health.HealthCheckMiddleware",
@@ -164,10 +169,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"  # never served publicly; downloads go through views that check rights
+# Static files: `collectstatic` writes them under STATIC_ROOT with a content hash in each name
+# (staticfiles.json maps the names) plus gzip and Brotli copies; WhiteNoise serves them, hashed
+# names with a far-future `immutable` Cache-Control. With DEBUG off, {% static %} needs that
+# manifest: collect before starting (Dockerfile, README "Production").
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Source maps are for browser developer tools only: not worth compressing (they are most of the
+# Swagger UI bundle's weight, and Brotli on them is most of collectstatic's time).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Uploads: attachment limits (see dip/uploads.py).
 PPID_UPLOAD_MAX_BYTES = int(os.environ.get("PPID_UPLOAD_MAX_MB", "20")) * 1024 * 1024

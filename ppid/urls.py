@@ -8,7 +8,7 @@ from dip.api import ItemViewSet, PublicBodyList, PublicEditionView
 from dip.models import EditionKind
 from dip.views.public import home
 from ppid.api import BodyList, ObtainToken, TokenRevokeView
-from ppid.views import account, people
+from ppid.views import account, people, site
 from workflow.api import EditionViewSet
 
 router = DefaultRouter()
@@ -61,6 +61,7 @@ account_patterns = [
 
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", site.favicon, name="favicon"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include((account_patterns, "accounts"))),

@@ -12,6 +12,15 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+# The production path: collected static files for the session, gunicorn for the tests that
+# ask for `app_server` (tests/production.py).
+from tests.production import (  # noqa: F401
+    app_server,
+    collected_static,
+    production_servers,
+    server_env,
+)
+
 REQUIRE_SERVICES = os.environ.get("PPID_TEST_REQUIRE_SERVICES", "").lower() == "true"
 REDIS_URL = os.environ.get("PPID_TEST_REDIS_URL", "")
 DEMO_PASSWORD = "demo-pass-123"

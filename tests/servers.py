@@ -226,6 +226,7 @@ def project_env(var: Path, **extra: str) -> dict[str, str]:
         "REDIS_URL": "",
         "PPID_VAR_DIR": str(var),
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "DJANGO_STATIC_ROOT": str(settings.STATIC_ROOT),  # the session's collectstatic
         "PPID_SIGNING_DIR": str(settings.PPID_SIGNING_DIR),
         **extra,
     }
@@ -279,13 +280,15 @@ def celery_beat(env: dict[str, str], var: Path) -> Process:
     return Process("beat", argv, env=env, log=var / "beat.log")
 
 
-def gunicorn(env: dict[str, str], log: Path) -> tuple[Process, int]:
+def gunicorn(
+    env: dict[str, str], log: Path, *, app: str = "ppid.wsgi:application"
+) -> tuple[Process, int]:
     """The production web server (one worker, one thread: one persistent database connection),
-    on a free port; returns it and the port once it listens."""
+    on a free port; returns it and the port (wait for it to listen)."""
     port = free_port()
     argv = [
         str(BIN / "gunicorn"),
-        "ppid.wsgi:application",
+        app,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

@@ -54,6 +54,7 @@ CLASSES = {
     "dip:language": ENTRY,
     "dip:verify": ENTRY,
     "dip:verify_code": ENTRY,
+    "favicon": ENTRY,
     "accounts:password_set": ENTRY,  # the invitation link: a one-time token in the URL
     "accounts:security": OFFICER_LIST,
     "accounts:2fa_enrol": OFFICER_LIST,

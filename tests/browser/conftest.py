@@ -1,4 +1,6 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright for Python against the live server.
+"""Browser fixtures: Debian's Chromium driven by Playwright for Python against the app as
+production runs it: gunicorn, DJANGO_DEBUG off, static files collected and served by WhiteNoise
+(`app_server`, tests/production.py), on the test database.
 
 `playwright install` cannot download a browser here, so the tests launch the system Chromium
 (PPID_CHROMIUM, default /usr/bin/chromium). Without it, or without the `playwright` package,
@@ -99,10 +101,11 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def browser_seeded(transactional_db, settings):
-    """The seed bodies, SOPs, officers and registers, committed so the live server sees them.
+def browser_seeded(app_server, settings):
+    """The seed bodies, SOPs, officers and registers, committed so the server sees them.
 
-    Publication runs on commit in the live server's thread: Celery runs its tasks eagerly.
+    What the server does runs there (publication on commit, eagerly); what the test does
+    itself (tests.helpers) runs eagerly here, into the server's media folder and cache.
     """
     from ppid.celery import app as celery_app
 
@@ -127,7 +130,7 @@ def _folder(node) -> Path:
 
 
 @pytest.fixture
-def new_page(browser, live_server, request) -> Iterator[Callable]:
+def new_page(browser, app_server, request) -> Iterator[Callable]:
     """new_page(viewport=...) → a page in a fresh context (its own cookies, so its own user).
 
     The context asks for Indonesian (Accept-Language: id), as an officer's browser would.
@@ -140,7 +143,7 @@ def new_page(browser, live_server, request) -> Iterator[Callable]:
             viewport=viewport or WIDE,
             locale="id-ID",
             timezone_id="Asia/Pontianak",
-            base_url=live_server.url,
+            base_url=app_server.url,
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -172,7 +175,7 @@ def new_page(browser, live_server, request) -> Iterator[Callable]:
 
 @pytest.fixture
 def page(new_page):
-    """A wide page (1280x900) on the live server."""
+    """A wide page (1280x900) on the server."""
     return new_page()
 
 

@@ -33,9 +33,14 @@ def app_code(secret: str) -> str:
     return f"{totp(key):06d}"
 
 
-def test_enrol_then_code_then_the_sign_page_is_allowed(browser_seeded, settings, page, shot):
+@pytest.fixture
+def server_env() -> dict[str, str]:
+    """This module's server requires the second factor, as production does by default."""
+    return {"PPID_REQUIRE_2FA": "1"}
+
+
+def test_enrol_then_code_then_the_sign_page_is_allowed(browser_seeded, page, shot):
     edition = edition_at(DINSOS, Stage.APPROVAL, title="DIP Uji Dua Faktor")
-    settings.PPID_REQUIRE_2FA = True
 
     page.goto("/masuk/")
     page.get_by_label("Nama pengguna").fill(ATASAN)

@@ -144,8 +144,8 @@ def row(page: Page, title: str):
     return page.locator("tbody tr[id^=row-]").filter(has_text=title)
 
 
-def public_rows(live_server, slug: str, kind: str) -> dict:
-    url = f"{live_server.url}/api/public/bodies/{slug}/{kind}/"
+def public_rows(app_server, slug: str, kind: str) -> dict:
+    url = f"{app_server.url}/api/public/bodies/{slug}/{kind}/"
     with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200
         return json.loads(response.read())
@@ -187,7 +187,7 @@ def overflow(page: Page) -> dict:
 # --- seed 000: DIP with a Nota Dinas, a return and a fix --------------------------------------
 
 
-def test_seed_000_dip_by_clicking(browser_seeded, page, shot, live_server):
+def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
     year = timezone.localdate().year
     title = f"DIP {year} Dinsos P3A"
     items = list(Item.objects.filter(body__slug=DINSOS).order_by("title"))
@@ -329,7 +329,7 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, live_server):
     shot(page, "timeline")
 
     # The public API shows the signed rows, with the fix.
-    data = public_rows(live_server, DINSOS, "dip")
+    data = public_rows(app_server, DINSOS, "dip")
     assert data["edition"]["id"] == pk
     assert data["edition"]["published_at"]
     assert {r["title"] for r in data["rows"]} == {i.title for i in items}
@@ -356,7 +356,7 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, live_server):
 # --- seed 004: DIK through the tim pertimbangan -----------------------------------------------
 
 
-def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, live_server):
+def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, app_server):
     year = timezone.localdate().year
     title = f"DIK {year} Disdukcapil Kubu Raya"
     items = list(Item.objects.filter(body__slug=KUBU).order_by("title"))
@@ -419,7 +419,7 @@ def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, live_s
     expect_published(page)
     shot(page, "edition-published")
 
-    data = public_rows(live_server, KUBU, "dik")
+    data = public_rows(app_server, KUBU, "dik")
     assert data["edition"]["id"] == pk
     rows = {r["title"]: r for r in data["rows"]}
     assert set(rows) == {i.title for i in items}
