@@ -109,3 +109,31 @@ class AccountSecurityMiddleware:
         now = int(time.time())
         if now - request.session.get(LAST_SEEN_KEY, 0) >= SESSION_REFRESH_SECONDS:
             request.session[LAST_SEEN_KEY] = now
+
+
+PRIVATE_CACHE_CONTROL = "private, no-store"
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private, no-store` on officers' pages and on API answers to an
+    authenticated caller (token or session), so that neither a shared cache nor the browser
+    keeps what only they may read. The public website (the same for everyone, signed in or
+    not) keeps the caching its views set, and so does the public API, which authenticates
+    nobody; a view that already forbids storing (the admin's never_cache) is left as it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        view_name = match.view_name if match else ""
+        # DRF's token authentication sets the user on the Django request too.
+        user = getattr(request, "user", None)
+        signed_in_api = view_name.startswith("api:") and bool(user and user.is_authenticated)
+        if is_public_view(view_name) and not signed_in_api:
+            return response
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response

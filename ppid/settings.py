@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # /static/ answers here, before sessions and the rest (README "Static files").
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The security headers first, so that the health answers below carry them too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # /healthz and /readyz answer here: before host checks, sessions, locale and CSRF.
     "ppid.health.HealthCheckMiddleware",
@@ -101,8 +103,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Officers' pages and signed-in API answers: Cache-Control: private, no-store.
+    "ppid.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "ppid.urls"

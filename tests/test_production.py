@@ -18,6 +18,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from ppid.pagecache import SECURITY_HEADERS
 from tests.conftest import DEMO_PASSWORD
 from tests.production_site import FAILING_PATH
 
@@ -127,3 +128,13 @@ def test_favicon_ico_answers(server):
     status, headers, body = get_bytes(server, headers["location"])
     assert status == 200 and body[:4] == b"\x00\x00\x01\x00"
     assert headers["cache-control"] == FOREVER
+
+
+def test_health_probes_carry_the_pages_security_headers(server):
+    _status, page, _ = get(server, "/")
+    expected = {name: page.get(name) for name in SECURITY_HEADERS}
+    assert expected["x-frame-options"] == "DENY" and expected["content-security-policy"]
+    for path in ("/healthz", "/readyz"):
+        status, headers, _ = get(server, path)
+        assert status == 200
+        assert {name: headers.get(name) for name in SECURITY_HEADERS} == expected, path

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from ppid import health
-from ppid.pagecache import PublicPageCache
+from ppid.pagecache import SECURITY_HEADERS, PublicPageCache
 from tests.conftest import REDIS_URL
 
 
@@ -141,3 +141,18 @@ def test_the_page_cache_never_looks_up_the_probes():
                 lambda *a: None,
             )
     assert answered == ["/healthz", "/readyz"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("https", [False, True])
+def test_probes_carry_the_same_security_headers_as_the_pages(client, settings, https):
+    if https:
+        settings.SECURE_HSTS_SECONDS = 31536000
+    page = client.get("/", secure=https)
+    expected = {name: page.get(name) for name in SECURITY_HEADERS}
+    missing = {name for name, value in expected.items() if value is None}
+    assert missing == (set() if https else {"strict-transport-security"})
+    for path in ("/healthz", "/readyz"):
+        probe = client.get(path, secure=https)
+        assert probe.status_code == 200
+        assert {name: probe.get(name) for name in SECURITY_HEADERS} == expected, path

@@ -413,3 +413,71 @@ def test_the_admin_revokes_a_token(seeded, api, client):
     assert operator.get("/api/bodies/").status_code == 401
     entry = AuditEntry.objects.get(action="token_revoked")
     assert entry.actor == admin and entry.data == {"username": OPERATOR, "by": "root"}
+
+
+# --- Cache-Control: officers' pages and signed-in API answers are never stored ---------------
+
+PRIVATE = "private, no-store"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tugas/",
+        "/dasbor/",
+        "/badan/dinsos-p3a-kapuas-hulu/informasi/",
+        "/akun/keamanan/",
+        "/badan/dinsos-p3a-kapuas-hulu/laporan/",  # refused to an operator (403): the same
+    ],
+)
+def test_officer_pages_are_never_stored(seeded, client, path):
+    client.force_login(get_user_model().objects.get(username=OPERATOR))
+    response = client.get(path)
+    assert response.status_code in (200, 403)
+    assert response["Cache-Control"] == PRIVATE
+
+
+@pytest.mark.django_db
+def test_an_officer_page_refused_to_a_visitor_is_not_stored_either(seeded, client):
+    response = client.get("/tugas/")
+    assert response.status_code == 302
+    assert response["Cache-Control"] == PRIVATE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/bodies/", "/api/items/", "/api/editions/"])
+def test_api_answers_to_a_token_are_never_stored(seeded, api, path):
+    response = api(OPERATOR).get(path)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+@pytest.mark.django_db
+def test_api_answers_to_a_session_are_never_stored(seeded, client):
+    client.force_login(get_user_model().objects.get(username=OPERATOR))
+    response = client.get("/api/bodies/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+@pytest.mark.django_db
+def test_public_pages_and_the_public_api_keep_their_caching(seeded, client, api):
+    assert client.get("/")["Cache-Control"] == "public, no-cache"
+    # The public API answers the same to everyone (it does not even read a token).
+    for caller in (api(), api(OPERATOR)):
+        response = caller.get("/api/public/bodies/")
+        assert response.status_code == 200
+        assert "no-store" not in response.get("Cache-Control", "")
+    # The public website is the same for a signed-in officer: it keeps its caching.
+    client.force_login(get_user_model().objects.get(username=OPERATOR))
+    assert client.get("/")["Cache-Control"] == "public, no-cache"
+
+
+@pytest.mark.django_db
+def test_a_view_that_already_forbids_storing_keeps_its_header(seeded, client):
+    admin = get_user_model().objects.filter(is_superuser=True).first()
+    client.force_login(admin)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
