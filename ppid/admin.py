@@ -3,6 +3,7 @@ from guardian.admin import GuardedModelAdmin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from ppid.forms import AdminLoginForm
 from ppid.models import Body, Officer, Unit
 from ppid.services import token_revoke
 
@@ -24,6 +25,10 @@ class BodyAdmin(GuardedModelAdmin):
 class OfficerAdmin(admin.ModelAdmin):
     list_display = ["user", "position", "nip"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "nip"]
+
+
+# The admin's sign-in with our Indonesian wrong-login message (ppid/forms.py).
+admin.site.login_form = AdminLoginForm
 
 
 # --- API tokens: deleting one in the admin revokes it through the service (audited) ----------

@@ -142,6 +142,7 @@ class ObtainToken(APIView):
             return Response(
                 {"detail": signin.lockout_message(), "code": "locked_out"},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(signin.lockout_seconds())},
             )
         if user is None:
             raise ValidationError(

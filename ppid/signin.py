@@ -8,10 +8,11 @@ The sign-in page then shows the reason in Indonesian (HTTP 429), and the API ans
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
+
+from ppid.forms import LoginForm
 
 LOCKED_STATUS = 429
 
@@ -36,6 +37,12 @@ def lockout_minutes() -> int:
     return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
 
 
+def lockout_seconds() -> int:
+    """Retry-After of a lockout: the whole cool-off, since every refused attempt (this one
+    included) counts as a failure and starts it again."""
+    return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds()))
+
+
 def lockout_message() -> str:
     minutes = lockout_minutes()
     return ngettext(
@@ -53,12 +60,17 @@ def lockout_response(
     """AXES_LOCKOUT_CALLABLE: the sign-in page with the reason, or JSON under /api/."""
     message = lockout_message()
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": message, "code": "locked_out"}, status=LOCKED_STATUS)
-    username = (credentials or {}).get("username") or request.POST.get("username", "")
-    form = AuthenticationForm(request, initial={"username": username})
-    return render(
-        request,
-        "registration/login.html",
-        {"form": form, "next": request.POST.get("next", ""), "lockout_message": message},
-        status=LOCKED_STATUS,
-    )
+        response: HttpResponse = JsonResponse(
+            {"detail": message, "code": "locked_out"}, status=LOCKED_STATUS
+        )
+    else:
+        username = (credentials or {}).get("username") or request.POST.get("username", "")
+        form = LoginForm(request, initial={"username": username})
+        response = render(
+            request,
+            "registration/login.html",
+            {"form": form, "next": request.POST.get("next", ""), "lockout_message": message},
+            status=LOCKED_STATUS,
+        )
+    response["Retry-After"] = str(lockout_seconds())
+    return response

@@ -8,6 +8,7 @@ from dip.api import ItemViewSet, PublicBodyList, PublicEditionView
 from dip.models import EditionKind
 from dip.views.public import home
 from ppid.api import BodyList, ObtainToken, TokenRevokeView
+from ppid.forms import LoginForm
 from ppid.views import account, people, site
 from workflow.api import EditionViewSet
 
@@ -36,6 +37,11 @@ api_patterns = [
     path("", include(router.urls)),
 ]
 
+# Django's sign-in page with our form (its wrong-login message reads right in Indonesian).
+LOGIN_VIEW = auth_views.LoginView.as_view(
+    authentication_form=LoginForm, redirect_authenticated_user=True
+)
+
 BODY_PEOPLE = "pengguna/badan/<slug:slug>/"
 OFFICER = f"{BODY_PEOPLE}akun/<int:user_id>/"
 
@@ -62,7 +68,7 @@ account_patterns = [
 urlpatterns = [
     path("", home, name="home"),
     path("favicon.ico", site.favicon, name="favicon"),
-    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("masuk/", LOGIN_VIEW, name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include((account_patterns, "accounts"))),
     path("", include("workflow.urls")),

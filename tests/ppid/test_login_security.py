@@ -100,9 +100,11 @@ def test_repeated_failures_lock_the_username_from_that_address_for_a_while(seede
     page = locked.content.decode()
     assert locked.status_code == 429
     assert LOCKED in page and "dikunci selama 15 menit" in page
+    assert locked["Retry-After"] == str(15 * 60)  # the cool-off, from this failure
     assert 'id="id_username"' in page  # still the sign-in page, in Indonesian
     # The right password does not help while locked, from that address.
-    assert sign_in(client, PPID, DEMO_PASSWORD).status_code == 429
+    again = sign_in(client, PPID, DEMO_PASSWORD)
+    assert again.status_code == 429 and again["Retry-After"] == str(15 * 60)
     assert not signed_in(client)
     entry = AuditEntry.objects.filter(action="account.locked_out").latest("pk")
     assert entry.data == {"username": PPID, "ip": "10.0.0.5"}
@@ -128,6 +130,18 @@ def test_the_lock_ends_after_the_cool_off(seeded):
     assert response.status_code == 302 and response["Location"] == "/tugas/"
 
 
+def test_the_wrong_sign_in_message_reads_right_in_indonesian(seeded):
+    page = sign_in(Client(), PPID, "salah").content.decode()
+    assert "Masukkan nama pengguna dan sandi yang benar." in page
+    assert "nama pengguna nama pengguna" not in page
+    admin = Client().post(
+        "/admin/login/", {"username": PPID, "password": "salah"}, REMOTE_ADDR="10.0.0.7"
+    )
+    page = admin.content.decode()
+    assert "Masukkan nama pengguna dan sandi yang benar untuk akun staf." in page
+    assert "nama pengguna nama pengguna" not in page
+
+
 def test_a_success_before_the_limit_clears_the_count(seeded):
     client = Client()
     for _ in range(4):
@@ -148,10 +162,12 @@ def test_the_api_token_endpoint_is_throttled_too(seeded, api):
     locked = client.post("/api/auth/token/", payload, format="json")
     assert locked.status_code == 429
     assert locked.json()["code"] == "locked_out" and LOCKED in locked.json()["detail"]
+    assert locked["Retry-After"] == str(15 * 60)
     right = client.post(
         "/api/auth/token/", {"username": OPERATOR, "password": DEMO_PASSWORD}, format="json"
     )
     assert right.status_code == 429 and "token" not in right.json()
+    assert right["Retry-After"] == str(15 * 60)
     assert not Token.objects.filter(user__username=OPERATOR).exists()
 
 
