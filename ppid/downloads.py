@@ -6,8 +6,9 @@ that checks publication or role, and then through `file_response` here, which
 - names the file with a sanitised name in `Content-Disposition`, as an ASCII `filename` and an
   RFC 5987 / RFC 6266 `filename*` (UTF-8) for the real name;
 - sends only content types from an allow-list; anything else (HTML, SVG, scripts, unknown)
-  goes out as `application/octet-stream` and as an attachment, never inline, with `nosniff`
-  and a sandboxing CSP, so a file can never run as a page of this site;
+  goes out as `application/octet-stream` and as an attachment, never inline;
+- sends every file, the inline PDF included, with `nosniff` and a sandboxing CSP, so a file
+  can never run as a page of this site;
 - streams the file itself, or, with `PPID_SENDFILE`, hands it to the web server in front:
   `X-Accel-Redirect` (nginx, an `internal` location at `PPID_SENDFILE_PREFIX`) or `X-Sendfile`
   (Apache mod_xsendfile, lighttpd) with the headers above already set.
@@ -42,7 +43,8 @@ DOWNLOAD_TYPES = INLINE_TYPES | {
     OCTET_STREAM,
 }
 # A file is never rendered as a page of this site: no scripts, no plugins, no same origin.
-# (Not for inline PDFs: Chromium's viewer refuses to open a PDF under `sandbox`.)
+# Inline PDFs (the signed DIP) too: Chromium's viewer shows a PDF under it
+# (tests/browser/test_production.py opens the signed document).
 SANDBOX_CSP = "default-src 'none'; sandbox"
 # Characters never kept in a file name: path separators and what Windows reserves.
 FORBIDDEN = frozenset('<>:"/\\|?*')
@@ -128,6 +130,5 @@ def file_response(
         response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename, as_attachment=not inline)
     response["X-Content-Type-Options"] = "nosniff"
-    if not (inline and content_type == "application/pdf"):
-        response["Content-Security-Policy"] = SANDBOX_CSP
+    response["Content-Security-Policy"] = SANDBOX_CSP
     return response

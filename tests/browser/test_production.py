@@ -1,7 +1,7 @@
 """What a visitor's Chromium makes of the app as production runs it (gunicorn, DJANGO_DEBUG off,
 WhiteNoise serving the collected static files): pages styled by the project's stylesheet, the
-API docs running Swagger UI under the CSP, and the project's own Indonesian 403, 404 and 500
-pages.
+API docs running Swagger UI under the CSP, the project's own Indonesian 403, 404 and 500 pages,
+and the signed PDF shown by the browser's viewer under the sandboxing CSP.
 
 The styles are read back as computed values that only the project's CSS sets (the header's
 background, the brand's colour), so a stylesheet that did not load fails the test.
@@ -13,7 +13,9 @@ import re
 
 import pytest
 
+from dip.models import Stage
 from tests.browser.test_flows import login
+from tests.helpers import edition_at
 from tests.production_site import FAILING_PATH
 
 try:
@@ -120,3 +122,22 @@ def test_the_error_pages_are_the_projects_own_in_indonesian(browser_seeded, page
     log = app_server.log_since(mark)
     assert f"Forbidden (Permission denied): /badan/{KUBU}/laporan/" in log
     assert "Traceback" not in log
+
+
+def test_the_signed_pdf_opens_in_the_browsers_viewer_under_the_sandbox(browser_seeded, page):
+    edition = edition_at(DINSOS, Stage.PUBLISHED, title="DIP Uji Tampilan PDF")
+    page.goto(f"/badan-publik/{DINSOS}/")
+    with page.expect_response(re.compile(r"/dokumen\.pdf$")) as answer:
+        page.get_by_role("link", name="PDF bertanda tangan").click()
+    response = answer.value
+    assert response.status == 200 and response.url.endswith(f"/{edition.pk}/dokumen.pdf")
+    # As the server sent them (Chromium hides a PDF's CSP header from the page's response).
+    headers = page.request.get(response.url).headers
+    assert headers["content-type"] == "application/pdf"
+    assert headers["content-disposition"].startswith("inline;")
+    assert headers["content-security-policy"] == "default-src 'none'; sandbox"
+    # Chromium's PDF viewer took the document (its extension's frame), rather than refusing it
+    # or downloading it.
+    viewer = re.compile(r"^chrome-extension://[a-z]+/index\.html")
+    if not any(viewer.match(frame.url) for frame in page.frames):
+        page.wait_for_event("framenavigated", predicate=lambda frame: viewer.match(frame.url))

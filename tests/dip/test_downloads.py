@@ -119,8 +119,8 @@ def test_an_inline_pdf_stays_inline_and_viewable():
     )
     assert response["Content-Disposition"].startswith("inline;")
     assert response["Content-Type"] == "application/pdf"
-    # Chromium's PDF viewer refuses a sandboxed document: the site's CSP applies instead.
-    assert "Content-Security-Policy" not in response
+    # Sandboxed like every file (Chromium's viewer still shows it: tests/browser).
+    assert response["Content-Security-Policy"] == SANDBOX_CSP
 
 
 # --- through the views ----------------------------------------------------------------------
