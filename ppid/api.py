@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from ppid.models import Body, Unit
 from ppid.permissions import user_roles, warm_roles
 from ppid.selectors import bodies_for_user
 from ppid.services import token_revoke
+
+User = get_user_model()
 
 
 def exception_handler(exc, context):
@@ -106,7 +108,11 @@ class TokenRevokeView(APIView):
 
 
 class TokenCredentialsSerializer(serializers.Serializer):
-    username = serializers.CharField(write_only=True)
+    # The longest username there is; a longer one never reaches django-axes (its store of
+    # failed attempts holds 255 characters and failed with a 500).
+    username = serializers.CharField(
+        write_only=True, max_length=User._meta.get_field("username").max_length
+    )
     password = serializers.CharField(write_only=True, trim_whitespace=False)
     otp = serializers.CharField(
         write_only=True,

@@ -40,3 +40,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return service_unavailable(request)
     return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """400 with a message saying what was wrong: JSON for the API, a page otherwise."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponse(render_to_string("400.html", {"message": message}), status=400)

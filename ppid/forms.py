@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from ppid.models import Role
@@ -30,7 +31,19 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 # already "nama pengguna", so people read "nama pengguna nama pengguna".
 
 
-class LoginForm(AuthenticationForm):
+class UsernameLengthMixin:
+    """Django's sign-in form gives the username a max_length without enforcing it, so a name
+    of any length reached authenticate() and django-axes, whose store of failed attempts (255
+    characters) failed on it with a 500. Longer than any username: a field error, no attempt
+    counted, nothing stored."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class LoginForm(UsernameLengthMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
@@ -40,7 +53,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class AdminLoginForm(AdminAuthenticationForm):
+class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "invalid_login": _(

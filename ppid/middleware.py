@@ -7,8 +7,10 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from ppid import twofactor
+from ppid.errors import bad_request
 
 LAST_SEEN_KEY = "ppid_last_seen"
 
@@ -137,3 +139,38 @@ class PrivateCacheMiddleware:
         if "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
+
+
+NUL_MESSAGE = gettext_lazy(
+    "The address or the form contains a NUL character (code 0), which no field accepts. "
+    "Remove it and try again."
+)
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+class RejectNulMiddleware:
+    """Answers 400 to a request whose path, query string or form body holds a NUL byte.
+
+    PostgreSQL refuses NUL in text, so such a value would fail deep inside a query as a 500.
+    No address and no form field of this app takes one, so it is refused here, once, for every
+    view. JSON and multipart bodies of the API are checked by its parsers (ppid/parsers.py);
+    the fields of a multipart page form refuse NUL themselves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return bad_request(request, str(NUL_MESSAGE))
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path_info or "%00" in query or "\x00" in query:
+            return True
+        if request.content_type == FORM_CONTENT_TYPE:
+            # Bounded by DATA_UPLOAD_MAX_MEMORY_SIZE, and kept for request.POST afterwards.
+            return b"%00" in request.body or b"\x00" in request.body
+        return False

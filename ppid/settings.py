@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ppid.middleware.IndonesianFirstLocaleMiddleware",
+    # A NUL byte in the path, query or form body: 400 before any view or query sees it.
+    "ppid.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -196,6 +198,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's, refusing deep nesting and NUL characters with a 400 (ppid/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "ppid.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "ppid.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": None,
     "EXCEPTION_HANDLER": "ppid.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
