@@ -188,6 +188,12 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 
 # Uploads: attachment limits (see dip/uploads.py).
 PPID_UPLOAD_MAX_BYTES = int(os.environ.get("PPID_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+# Office files are zip archives: what their parts may inflate to, in total and per byte read
+# (dip/uploads.py counts while it streams them; a larger or more compressed file is a bomb).
+PPID_UPLOAD_MAX_UNCOMPRESSED_BYTES = (
+    int(os.environ.get("PPID_UPLOAD_MAX_UNCOMPRESSED_MB", "500")) * 1024 * 1024
+)
+PPID_UPLOAD_MAX_RATIO = int(os.environ.get("PPID_UPLOAD_MAX_RATIO", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import struct
+import tracemalloc
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -56,6 +61,14 @@ def docx_bytes(parts=("word/document.xml",)) -> bytes:
                 'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>DIP</w:t></w:r></w:p>'
                 "</w:body></w:document>",
             )
+    return buffer.getvalue()
+
+
+def odt_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        archive.writestr("content.xml", "<office:document-content/>" * 2000)
     return buffer.getvalue()
 
 
@@ -107,6 +120,12 @@ ACCEPTED = [
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
     ("LAPORAN.PDF", pdf_bytes, "application/pdf"),
+    ("catatan.odt", odt_bytes, "application/vnd.oasis.opendocument.text"),
+    (
+        "tabel.xlsx",
+        lambda: docx_bytes(parts=("xl/workbook.xml", "xl/worksheets/sheet1.xml")),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
 ]
 
 
@@ -376,3 +395,173 @@ def test_ppid_utama_may_upload_to_a_body_under_it(seeded, api):
     response = post_files(api("ppid-utama"), item, upload("a.pdf", pdf_bytes()))
     assert response.status_code == 201, response.data
     assert Attachment.objects.filter(item=item).count() == 1
+
+
+# --- zip bombs ----------------------------------------------------------------------------
+
+MB = 1024 * 1024
+CONTENT_TYPES = b"<Types/>"
+WORD_PARTS = ("word/document.xml", "word/styles.xml", "word/settings.xml")
+
+
+def zip_of(members: list[tuple[str, int, bytes, int, int]]) -> bytes:
+    """A zip written byte by byte from (name, method, stored bytes, CRC-32, inflated size),
+    so that a part can carry a deflate stream built faster than zipfile would build it."""
+    out, central = io.BytesIO(), []
+    for name, method, payload, crc, size in members:
+        encoded = name.encode()
+        offset = out.tell()
+        fields = (method, 0, 0x21, crc, len(payload), size, len(encoded))  # 1980-01-01
+        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, *fields, 0) + encoded + payload)
+        header = struct.pack(
+            "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, *fields, 0, 0, 0, 0, 0, offset
+        )
+        central.append(header + encoded)
+    directory = b"".join(central)
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), out.tell(), 0
+    )
+    return out.getvalue() + directory + end
+
+
+def zeros_deflated(megabytes: int) -> tuple[bytes, int]:
+    """A raw deflate stream of `megabytes` MiB of zeros and their CRC-32, in well under a
+    second: one MiB compressed with a full flush (which makes it stand alone) repeated."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(bytes(MB)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(bytes(MB), crc)
+    return block * megabytes + compressor.flush(), crc
+
+
+def office_bomb(
+    megabytes: int, part: str = "word/document.xml", *, claimed: int | None = None
+) -> bytes:
+    """An office zip whose `part` inflates to `megabytes` MiB of zeros; its headers say so,
+    or claim `claimed` bytes."""
+    deflated, crc = zeros_deflated(megabytes)
+    size = megabytes * MB if claimed is None else claimed
+    return zip_of(
+        [
+            ("[Content_Types].xml", 0, CONTENT_TYPES, zlib.crc32(CONTENT_TYPES), 8),
+            (part, zipfile.ZIP_DEFLATED, deflated, crc, size),
+        ]
+    )
+
+
+def docx_of_random_text(size: int) -> bytes:
+    """A docx whose document part is `size` bytes of text that hardly compresses (2:1)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("word/document.xml", os.urandom(size // 2).hex())
+    return buffer.getvalue()
+
+
+def test_a_gigabyte_in_a_megabyte_is_refused_after_reading_a_little(seeded, api, monkeypatch):
+    """The default limits. The bomb is read until its ratio shows, not inflated whole."""
+    content = office_bomb(1024)
+    assert len(content) < 1.1 * MB
+    inflated = []
+    real_read = zipfile.ZipExtFile.read
+
+    def counting_read(self, n=-1):
+        data = real_read(self, n)
+        inflated.append(len(data))
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
+    item = item_of(KALBAR)
+
+    response = post_files(api(OPERATOR), item, upload("bom.docx", content))
+
+    assert response.status_code == 400, response.data
+    [message] = response.data["file"]
+    assert message.startswith("bom.docx: ")
+    assert "dimampatkan lebih dari 100 kali" in message and "bom zip" in message
+    # Of the 1024 MB it holds: at most the ratio times one chunk of compressed input.
+    assert sum(inflated) < 8 * MB
+    assert max(inflated) <= uploads.ZIP_CHUNK
+    assert_nothing_stored(item)
+
+
+def test_checking_a_bomb_holds_about_one_chunk_in_memory():
+    content = office_bomb(64)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError) as refused:
+            uploads.check_upload(upload("bom.xlsx", content))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refused.value.code == "bomb"
+    assert peak < 4 * MB  # the upload itself is held by the test, outside the count
+
+
+@pytest.mark.parametrize(
+    ("name", "part"),
+    [
+        ("bom.xlsx", "xl/workbook.xml"),
+        ("bom.pptx", "ppt/presentation.xml"),
+        ("bom.docx", "word/document.xml"),
+        ("bom.odt", "mimetype"),  # once read whole into memory to check the type
+    ],
+)
+def test_every_office_zip_kind_is_checked_for_bombs(seeded, api, name, part):
+    item = item_of(KALBAR)
+    response = post_files(api(OPERATOR), item, upload(name, office_bomb(8, part)))
+    assert response.status_code == 400, response.data
+    assert "bom zip" in response.data["file"][0]
+    assert_nothing_stored(item)
+
+
+def test_total_inflated_size_over_the_limit_is_refused(seeded, api, settings):
+    """Text that compresses only 2:1 (never a ratio bomb), over a lowered total limit."""
+    settings.PPID_UPLOAD_MAX_UNCOMPRESSED_BYTES = MB
+    item = item_of(KALBAR)
+    client = api(OPERATOR)
+
+    refused = post_files(client, item, upload("besar.docx", docx_of_random_text(MB + 1024)))
+
+    assert refused.status_code == 400, refused.data
+    assert "lebih besar dari 1,0\xa0MB" in refused.data["file"][0]
+    assert_nothing_stored(item)
+    accepted = post_files(client, item, upload("cukup.docx", docx_of_random_text(MB - 1024)))
+    assert accepted.status_code == 201, accepted.data
+
+
+def test_highly_compressed_part_is_refused_at_the_ratio_limit(seeded, api, settings):
+    settings.PPID_UPLOAD_MAX_RATIO = 3
+    item = item_of(KALBAR)
+
+    response = post_files(api(OPERATOR), item, upload("padat.docx", office_bomb(2)))
+
+    assert response.status_code == 400, response.data
+    assert "lebih dari 3 kali" in response.data["file"][0]
+    assert_nothing_stored(item)
+
+
+def test_a_zip_that_lies_about_its_sizes_is_refused(seeded, api):
+    """The headers claim 1 KB; the part inflates to 8 MB. zipfile stops at the claimed size,
+    and the CRC-32 of what it read then fails: refused, never inflated further."""
+    item = item_of(KALBAR)
+    content = office_bomb(8, claimed=1024)
+    response = post_files(api(OPERATOR), item, upload("bohong.docx", content))
+    assert response.status_code == 400, response.data
+    assert "bohong.docx" in response.data["file"][0]
+    assert_nothing_stored(item)
+
+
+def test_too_many_parts_are_refused(seeded, api, monkeypatch):
+    monkeypatch.setattr(uploads, "ZIP_MAX_MEMBERS", 3)
+    item = item_of(KALBAR)
+    client = api(OPERATOR)
+
+    refused = post_files(client, item, upload("banyak.docx", docx_bytes(parts=WORD_PARTS[:3])))
+
+    assert refused.status_code == 400, refused.data
+    assert "lebih dari 3 bagian" in refused.data["file"][0]
+    assert_nothing_stored(item)
+    accepted = post_files(client, item, upload("cukup.docx", docx_bytes(parts=WORD_PARTS[:2])))
+    assert accepted.status_code == 201, accepted.data
