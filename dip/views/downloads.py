@@ -6,8 +6,6 @@ Files of a published edition never change: long max-age, ETag and Last-Modified,
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -31,6 +29,7 @@ from dip.views.conditional import (
     ready_document,
 )
 from ppid.downloads import content_disposition, file_response
+from ppid.spreadsheet import csv_bytes
 
 
 def _attachment_etag(request, slug: str, pk: int, number: int, attachment_id: int) -> str:
@@ -118,13 +117,10 @@ def edition_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     edition, _current = published_edition(request, slug, pk)
     rows = edition_public_data(edition)["rows"]
     columns = public_columns(edition.kind)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_value(name, row.get(name)) for name in columns])
-    response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8")
+    content = csv_bytes(
+        columns, ([_csv_value(name, row.get(name)) for name in columns] for row in rows)
+    )
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(
         _download_name(edition, "csv"), as_attachment=True
     )
