@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from ppid.fields import bounded_text
 from ppid.models import Body, Unit
 from ppid.permissions import has_role
 
@@ -107,6 +108,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+# The longest free text an officer may write in an item (a DIP row's summary is read in a table
+# cell; the consequence test is an argued page or two). Signed rows copy them as they are.
+SUMMARY_MAX_LENGTH = 2000
+CONSEQUENCE_MAX_LENGTH = 5000
+
 # Columns that Item.save() derives from the others (always written with them).
 ROW_FLAG_FIELDS = (
     "next_update_on",
@@ -130,7 +136,7 @@ class Item(models.Model):
         related_name="items",
     )
     title = models.CharField(_("title"), max_length=255)
-    summary = models.TextField(_("summary of the content"), blank=True)
+    summary = bounded_text(_("summary of the content"), max_length=SUMMARY_MAX_LENGTH, blank=True)
     classification = models.CharField(
         _("classification"), max_length=20, choices=Classification.choices
     )
@@ -157,9 +163,15 @@ class Item(models.Model):
         _("legal ground"), max_length=5, choices=ExemptionGround.choices, blank=True
     )
     exemption_law = models.CharField(_("law cited (name and article)"), max_length=500, blank=True)
-    consequence_if_opened = models.TextField(_("consequence if opened"), blank=True)
-    consequence_if_closed = models.TextField(_("consequence if closed"), blank=True)
-    public_interest = models.TextField(_("public-interest consideration"), blank=True)
+    consequence_if_opened = bounded_text(
+        _("consequence if opened"), max_length=CONSEQUENCE_MAX_LENGTH, blank=True
+    )
+    consequence_if_closed = bounded_text(
+        _("consequence if closed"), max_length=CONSEQUENCE_MAX_LENGTH, blank=True
+    )
+    public_interest = bounded_text(
+        _("public-interest consideration"), max_length=CONSEQUENCE_MAX_LENGTH, blank=True
+    )
     exemption_until = models.DateField(_("exempted until (date)"), null=True, blank=True)
     exemption_event = models.CharField(_("exempted until (event)"), max_length=500, blank=True)
     exemption_permanent = models.BooleanField(_("exempted permanently"), default=False)

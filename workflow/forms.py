@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from dip.forms import DescribedFieldsMixin
 from dip.models import Classification, EditionKind, ExemptionGround
 from ppid.models import CalendarDay
-from workflow.models import ConsiderationDecision, NotaDinas
+from workflow.models import (
+    COMMENT_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    ConsiderationDecision,
+    NotaDinas,
+)
 from workflow.periods import Period
 
 
@@ -36,7 +41,10 @@ class EditionCreateForm(forms.Form):
 
 class ActionForm(forms.Form):
     note = forms.CharField(
-        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     expected_state = forms.CharField(widget=forms.HiddenInput)
 
@@ -53,14 +61,19 @@ class NotaDinasForm(forms.ModelForm):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("comment"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     item = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ConsiderationForm(forms.Form):
     decision = forms.ChoiceField(label=_("decision"), choices=ConsiderationDecision.choices)
     note = forms.CharField(
-        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     exemption_ground = forms.ChoiceField(
         label=_("new legal ground"),

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dip.models import STAGE_ORDER, Edition, EditionKind, Stage
+from ppid.fields import bounded_text
 from ppid.models import Body, Role
+
+# The longest free text an officer may write: an SOP's header fields and step cells, a note on
+# a step or a consideration, a reviewer's comment, the Nota Dinas (a letter of a few pages).
+SOP_TEXT_MAX_LENGTH = 5000
+SOP_STEP_TEXT_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = 2000
+COMMENT_MAX_LENGTH = 5000
+ADDRESSED_TO_MAX_LENGTH = 1000
+NOTA_DINAS_MAX_LENGTH = 10000
 
 
 class TimeUnit(models.TextChoices):
@@ -32,13 +41,17 @@ class Sop(models.Model):
     made_on = models.DateField(_("date made"), null=True, blank=True)
     revised_on = models.DateField(_("date revised"), null=True, blank=True)
     effective_on = models.DateField(_("date effective"), null=True, blank=True)
-    approved_by = models.TextField(_("approved by"), blank=True)
-    legal_basis = models.TextField(_("legal basis"), blank=True)
-    qualifications = models.TextField(_("qualifications of the executors"), blank=True)
-    related = models.TextField(_("related procedures"), blank=True)
-    equipment = models.TextField(_("equipment"), blank=True)
-    warnings = models.TextField(_("warning"), blank=True)
-    records = models.TextField(_("recording and data keeping"), blank=True)
+    approved_by = bounded_text(_("approved by"), max_length=SOP_TEXT_MAX_LENGTH, blank=True)
+    legal_basis = bounded_text(_("legal basis"), max_length=SOP_TEXT_MAX_LENGTH, blank=True)
+    qualifications = bounded_text(
+        _("qualifications of the executors"), max_length=SOP_TEXT_MAX_LENGTH, blank=True
+    )
+    related = bounded_text(_("related procedures"), max_length=SOP_TEXT_MAX_LENGTH, blank=True)
+    equipment = bounded_text(_("equipment"), max_length=SOP_TEXT_MAX_LENGTH, blank=True)
+    warnings = bounded_text(_("warning"), max_length=SOP_TEXT_MAX_LENGTH, blank=True)
+    records = bounded_text(
+        _("recording and data keeping"), max_length=SOP_TEXT_MAX_LENGTH, blank=True
+    )
     lanes = models.JSONField(
         _("lanes"),
         default=list,
@@ -68,15 +81,15 @@ class Sop(models.Model):
 class SopStep(models.Model):
     sop = models.ForeignKey(Sop, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField(_("no"))
-    activity = models.TextField(_("activity"))
+    activity = bounded_text(_("activity"), max_length=SOP_STEP_TEXT_MAX_LENGTH)
     role = models.CharField(_("executor (role)"), max_length=20, choices=Role.choices)
     lane = models.CharField(_("executor (as named in the SOP)"), max_length=100)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
-    requirements = models.TextField(_("requirements"), blank=True)
+    requirements = bounded_text(_("requirements"), max_length=SOP_STEP_TEXT_MAX_LENGTH, blank=True)
     time_amount = models.PositiveIntegerField(_("time"))
     time_unit = models.CharField(_("time unit"), max_length=12, choices=TimeUnit.choices)
-    output = models.TextField(_("output"), blank=True)
-    notes = models.TextField(_("remarks"), blank=True)
+    output = bounded_text(_("output"), max_length=SOP_STEP_TEXT_MAX_LENGTH, blank=True)
+    notes = bounded_text(_("remarks"), max_length=SOP_STEP_TEXT_MAX_LENGTH, blank=True)
     return_to = models.CharField(
         _("returns to stage"),
         max_length=20,
@@ -152,7 +165,7 @@ class Step(models.Model):
         related_name="+",
     )
     transition = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
+    note = bounded_text(max_length=NOTE_MAX_LENGTH, blank=True)
     duration_seconds = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
@@ -256,11 +269,13 @@ class NotaDinas(models.Model):
     edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="nota_dinas")
     number = models.CharField(_("letter number"), max_length=100)
     dated = models.DateField(_("date"))
-    addressed_to = models.TextField(
-        _("addressed to"), help_text=_("The units (bidang/seksi) that must supply information.")
+    addressed_to = bounded_text(
+        _("addressed to"),
+        max_length=ADDRESSED_TO_MAX_LENGTH,
+        help_text=_("The units (bidang/seksi) that must supply information."),
     )
     subject = models.CharField(_("subject"), max_length=255)
-    content = models.TextField(_("content"))
+    content = bounded_text(_("content"), max_length=NOTA_DINAS_MAX_LENGTH)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -284,7 +299,7 @@ class ReviewComment(models.Model):
     )
     stage = models.CharField(max_length=20, choices=Stage.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("comment"), validators=[MaxLengthValidator(5000)])
+    text = bounded_text(_("comment"), max_length=COMMENT_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -308,7 +323,7 @@ class Consideration(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="considerations")
     item = models.ForeignKey("dip.Item", on_delete=models.CASCADE, related_name="+")
     decision = models.CharField(_("decision"), max_length=30, choices=ConsiderationDecision.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = bounded_text(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

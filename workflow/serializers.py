@@ -18,7 +18,13 @@ from dip.models import (
 )
 from ppid.models import Body
 from ppid.selectors import bodies_for_user
-from workflow.models import AuditEntry, Consideration, NotaDinas, ReviewComment
+from workflow.models import (
+    NOTE_MAX_LENGTH,
+    AuditEntry,
+    Consideration,
+    NotaDinas,
+    ReviewComment,
+)
 from workflow.selectors import (
     available_transitions,
     edition_history,
@@ -150,7 +156,9 @@ class ItemIdsSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
+    )
 
 
 class NotaDinasSerializer(serializers.ModelSerializer):

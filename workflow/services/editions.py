@@ -223,6 +223,7 @@ def edition_transition(
     spec = TRANSITIONS[name]
     pk = edition.pk if isinstance(edition, Edition) else edition
     note = (note or "").strip()
+    review.note_check(note)
     try:
         with transaction.atomic():
             edition = Edition.objects.select_for_update().select_related("body").get(pk=pk)
