@@ -9,14 +9,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dip.models import STAGE_ORDER, Edition, EditionKind, Stage
-from ppid.fields import bounded_text
+from ppid.fields import NOTE_MAX_LENGTH, bounded_text
 from ppid.models import Body, Role
 
 # The longest free text an officer may write: an SOP's header fields and step cells, a note on
 # a step or a consideration, a reviewer's comment, the Nota Dinas (a letter of a few pages).
 SOP_TEXT_MAX_LENGTH = 5000
 SOP_STEP_TEXT_MAX_LENGTH = 2000
-NOTE_MAX_LENGTH = 2000
 COMMENT_MAX_LENGTH = 5000
 ADDRESSED_TO_MAX_LENGTH = 1000
 NOTA_DINAS_MAX_LENGTH = 10000

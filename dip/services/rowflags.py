@@ -40,6 +40,7 @@ from dip.services.common import EMPTY_EXEMPTION, audit, item_save, refuse_if_in_
 from dip.services.editions import edition_append_items
 from dip.signals import row_flagged
 from ppid.exceptions import Conflict
+from ppid.fields import note_check
 from ppid.pagecache import invalidate_public_pages
 
 FLAG_BERKALA_DUE = "berkala_due"
@@ -158,6 +159,7 @@ def item_mark_updated(
     """Record that a berkala item's content was updated on `updated_on`: the next period starts
     there and a "perlu pembaruan" flag goes away. `expected` is the next-update date the
     confirmation page showed; another value means someone else was quicker."""
+    note_check(note.strip())
     require(can_mark_updated(user, item.body))
     item = _lock(item)
     _expect(item, item.next_update_on, expected)
@@ -228,6 +230,7 @@ def item_exemption_retest(
 ) -> Item:
     """The consequence test was run again and the item stays closed until a new date."""
     item = _lock_ended_exemption(item, user, expected)
+    note_check(note.strip())
     errors: dict[str, list[str]] = {}
     if exemption_until is None:
         errors["exemption_until"] = [_("Give the date until which it stays exempted.")]
@@ -269,6 +272,7 @@ def item_reopen(
     the PPID or the tim), leaves any DIK being assembled, joins the DIP edition being assembled
     (or, with none, the next one opened) and the re-opening is announced on the public site."""
     item = _lock_ended_exemption(item, user, expected)
+    note_check(note.strip())
     if classification not in PUBLIC_CLASSIFICATIONS:
         raise ValidationError(
             {"classification": [_("Choose serta merta, berkala or setiap saat.")]}

@@ -603,3 +603,40 @@ def test_the_sweeps_selections_can_use_their_partial_indexes(seeded):
             plans[name] = "\n".join(row[0] for row in cursor.fetchall())
     for index, plan in plans.items():
         assert index in plan, plan
+
+
+def test_an_overlong_outcome_note_is_refused_and_the_item_stays_as_it_was(
+    seeded, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import ValidationError
+
+    from ppid.fields import NOTE_MAX_LENGTH
+
+    body = Body.objects.get(slug=DINSOS)
+    officers = officers_of(body)
+    with time_machine.travel(at(date(2027, 1, 10)), tick=False):
+        item = make_item(
+            body,
+            officers["operator"],
+            title="Memo yang diuji ulang",
+            classification=Classification.DIKECUALIKAN,
+            exemption_ground="i",
+            consequence_if_opened="Mengganggu pembahasan.",
+            consequence_if_closed="Publik menunggu.",
+            public_interest="Kebijakan belum final.",
+            exemption_until=date(2027, 3, 31),
+        )
+    with time_machine.travel(at(date(2027, 4, 1)), tick=False):
+        sweep(django_capture_on_commit_callbacks)
+        before = AuditEntry.objects.count()
+        with pytest.raises(ValidationError) as refused:
+            rowflags.item_exemption_retest(
+                item=item,
+                user=officers["ppid"],
+                exemption_until=date(2028, 3, 31),
+                note="a" * (NOTE_MAX_LENGTH + 1),
+            )
+    assert "note" in refused.value.message_dict
+    item.refresh_from_db()
+    assert item.exemption_until == date(2027, 3, 31) and item.exemption_ended_on is not None
+    assert AuditEntry.objects.count() == before

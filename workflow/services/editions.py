@@ -25,6 +25,7 @@ from dip.services import announcements
 from dip.signals import edition_published
 from ppid.calendar import calendar_for_body
 from ppid.exceptions import Conflict
+from ppid.fields import note_check
 from ppid.models import Body
 from ppid.pagecache import invalidate_public_pages
 from ppid.permissions import user_roles
@@ -223,7 +224,7 @@ def edition_transition(
     spec = TRANSITIONS[name]
     pk = edition.pk if isinstance(edition, Edition) else edition
     note = (note or "").strip()
-    review.note_check(note)
+    note_check(note)
     try:
         with transaction.atomic():
             edition = Edition.objects.select_for_update().select_related("body").get(pk=pk)

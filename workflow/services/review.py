@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +14,8 @@ from django.utils.translation import gettext as _
 from dip import selectors as dip_selectors
 from dip import services as dip_services
 from dip.models import REVIEW_STAGES, Classification, Edition, ExemptionGround, Item, Stage
+from ppid.fields import note_check
 from workflow.models import (
-    NOTE_MAX_LENGTH,
     AuditEntry,
     Consideration,
     ConsiderationDecision,
@@ -48,15 +47,6 @@ def require_current_actor(edition: Edition, user: AbstractBaseUser, stages) -> N
         )
     if not edition.may_act(user):
         raise PermissionDenied(_("Only the officer who must act at this stage can do this."))
-
-
-def note_check(note: str) -> None:
-    """A note longer than NOTE_MAX_LENGTH is refused. (The step and consideration rows that
-    keep notes are written by the services, without full_clean.)"""
-    try:
-        MaxLengthValidator(NOTE_MAX_LENGTH)(note)
-    except ValidationError as error:
-        raise ValidationError({"note": error.messages}) from None
 
 
 # --- Nota Dinas ----------------------------------------------------------------------------
