@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
@@ -25,10 +25,13 @@ from dip.models import (
 from dip.selectors import current_published_edition, items_for_user
 from dip.serializers import (
     PublicBodySerializer,
+    PublicDikRowSerializer,
     PublicDipRowSerializer,
     PublicEditionSerializer,
     edition_public_data,
 )
+from ppid.api import BodyFilter
+from ppid.lists import ChoiceFilter
 from ppid.models import Body, Unit
 from ppid.selectors import bodies_for_user, public_bodies
 
@@ -76,24 +79,28 @@ class ItemSerializer(serializers.ModelSerializer):
         return body
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("body", str, description="body slug"),
-        OpenApiParameter("classification", str, enum=Classification.values),
-    ]
-)
+class ItemFilter(BodyFilter):
+    classification = ChoiceFilter(choices=Classification.choices, required=False)
+
+    def filter(self, queryset):
+        queryset = super().filter(queryset)
+        if classification := self.validated_data.get("classification"):
+            queryset = queryset.filter(classification=classification)
+        return queryset
+
+
+@extend_schema_view(list=extend_schema(parameters=[ItemFilter]))
 class ItemViewSet(viewsets.ModelViewSet):
     serializer_class = ItemSerializer
+    list_filter = ItemFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        queryset = items_for_user(self.request.user).prefetch_related("attachments")
-        params = self.request.query_params
-        if slug := params.get("body"):
-            queryset = queryset.filter(body__slug=slug)
-        if classification := params.get("classification"):
-            queryset = queryset.filter(classification=classification)
-        return queryset.order_by("body__name", "title", "pk")
+        return (
+            items_for_user(self.request.user)
+            .prefetch_related("attachments")
+            .order_by("body__name", "title", "pk")
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -122,7 +129,7 @@ class ItemViewSet(viewsets.ModelViewSet):
         },
         responses={201: AttachmentSerializer(many=True)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], pagination_class=None)
     def attachments(self, request, pk=None):
         item = self.get_object()
         created = services.attachments_create(
@@ -148,21 +155,13 @@ class PublicBodyList(ListAPIView):
 
 
 class PublicEditionView(APIView):
-    """The current published DIP or DIK of a body, with its rows as signed."""
+    """The current published DIP or DIK of a body, with its rows as signed (one class per
+    kind, so that the schema names each kind's row columns)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
     kind: str = EditionKind.DIP
 
-    @extend_schema(
-        responses=inline_serializer(
-            "PublicEditionWithRows",
-            {
-                "edition": PublicEditionSerializer(),
-                "rows": PublicDipRowSerializer(many=True),
-            },
-        )
-    )
     def get(self, request, slug: str):
         body = get_object_or_404(public_bodies(), slug=slug)
         edition = current_published_edition(body, self.kind)
@@ -172,3 +171,24 @@ class PublicEditionView(APIView):
                 status=status.HTTP_404_NOT_FOUND,
             )
         return Response(edition_public_data(edition))
+
+
+def _public_edition_schema(kind: str, rows: type[serializers.Serializer]):
+    label = kind.upper()
+    return extend_schema(
+        summary=f"The body's current published {label} (no token needed)",
+        responses=inline_serializer(
+            f"Public{label}",
+            {"edition": PublicEditionSerializer(), "rows": rows(many=True)},
+        ),
+    )
+
+
+@extend_schema_view(get=_public_edition_schema(EditionKind.DIP, PublicDipRowSerializer))
+class PublicDipView(PublicEditionView):
+    kind = EditionKind.DIP
+
+
+@extend_schema_view(get=_public_edition_schema(EditionKind.DIK, PublicDikRowSerializer))
+class PublicDikView(PublicEditionView):
+    kind = EditionKind.DIK

@@ -30,6 +30,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from dip.models import Classification, Edition, EditionKind, EditionRow, ExemptionGround
+from dip.serializers import verification_url
 from ppid.models import Body, Officer
 
 # fontTools stamps each embedded font subset with the current time ("head.modified"), so two
@@ -107,11 +108,6 @@ def logo_data_uri(body: Body) -> str:
     out = io.BytesIO()
     resized.save(out, "PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
-
-
-def verification_url(edition: Edition) -> str:
-    base = settings.PPID_PUBLIC_BASE_URL.rstrip("/")
-    return f"{base}/verifikasi/{edition.verification_code}/"
 
 
 def qr_data_uri(text: str) -> str:

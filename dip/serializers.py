@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dip.models import Edition, EditionKind, EditionRow
-from dip.selectors import public_rows
+from dip.selectors import public_rows, ready_document
 from ppid.models import Body
 
 DIP_COLUMNS = [
@@ -60,16 +63,79 @@ class PublicDikRowSerializer(serializers.ModelSerializer):
         fields = DIK_COLUMNS
 
 
+def public_url(path: str) -> str:
+    """An absolute URL on the public site: PPID_PUBLIC_BASE_URL, the address the signed
+    PDF's QR code prints, whichever channel asks (API, download or push) and whatever host
+    name the request came by."""
+    return f"{settings.PPID_PUBLIC_BASE_URL.rstrip('/')}{path}"
+
+
+def verification_url(edition: Edition) -> str:
+    return public_url(reverse("dip:verify_code", args=[edition.verification_code]))
+
+
 class PublicEditionSerializer(serializers.ModelSerializer):
+    """An edition's header with the addresses an integrator needs (absolute URLs)."""
+
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    html_url = serializers.SerializerMethodField(help_text="The edition's public page.")
+    pdf_url = serializers.SerializerMethodField(
+        help_text="The signed PDF; null until the document is ready."
+    )
+    csv_url = serializers.SerializerMethodField(help_text="The rows as CSV.")
+    json_url = serializers.SerializerMethodField(help_text="This document as a download.")
+    verification_url = serializers.SerializerMethodField(
+        help_text="The page the QR code on the PDF points to (by its verification code)."
+    )
 
     class Meta:
         model = Edition
-        fields = ["id", "body", "kind", "year", "revision", "title", "signed_at", "published_at"]
+        fields = [
+            "id",
+            "body",
+            "kind",
+            "year",
+            "revision",
+            "title",
+            "signed_at",
+            "published_at",
+            "verification_code",
+            "verification_url",
+            "html_url",
+            "pdf_url",
+            "csv_url",
+            "json_url",
+        ]
+
+    @staticmethod
+    def _edition_url(edition: Edition, name: str) -> str:
+        return public_url(reverse(f"dip:{name}", args=[edition.body.slug, edition.pk]))
+
+    @extend_schema_field(serializers.URLField())
+    def get_html_url(self, edition: Edition) -> str:
+        return self._edition_url(edition, "public_edition")
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_pdf_url(self, edition: Edition) -> str | None:
+        if ready_document(edition) is None:
+            return None
+        return self._edition_url(edition, "public_edition_pdf")
+
+    @extend_schema_field(serializers.URLField())
+    def get_csv_url(self, edition: Edition) -> str:
+        return self._edition_url(edition, "public_edition_csv")
+
+    @extend_schema_field(serializers.URLField())
+    def get_json_url(self, edition: Edition) -> str:
+        return self._edition_url(edition, "public_edition_json")
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_verification_url(self, edition: Edition) -> str | None:
+        return verification_url(edition) if edition.verification_code else None
 
 
 class PublicBodySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Body

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate, get_user_model
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -16,6 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ppid import services, signin, twofactor
 from ppid.exceptions import Conflict
+from ppid.lists import ListFilter
 from ppid.models import Body, Unit
 from ppid.permissions import user_roles, warm_roles
 from ppid.selectors import bodies_for_user
@@ -24,8 +27,20 @@ from ppid.services import token_revoke
 User = get_user_model()
 
 
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "too_large"
+
+
 def exception_handler(exc, context):
-    """Service errors to HTTP: Django ValidationError → 400 per field, Conflict → 409."""
+    """Service errors to HTTP: Django ValidationError → 400 per field, Conflict → 409, a body
+    over DATA_UPLOAD_MAX_MEMORY_SIZE → 413 (JSON like every other API answer; the OpenAPI
+    schema documents them all, ppid.openapi)."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = ParseError(_("The request has too many fields or files."))
     if isinstance(exc, DjangoValidationError):
         detail = get_error_detail(exc)
         if not isinstance(detail, dict):
@@ -39,6 +54,27 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+class BodyFilter(ListFilter):
+    body = serializers.SlugField(
+        required=False,
+        help_text="A public body's slug, one where the caller holds a role (or oversees it); "
+        "any other slug, unknown or not the caller's, is a 400.",
+    )
+
+    def validate_body(self, slug: str) -> Body:
+        body = bodies_for_user(self.context["request"].user).filter(slug=slug).first()
+        if body is None:
+            raise ValidationError(
+                _("There is no public body “%(slug)s” among yours.") % {"slug": slug}
+            )
+        return body
+
+    def filter(self, queryset):
+        if body := self.validated_data.get("body"):
+            queryset = queryset.filter(body=body)
+        return queryset
+
+
 class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
@@ -46,7 +82,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class BodySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     roles = serializers.SerializerMethodField()
     units = UnitSerializer(many=True, read_only=True)
 
@@ -80,9 +116,9 @@ class BodyList(ListAPIView):
         )
 
     def list(self, request, *args, **kwargs):
-        bodies = list(self.get_queryset())
+        bodies = self.paginate_queryset(self.get_queryset().order_by("name", "pk"))
         warm_roles(request.user, bodies)
-        return Response(self.get_serializer(bodies, many=True).data)
+        return self.get_paginated_response(self.get_serializer(bodies, many=True).data)
 
 
 # --- API tokens: revocation by their holder ----------------------------------------------
@@ -126,11 +162,7 @@ class TokenCredentialsSerializer(serializers.Serializer):
 @extend_schema(
     summary="Obtain the caller's API token",
     request=TokenCredentialsSerializer,
-    responses={
-        200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-        400: None,
-        429: None,
-    },
+    responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
 )
 class ObtainToken(APIView):
     """POST {username, password[, otp]} → {token}. Failures count towards the sign-in

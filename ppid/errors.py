@@ -6,6 +6,8 @@ moment's outage, so the answer is "503 Service Unavailable" with Retry-After, a 
 visitor's language for browsers and JSON for the API, never a traceback; the next request
 connects again (health-checked connections, CONN_HEALTH_CHECKS), without a restart.
 Any other error gets the project's 500 page (templates/500.html, through Django's view).
+
+A path nobody answers is 404: JSON under /api/ (as every API answer), the page otherwise.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
+from rest_framework.exceptions import NotFound
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
@@ -47,3 +50,10 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
     return HttpResponse(render_to_string("400.html", {"message": message}), status=400)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: under /api/ the API's JSON answer, even for a path no view answers."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -210,7 +210,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "ppid.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": None,
+    # Lists come in pages (`?page=`, `?page_size=` up to a maximum) with next/previous links.
+    "DEFAULT_PAGINATION_CLASS": "ppid.lists.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["ppid.lists.ListFilterBackend"],
     "EXCEPTION_HANDLER": "ppid.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -229,6 +232,11 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "dip.models.DocumentStatus",
         "StageEnum": "dip.models.Stage",
     },
+    # Every operation's error answers (400, 401, 403, 404, 409, 413, 429, 503), said once.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ppid.openapi.document_error_answers",
+    ],
 }
 
 # Celery. With REDIS_URL: Redis broker, a real worker and beat. Without it: the filesystem

@@ -4,8 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from dip.api import ItemViewSet, PublicBodyList, PublicEditionView
-from dip.models import EditionKind
+from dip.api import ItemViewSet, PublicBodyList, PublicDikView, PublicDipView
 from dip.views.public import home
 from ppid.api import BodyList, ObtainToken, TokenRevokeView
 from ppid.forms import LoginForm
@@ -21,16 +20,8 @@ api_patterns = [
     path("auth/token/revoke/", TokenRevokeView.as_view(), name="token-revoke"),
     path("bodies/", BodyList.as_view(), name="bodies"),
     path("public/bodies/", PublicBodyList.as_view(), name="public-bodies"),
-    path(
-        "public/bodies/<slug:slug>/dip/",
-        PublicEditionView.as_view(kind=EditionKind.DIP),
-        name="public-dip",
-    ),
-    path(
-        "public/bodies/<slug:slug>/dik/",
-        PublicEditionView.as_view(kind=EditionKind.DIK),
-        name="public-dik",
-    ),
+    path("public/bodies/<slug:slug>/dip/", PublicDipView.as_view(), name="public-dip"),
+    path("public/bodies/<slug:slug>/dik/", PublicDikView.as_view(), name="public-dik"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL: no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
@@ -80,3 +71,5 @@ urlpatterns = [
 
 # A database outage answers 503 with Retry-After; any other error the project's 500 page.
 handler500 = "ppid.errors.server_error"
+# Under /api/ a JSON 404, whatever the path; elsewhere the 404 page.
+handler404 = "ppid.errors.page_not_found"

@@ -8,15 +8,18 @@ in tests/workflow/test_review_api.py.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from dip import selectors as dip_selectors
 from dip import services as dip_services
-from dip.models import FORWARD, Edition, Stage
+from dip.models import FORWARD, DocumentStatus, Edition, EditionDocument, Stage
 from ppid.models import Body
 from workflow import services
 from workflow.models import Consideration, NotaDinas, Sop
@@ -136,3 +139,33 @@ def edition_at(slug: str, state: str, *, title: str = "Uji", year: int = 2026) -
     officers = officers_of(body)
     edition = open_edition(body, title=title, year=year, officers=officers)
     return drive_to(edition, state, officers)
+
+
+def fake_pdf(text: str) -> bytes:
+    return f"%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".encode()
+
+
+def make_ready(
+    edition: Edition, content: bytes | None = None, signer_subject: str = ""
+) -> EditionDocument:
+    """Give a published edition a READY signed document with these bytes (a stand-in for the
+    rendering pipeline's artefact)."""
+    content = content if content is not None else fake_pdf(f"edition {edition.pk}")
+    document, _ = EditionDocument.objects.get_or_create(edition=edition)
+    document.file.save(f"test-{edition.pk}.pdf", ContentFile(content), save=False)
+    document.status = DocumentStatus.READY
+    document.sha256 = hashlib.sha256(content).hexdigest()
+    document.size = len(content)
+    document.rendered_at = timezone.now()
+    document.signer_subject = signer_subject
+    document.save()
+    if not edition.verification_code:
+        Edition.objects.filter(pk=edition.pk).update(verification_code=f"UJI{edition.pk:07d}")
+        edition.refresh_from_db()
+    return document
+
+
+def published(slug: str, *, title: str = "Uji", year: int = 2026) -> Edition:
+    edition = edition_at(slug, Stage.PUBLISHED, title=title, year=year)
+    make_ready(edition)
+    return Edition.objects.get(pk=edition.pk)

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from dip.models import (
     Stage,
 )
 from dip.selectors import edition_document, items_for_user
+from ppid.api import BodyFilter
 from workflow import services
 from workflow.models import NotaDinas
 from workflow.selectors import (
@@ -41,6 +42,7 @@ from workflow.serializers import (
 from workflow.services.review import require_current_actor
 
 
+@extend_schema_view(list=extend_schema(parameters=[BodyFilter]))
 class EditionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -48,6 +50,7 @@ class EditionViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = EditionSerializer
+    list_filter = BodyFilter
 
     def get_queryset(self):
         queryset = editions_with_clock(self.request.user).order_by("-created_at", "-pk")
@@ -55,8 +58,6 @@ class EditionViewSet(
             queryset = queryset.prefetch_related(
                 Prefetch("rows", queryset=EditionRow.objects.order_by("number"))
             )
-        if slug := self.request.query_params.get("body"):
-            queryset = queryset.filter(body__slug=slug)
         return queryset
 
     def get_serializer_class(self):
@@ -93,7 +94,7 @@ class EditionViewSet(
         )
         return self._fresh(edition.pk)
 
-    @extend_schema(request=None, responses=EditionSerializer)
+    @extend_schema(request=None, responses={200: EditionSerializer})
     @action(detail=True, methods=["delete"], url_path=r"items/(?P<item_id>\d+)")
     def remove_item(self, request, pk=None, item_id=None):
         edition = self.get_object()
@@ -103,21 +104,7 @@ class EditionViewSet(
         dip_services.edition_remove_item(edition=edition, item=item, user=request.user)
         return self._fresh(edition.pk)
 
-    @extend_schema(
-        request=NoteSerializer,
-        responses={
-            200: EditionSerializer,
-            403: inline_serializer("Forbidden", {"detail": serializers.CharField()}),
-            409: inline_serializer(
-                "AlreadyProcessed",
-                {
-                    "detail": serializers.CharField(),
-                    "code": serializers.CharField(),
-                    "state": serializers.CharField(),
-                },
-            ),
-        },
-    )
+    @extend_schema(request=NoteSerializer, responses=EditionSerializer)
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z]+)")
     def transition(self, request, pk=None, name=None):
         edition = self.get_object()
@@ -143,21 +130,7 @@ class EditionViewSet(
         document = self._document(self.get_object())
         return Response(EditionDocumentSerializer(document, context={"request": request}).data)
 
-    @extend_schema(
-        request=None,
-        responses={
-            202: EditionDocumentSerializer,
-            403: inline_serializer("DocumentRetryForbidden", {"detail": serializers.CharField()}),
-            409: inline_serializer(
-                "DocumentNotFailed",
-                {
-                    "detail": serializers.CharField(),
-                    "code": serializers.CharField(),
-                    "state": serializers.CharField(),
-                },
-            ),
-        },
-    )
+    @extend_schema(request=None, responses={202: EditionDocumentSerializer})
     @action(detail=True, methods=["post"], url_path="document/retry")
     def document_retry(self, request, pk=None):
         """Build a failed document again (PPID or atasan): it goes back to pending and the
@@ -171,7 +144,8 @@ class EditionViewSet(
         )
 
     @extend_schema(responses=HistorySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # An edition's own records come whole, not in pages.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         edition = self.get_object()
         return Response(HistorySerializer(edition_history(edition), many=True).data)
@@ -205,7 +179,7 @@ class EditionViewSet(
     @extend_schema(
         methods=["POST"], request=ReviewCommentSerializer, responses={201: ReviewCommentSerializer}
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         edition = self.get_object()
         if request.method == "GET":
@@ -227,7 +201,7 @@ class EditionViewSet(
     @extend_schema(
         methods=["POST"], request=ConsiderationSerializer, responses=ConsiderationSerializer
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def considerations(self, request, pk=None):
         edition = self.get_object()
         if request.method == "GET":

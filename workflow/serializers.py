@@ -33,7 +33,8 @@ from workflow.selectors import (
 
 
 class HistorySerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # None for the system's steps (publication).
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEntry

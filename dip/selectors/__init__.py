@@ -32,6 +32,7 @@ from dip.selectors.public import (
     published_document_signed_with,
     published_edition_by_code,
     published_editions,
+    ready_document,
     rows_with_update_flags,
 )
 from dip.selectors.register import (
@@ -99,6 +100,7 @@ __all__ = [
     "published_document_signed_with",
     "published_edition_by_code",
     "published_editions",
+    "ready_document",
     "register_items",
     "register_years",
     "row_flags_for_user",

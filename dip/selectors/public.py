@@ -195,6 +195,17 @@ def public_attachment(row: EditionRow, attachment_id: int) -> Attachment | None:
     )
 
 
+def ready_document(edition: Edition) -> EditionDocument | None:
+    """The edition's signed PDF when it can be downloaded (no query: it was select_related)."""
+    try:
+        document = edition.document
+    except EditionDocument.DoesNotExist:
+        return None
+    if document.status != DocumentStatus.READY or not document.file or not document.sha256:
+        return None
+    return document
+
+
 def published_document_by_sha256(sha256: str) -> EditionDocument | None:
     """The ready signed document of a published edition with exactly these bytes."""
     return (

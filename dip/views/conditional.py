@@ -19,8 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from dip.models import DocumentStatus, Edition, EditionDocument, EditionRow
-from dip.selectors import public_row, published_editions
+from dip.models import Edition, EditionRow
+from dip.selectors import public_row, published_editions, ready_document
 from ppid.models import Body
 from ppid.pagecache import cache_public_page
 
@@ -67,17 +67,6 @@ def public_response(*, max_age: int | None = None, page: bool = True) -> Callabl
         return wrapped
 
     return decorator
-
-
-def ready_document(edition: Edition) -> EditionDocument | None:
-    """The edition's signed PDF when it can be downloaded (no query: it was select_related)."""
-    try:
-        document = edition.document
-    except EditionDocument.DoesNotExist:
-        return None
-    if document.status != DocumentStatus.READY or not document.file or not document.sha256:
-        return None
-    return document
 
 
 def edition_token(edition: Edition | None) -> str:

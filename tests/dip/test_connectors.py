@@ -193,7 +193,8 @@ def ready_document(edition: Edition, content: bytes = b"%PDF-1.7 signed test\n")
 
 
 @pytest.mark.django_db
-def test_the_push_is_signed_and_carries_the_signed_rows_and_pdf(seeded, server):
+def test_the_push_is_signed_and_carries_the_signed_rows_and_pdf(seeded, server, settings):
+    settings.PPID_PUBLIC_BASE_URL = "https://ppid.example.go.id/"
     edition = published(KALBAR)
     pdf = ready_document(edition)
     sikedip = aggregator(KALBAR, server.url())
@@ -215,6 +216,9 @@ def test_the_push_is_signed_and_carries_the_signed_rows_and_pdf(seeded, server):
     header = payload["edition"]
     assert parse_datetime(header.pop("signed_at")) == edition.signed_at
     assert parse_datetime(header.pop("published_at")) == edition.published_at
+    site = f"https://ppid.example.go.id/badan-publik/{KALBAR}/edisi/{edition.pk}/"
+    code = edition.verification_code
+    assert code
     assert header == {
         "id": edition.pk,
         "kind": "dip",
@@ -222,6 +226,13 @@ def test_the_push_is_signed_and_carries_the_signed_rows_and_pdf(seeded, server):
         "revision": edition.revision,
         "title": edition.title,
         "sha256": hashlib.sha256(pdf).hexdigest(),
+        # The push has no request: the addresses come from PPID_PUBLIC_BASE_URL.
+        "verification_code": code,
+        "verification_url": f"https://ppid.example.go.id/verifikasi/{code}/",
+        "html_url": site,
+        "pdf_url": f"{site}dokumen.pdf",
+        "csv_url": f"{site}daftar.csv",
+        "json_url": f"{site}daftar.json",
     }
     rows = payload["rows"]
     assert len(rows) == EditionRow.objects.filter(edition=edition).count() > 0

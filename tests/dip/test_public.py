@@ -16,7 +16,6 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import F
@@ -40,7 +39,7 @@ from dip.models import (
 from dip.serializers import DIK_COLUMNS, DIP_COLUMNS
 from ppid.models import Body
 from ppid.pagecache import MARK_HEADER
-from tests.helpers import edition_at, officers_of, open_edition
+from tests.helpers import edition_at, fake_pdf, make_ready, officers_of, open_edition, published
 
 pytestmark = pytest.mark.django_db
 
@@ -57,36 +56,6 @@ UNKNOWN = "Tidak asli: berkas ini bukan dokumen bertanda tangan dari sistem ini"
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def fake_pdf(text: str) -> bytes:
-    return f"%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".encode()
-
-
-def make_ready(
-    edition: Edition, content: bytes | None = None, signer_subject: str = ""
-) -> EditionDocument:
-    """Give a published edition a READY signed document with these bytes (a stand-in for the
-    rendering pipeline's artefact)."""
-    content = content if content is not None else fake_pdf(f"edition {edition.pk}")
-    document, _ = EditionDocument.objects.get_or_create(edition=edition)
-    document.file.save(f"test-{edition.pk}.pdf", ContentFile(content), save=False)
-    document.status = DocumentStatus.READY
-    document.sha256 = hashlib.sha256(content).hexdigest()
-    document.size = len(content)
-    document.rendered_at = timezone.now()
-    document.signer_subject = signer_subject
-    document.save()
-    if not edition.verification_code:
-        Edition.objects.filter(pk=edition.pk).update(verification_code=f"UJI{edition.pk:07d}")
-        edition.refresh_from_db()
-    return document
-
-
-def published(slug: str, *, title: str = "Uji", year: int = 2026) -> Edition:
-    edition = edition_at(slug, Stage.PUBLISHED, title=title, year=year)
-    make_ready(edition)
-    return Edition.objects.get(pk=edition.pk)
 
 
 def content(response) -> bytes:
@@ -345,6 +314,43 @@ def test_pdf_download_only_when_ready(client, seeded):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert content(response) == pdf
+
+
+def test_public_json_names_the_pdf_the_verification_and_the_downloads(
+    client, seeded, api, settings
+):
+    settings.PPID_PUBLIC_BASE_URL = "https://ppid.example.go.id"
+    edition = edition_at(KUBU_RAYA, Stage.PUBLISHED)
+    EditionDocument.objects.update_or_create(
+        edition=edition, defaults={"status": DocumentStatus.RENDERING, "sha256": ""}
+    )
+    site = f"https://ppid.example.go.id{edition_url(edition)}"
+    header = api().get(f"/api/public/bodies/{KUBU_RAYA}/dik/").json()["edition"]
+    assert header["pdf_url"] is None  # not while the signed PDF is still being made
+    assert header["html_url"] == site
+
+    make_ready(edition, fake_pdf("dokumen DIK"))
+    edition.refresh_from_db()
+    from_api = api().get(f"/api/public/bodies/{KUBU_RAYA}/dik/").json()["edition"]
+    from_download = json.loads(client.get(edition_url(edition, "daftar.json")).content)
+    assert from_download["edition"] == from_api
+    code = edition.verification_code
+    assert from_api["verification_code"] == code
+    links = {
+        "html_url": site,
+        "pdf_url": f"{site}dokumen.pdf",
+        "csv_url": f"{site}daftar.csv",
+        "json_url": f"{site}daftar.json",
+        "verification_url": f"https://ppid.example.go.id/verifikasi/{code}/",
+    }
+    assert {name: from_api[name] for name in links} == links
+    # Every address answers, with what it names.
+    answers = {name: client.get(urlsplit(url).path) for name, url in links.items()}
+    assert {name: r.status_code for name, r in answers.items()} == dict.fromkeys(links, 200)
+    assert answers["pdf_url"]["Content-Type"] == "application/pdf"
+    assert answers["csv_url"]["Content-Type"].startswith("text/csv")
+    assert json.loads(answers["json_url"].content)["edition"]["id"] == edition.pk
+    assert code in text(answers["verification_url"])
 
 
 def test_public_attachment_of_a_row_as_signed(client, seeded):

@@ -32,7 +32,7 @@ def test_edition_list_queries_do_not_grow_with_rows(seeded, api):
     few = _queries(client, "/api/editions/")
     _open_editions(20)
     many = _queries(client, "/api/editions/")
-    assert len(client.get("/api/editions/").json()) == 22
+    assert client.get("/api/editions/").json()["count"] == 22
     assert many == few
 
 
@@ -52,8 +52,6 @@ def test_item_list_queries_do_not_grow_with_rows(seeded, api):
 def test_body_list_reads_roles_in_one_query(seeded, api):
     # ppid-utama sees four bodies (the PPID Utama's own and three under it).
     client = api("ppid-utama")
-    response = client.get("/api/bodies/")
-    assert [b["roles"] for b in response.json()] and all(
-        "ppid_utama" in b["roles"] for b in response.json()
-    )
+    bodies = client.get("/api/bodies/").json()["results"]
+    assert [b["roles"] for b in bodies] and all("ppid_utama" in b["roles"] for b in bodies)
     assert _queries(client, "/api/bodies/") <= 5

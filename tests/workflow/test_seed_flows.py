@@ -103,7 +103,7 @@ class Flow:
         operator = self.api(f"{self.slug}.operator")
         listed = operator.get("/api/items/", {"body": self.slug})
         assert listed.status_code == 200, listed.content
-        ids = [row["id"] for row in listed.json()]
+        ids = [row["id"] for row in listed.json()["results"]]
         assert ids, "the seed gives every body a register"
         response = operator.post(f"{self.url}items/", {"items": ids}, format="json")
         assert response.status_code == 200, response.content
