@@ -53,6 +53,8 @@ READS = {
     "GET /api/editions/",
     "GET /api/editions/{id}/",
     "GET /api/editions/{id}/history/",
+    "GET /api/editions/{id}/document/",
+    "GET /api/editions/{id}/nota-dinas/",
     "GET /api/public/bodies/",
     "GET /api/public/bodies/{slug}/dip/",
     "GET /api/public/bodies/{slug}/dik/",
@@ -94,9 +96,11 @@ def api_schema(seeded, settings):
     }
     published("disdukcapil-kalbar")  # a DIP
     published("disdukcapil-kubu-raya")  # a DIK
-    # The operator's and the atasan's own: one just opened, one waiting for the signature.
+    # The operator's and the atasan's own: one just opened, one waiting for the signature
+    # (with its Nota Dinas), one published with its signed PDF.
     open_edition(Body.objects.get(slug="dinsos-p3a-kapuas-hulu"), title="Uji skema")
     edition_at("dinsos-p3a-kapuas-hulu", Stage.APPROVAL, year=2025)
+    published("dinsos-p3a-kapuas-hulu", year=2024)
 
     from ppid.wsgi import application
 
