@@ -7,19 +7,22 @@ visitor's language for browsers and JSON for the API, never a traceback; the nex
 connects again (health-checked connections, CONN_HEALTH_CHECKS), without a restart.
 Any other error gets the project's 500 page (templates/500.html, through Django's view).
 
-A path nobody answers is 404: JSON under /api/ (as every API answer), the page otherwise.
+A path nobody answers is 404, and a request Django refuses before any view (a form body over
+DATA_UPLOAD_MAX_MEMORY_SIZE: 413) is 400: JSON under /api/ (as every API answer), the page
+otherwise.
 """
 
 from __future__ import annotations
 
 import sys
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ParseError
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
@@ -57,3 +60,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def request_refused(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400 (SuspiciousOperation, e.g. a form body over the size limit read by a
+    middleware): under /api/ the API's JSON answer, 413 for a body too large."""
+    if not request.path_info.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse({"detail": _("The request body is too large.")}, status=413)
+    return JsonResponse({"detail": str(ParseError.default_detail)}, status=400)

@@ -7,12 +7,17 @@
 - A NUL character in any string of a JSON or multipart body: PostgreSQL refuses it in text,
   so it would fail inside the query. (Paths, query strings and url-encoded bodies are checked
   for every request by ppid.middleware.RejectNulMiddleware.)
+- A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE, refused before it is read (413, see
+  ppid.api.exception_handler): DRF's parser reads the whole body whatever its size; Django
+  checks the limit itself for form and multipart fields.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
@@ -48,8 +53,22 @@ def _depth_error() -> ParseError:
     )
 
 
+def _refuse_oversized(parser_context: dict | None) -> None:
+    request = (parser_context or {}).get("request")
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if request is None or limit is None:
+        return
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit:
+        raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
+        _refuse_oversized(parser_context)
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:

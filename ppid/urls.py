@@ -71,5 +71,7 @@ urlpatterns = [
 
 # A database outage answers 503 with Retry-After; any other error the project's 500 page.
 handler500 = "ppid.errors.server_error"
-# Under /api/ a JSON 404, whatever the path; elsewhere the 404 page.
+# Under /api/ JSON, whatever the path: a 404, and a request Django refuses before any view
+# (413 for a body over the size limit); elsewhere the pages.
 handler404 = "ppid.errors.page_not_found"
+handler400 = "ppid.errors.request_refused"

@@ -6,6 +6,7 @@ under /api/ answers 404 in JSON."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import jsonschema
 import pytest
@@ -104,18 +105,32 @@ def test_the_real_error_answers_have_the_documented_shapes(seeded, api, schema):
 
 
 @pytest.mark.django_db
-def test_a_body_over_the_limit_is_413_in_json_and_nothing_is_stored(seeded, api, settings):
+@pytest.mark.parametrize("encoding", ["json", "form", "multipart"])
+def test_a_body_over_the_limit_is_413_in_json_and_nothing_is_stored(
+    seeded, api, settings, encoding
+):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    item = Item.objects.filter(body__slug=KALBAR).first()
-    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    response = api(f"{KALBAR}.operator").post(
-        f"/api/items/{item.pk}/attachments/",
-        {"file": [upload], "kind": "x" * 5000},
-        format="multipart",
-    )
-    assert response.status_code == 413
+    client = api(f"{KALBAR}.operator")
+    item = {"body": KALBAR, "title": "Besar", "classification": "berkala", "summary": "x" * 5000}
+    before = Item.objects.count()
+    if encoding == "json":
+        response = client.post("/api/items/", item, format="json")
+    elif encoding == "form":
+        response = client.post(
+            "/api/items/", urlencode(item), content_type="application/x-www-form-urlencoded"
+        )
+    else:
+        target = Item.objects.filter(body__slug=KALBAR).first()
+        upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        response = client.post(
+            f"/api/items/{target.pk}/attachments/",
+            {"file": [upload], "kind": "x" * 5000},
+            format="multipart",
+        )
+    assert response.status_code == 413, response.content
     assert response["Content-Type"] == "application/json"
-    assert response.json()["detail"]
+    assert response.json()["detail"] == "Isi permintaan terlalu besar."
+    assert Item.objects.count() == before
     assert not Attachment.objects.exists()
 
 
