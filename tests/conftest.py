@@ -4,13 +4,19 @@ them they are skipped, except under CI (PPID_TEST_REQUIRE_SERVICES=true), where 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from ppid.models import Body
 
 # The production path: collected static files for the session, gunicorn for the tests that
 # ask for `app_server` (tests/production.py).
@@ -20,6 +26,7 @@ from tests.production import (  # noqa: F401
     production_servers,
     server_env,
 )
+from workflow import seed_data
 
 REQUIRE_SERVICES = os.environ.get("PPID_TEST_REQUIRE_SERVICES", "").lower() == "true"
 REDIS_URL = os.environ.get("PPID_TEST_REDIS_URL", "")
@@ -73,25 +80,74 @@ def _second_factor_off():
     settings.PPID_REQUIRE_2FA = saved
 
 
+def isolated_settings(tmp: Path, signing_dir: Path) -> dict:
+    """What every test runs with: fast password hashes, private media, the session's signing
+    keys, a private in-memory cache, Indonesian."""
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "MEDIA_ROOT": tmp / "media",
+        "PPID_SIGNING_DIR": signing_dir,
+        "PPID_SIGNING_TRUST_ROOTS": [],
+        "LANGUAGE_CODE": "id",
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": str(tmp),
+            }
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, signing_dir):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PPID_SIGNING_DIR = signing_dir
-    settings.PPID_SIGNING_TRUST_ROOTS = []
-    settings.LANGUAGE_CODE = "id"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": str(tmp_path),
-        }
-    }
+    for name, value in isolated_settings(tmp_path, signing_dir).items():
+        setattr(settings, name, value)
+
+
+def seed() -> None:
+    """The three seed bodies with their SOPs, officers and registers (no editions)."""
+    call_command("seed_demo", password=DEMO_PASSWORD, no_editions=True, stdout=StringIO())
+
+
+def seed_missing() -> bool:
+    return not Body.objects.filter(slug=seed_data.PPID_UTAMA["slug"]).exists()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, signing_dir, tmp_path_factory):
+    """The test database with the seed loaded once for the whole run, committed. Every `db`
+    test runs in a transaction that is rolled back, so it meets the seed as loaded; a
+    transactional test (`transaction=True`, live_server) empties the tables when it ends, and
+    the `seeded` fixture loads the seed again for the next one."""
+    tmp = tmp_path_factory.mktemp("seed")
+    with django_db_blocker.unblock(), override_settings(**isolated_settings(tmp, signing_dir)):
+        seed()
 
 
 @pytest.fixture
 def seeded(db):
-    """The three seed bodies with their SOPs, officers and registers (no editions)."""
-    call_command("seed_demo", password=DEMO_PASSWORD, no_editions=True, stdout=StringIO())
+    """The seed bodies with their SOPs, officers and registers (no editions): loaded once per
+    run by django_db_setup; loaded again here only after a transactional test emptied the
+    tables."""
+    if seed_missing():
+        seed()
+
+
+@contextmanager
+def module_data(django_db_blocker, tmp: Path, signing_dir: Path) -> Iterator[None]:
+    """For a module- or class-scoped fixture that builds data its tests only read: the data is
+    written in a transaction that is rolled back when the fixture ends. Each test inside runs
+    in a savepoint of it (the `db` fixture), so what one test writes is undone before the next
+    one. Use it only for tests that request `db` (never transactional ones)."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**isolated_settings(tmp, signing_dir)),
+        transaction.atomic(),
+    ):
+        if seed_missing():
+            seed()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
