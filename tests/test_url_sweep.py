@@ -367,17 +367,43 @@ def test_the_sweep_finds_no_hole(world):
 @pytest.mark.parametrize("role", ["operator", "ppid", "atasan"])
 def test_officers_of_the_body_never_meet_a_server_error(world, role):
     client = client_for(f"{A}.{role}", api=True)
+    officer_names = {
+        name
+        for name, _pattern in url_patterns()
+        if classify(name) in (OFFICER, OFFICER_LIST, API_OFFICER, API_LIST)
+    }
+    answers: dict[str, int] = {}
     for name, pattern in url_patterns():
-        kind = classify(name)
-        if kind not in (OFFICER, OFFICER_LIST, API_OFFICER, API_LIST):
+        if name not in officer_names:
             continue
         url = url_of(name, pattern, world)
         if url is None:
             continue
         response = client.get(url)
+        answers[name] = response.status_code
         assert response.status_code < 500, (url, response.status_code)
         assert response.status_code != 404 or name in NOT_FOUND_FOR_OWN, (url, role)
+        # Signed in: nothing sends the officer back to the login page.
+        assert "/masuk/" not in response.get("Location", ""), (url, role)
+    # Every officer URL of the project was visited, and the officer's own pages opened.
+    assert set(answers) == officer_names
+    assert {name: answers[name] for name in OWN_PAGES} == dict.fromkeys(OWN_PAGES, 200)
 
+
+# Pages every officer of body A opens on body A's objects (the sweep's proof that it was
+# signed in and reached the objects, not only refused or redirected).
+OWN_PAGES = (
+    "dip:items",
+    "dip:item",
+    "workflow:edition",
+    "workflow:timeline",
+    "workflow:tasks",
+    "workflow:dashboard",
+    "api:item-list",
+    "api:item-detail",
+    "api:edition-list",
+    "api:edition-detail",
+)
 
 # Body A's own officers may see 404 here: the object does not exist yet for this edition (no
 # signed document) or the view answers only to POST with a 404 for unknown rows.

@@ -366,13 +366,20 @@ def ended(seeded, django_capture_on_commit_callbacks):
     """Kubu Raya's memorandum, exempted until 31 Dec 2027, seen by the sweep on 1 Jan 2028."""
     body = Body.objects.get(slug=KUBU_RAYA)
     item = Item.objects.get(body=body, exemption_until=date(2027, 12, 31))
+    berkala_due = Item.objects.filter(next_update_on__lte=date(2027, 12, 31))
+    assert berkala_due.exists()  # the seed's berkala rows: the sweep has something to do
     with time_machine.travel(at(date(2027, 12, 31), hour=23), tick=False):
-        assert sweep(django_capture_on_commit_callbacks) >= 0
+        # On its last day the exemption still holds: the sweep flags the seed's berkala rows
+        # that fell due, and them only.
+        assert sweep(django_capture_on_commit_callbacks) == berkala_due.count()
     item.refresh_from_db()
     assert item.exemption_ended_on is None
+    assert not Item.objects.filter(exemption_ended_on__isnull=False).exists()
+    assert not berkala_due.filter(needs_update_since=None).exists()
     with time_machine.travel(at(date(2028, 1, 1), hour=0), tick=False):
-        sweep(django_capture_on_commit_callbacks)
-        sweep(django_capture_on_commit_callbacks)
+        # The next day it has ended: this row alone is flagged, once.
+        assert sweep(django_capture_on_commit_callbacks) == 1
+        assert sweep(django_capture_on_commit_callbacks) == 0
     item.refresh_from_db()
     return body, officers_of(body), item
 
