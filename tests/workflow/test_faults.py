@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+import redis
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
@@ -125,10 +126,27 @@ def assert_published_once(edition: Edition) -> EditionDocument:
 
 
 SWEEP_DONE = re.compile(r"workflow\.tasks\.sweep_unpublished\[[^\]]+\] succeeded")
+# The beat could not queue a due task: no connection to the broker, or the send failed.
+BEAT_NO_BROKER = re.compile(r"beat: Connection error|Couldn't apply scheduled task")
 
 
 def sweeps_done(process: Process) -> int:
     return len(SWEEP_DONE.findall(process.tail(200_000)))
+
+
+def broker_idle(url: str) -> bool:
+    """kombu's Redis transport keeps waiting messages in lists (one per queue) and delivered
+    ones in the `unacked` hash until they are acknowledged, or restored to their queue after
+    the visibility timeout."""
+    client = redis.Redis.from_url(url)
+    try:
+        return client.hlen("unacked") == 0 and not any(client.scan_iter(_type="list"))
+    finally:
+        client.close()
+
+
+def beat_broker_errors(beat: Process) -> int:
+    return len(BEAT_NO_BROKER.findall(beat.tail(200_000)))
 
 
 # --- a. Redis stopped while an edition is signed ---------------------------------------------
@@ -162,6 +180,7 @@ def test_redis_down_at_signing_the_signature_commits_and_the_sweep_publishes_onc
     )
 
     redis_server.stop()
+    beat_errors = beat_broker_errors(beat)
     started = time.monotonic()
     status, _headers, body = http(
         port,
@@ -182,7 +201,12 @@ def test_redis_down_at_signing_the_signature_commits_and_the_sweep_publishes_onc
     assert AuditEntry.objects.filter(edition=edition, transition="sign").count() == 1
     # Visitors still get the public site (the page cache on Redis is skipped meanwhile).
     assert http(port, "GET", "/")[0] == 200
-    time.sleep(SWEEP_SECONDS + 1)  # the outage lasts a few sweep periods: nothing moves
+    # The outage lasts until the beat, its sweep due, finds the broker gone: nothing moves.
+    wait_for(
+        lambda: beat_broker_errors(beat) > beat_errors,
+        "the beat to meet the outage",
+        alive=[worker, beat, web],
+    )
     assert state_of(edition) == Stage.PUBLICATION
 
     redis_server.start()  # same port; empty (no persistence): the queued task was never there
@@ -272,8 +296,9 @@ def test_worker_killed_while_rendering_the_task_is_redelivered_and_publishes_onc
     assert "workflow.tasks.publish_edition" in log and "succeeded" in log
     if killed == "pool process":
         assert "WorkerLostError" in log or "exited with" in log
-    # A late duplicate delivery (another visibility timeout) publishes nothing more.
-    time.sleep(VISIBILITY_SECONDS + 1)
+    # Once the broker holds nothing more to deliver (no message queued, none waiting for its
+    # acknowledgement to be redelivered after a visibility timeout), still published once.
+    wait_for(lambda: broker_idle(redis_server.url), "the broker to hold nothing more", alive=alive)
     assert_published_once(edition)
 
 
