@@ -133,21 +133,27 @@ def seeded(db):
         seed()
 
 
-@contextmanager
-def module_data(django_db_blocker, tmp: Path, signing_dir: Path) -> Iterator[None]:
-    """For a module- or class-scoped fixture that builds data its tests only read: the data is
-    written in a transaction that is rolled back when the fixture ends. Each test inside runs
-    in a savepoint of it (the `db` fixture), so what one test writes is undone before the next
-    one. Use it only for tests that request `db` (never transactional ones)."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(**isolated_settings(tmp, signing_dir)),
-        transaction.atomic(),
-    ):
-        if seed_missing():
-            seed()
-        yield
-        transaction.set_rollback(True)
+@pytest.fixture(scope="session")
+def module_data(django_db_setup, django_db_blocker, signing_dir, tmp_path_factory):
+    """`with module_data(): ...` in a module- or class-scoped fixture that builds data its tests
+    only read: the data is written in a transaction rolled back when the block ends. Each test
+    inside runs in a savepoint of it (the `db` fixture), so what one test writes is undone
+    before the next. Only for tests that use `db`, never for transactional ones."""
+
+    @contextmanager
+    def data() -> Iterator[None]:
+        tmp = tmp_path_factory.mktemp("module-data")
+        with (
+            django_db_blocker.unblock(),
+            override_settings(**isolated_settings(tmp, signing_dir)),
+            transaction.atomic(),
+        ):
+            if seed_missing():
+                seed()
+            yield
+            transaction.set_rollback(True)
+
+    return data
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from dip.models import Attachment, Edition, EditionItem, EditionRow, Item
 from dip.serializers import DIK_COLUMNS, DIP_COLUMNS
 from ppid.models import Body
 from tests.conftest import DEMO_PASSWORD
+from tests.factories import ItemFactory
 from tests.helpers import drive_to, prepare_transition
 from workflow import services
 from workflow.models import AuditEntry, Step
@@ -97,13 +98,6 @@ def open_edition(api, slug: str, kind: str, *, year: int = 2026) -> dict:
 
 def body_items(slug: str) -> list[int]:
     return list(Item.objects.filter(body__slug=slug).order_by("pk").values_list("pk", flat=True))
-
-
-def make_item(slug: str, **fields) -> Item:
-    """An item written straight through the service (setup, not under test)."""
-    body = Body.objects.get(slug=slug)
-    user = get_user_model().objects.get(username=f"{slug}.operator")
-    return dip_services.item_create(body=body, user=user, **fields)
 
 
 # --- bad item input: 400 per field, nothing stored ---------------------------------------
@@ -277,10 +271,7 @@ def test_bad_attachment_is_refused_and_nothing_stored(seeded, api, settings, nam
 
 
 def test_dip_edition_refuses_a_dikecualikan_item(seeded, api):
-    exempt = make_item(
-        DINSOS,
-        **{k: v for k, v in EXEMPT_ITEM.items() if k != "body"},
-    )
+    exempt = ItemFactory(body=DINSOS, **{k: v for k, v in EXEMPT_ITEM.items() if k != "body"})
     edition = open_edition(api, DINSOS, "dip")
     before = counts()
     response = api(f"{DINSOS}.operator").post(
@@ -293,8 +284,8 @@ def test_dip_edition_refuses_a_dikecualikan_item(seeded, api):
 
 
 def test_dik_edition_refuses_a_berkala_item(seeded, api):
-    berkala = make_item(
-        KUBU,
+    berkala = ItemFactory(
+        body=KUBU,
         **item_with(
             PUBLIC_ITEM,
             body=...,
@@ -314,7 +305,7 @@ def test_dik_edition_refuses_a_berkala_item(seeded, api):
 
 
 def test_one_bad_item_in_a_batch_adds_none(seeded, api):
-    exempt = make_item(DINSOS, **{k: v for k, v in EXEMPT_ITEM.items() if k != "body"})
+    exempt = ItemFactory(body=DINSOS, **{k: v for k, v in EXEMPT_ITEM.items() if k != "body"})
     good = body_items(DINSOS)[:2]
     edition = open_edition(api, DINSOS, "dip")
     before = counts()

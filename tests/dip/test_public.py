@@ -39,6 +39,7 @@ from dip.models import (
 from dip.serializers import DIK_COLUMNS, DIP_COLUMNS
 from ppid.models import Body
 from ppid.pagecache import MARK_HEADER
+from tests.factories import ItemFactory
 from tests.helpers import edition_at, fake_pdf, make_ready, officers_of, open_edition, published
 
 pytestmark = pytest.mark.django_db
@@ -529,29 +530,17 @@ def test_crawl_from_home_never_reaches_a_secret_or_an_unpublished_edition(client
     published(KALBAR)
 
     # Drafts and unpublished editions holding an item with the marker in its title.
-    draft_item = dip_services.item_create(
-        body=dinsos,
-        user=dinsos_operator,
-        unit=None,
-        title=f"Konsep {MARKER}",
-        summary="Belum ditetapkan.",
-        classification=Classification.SETIAP_SAAT,
+    draft_item = ItemFactory(
+        body=dinsos, draft=True, title=f"Konsep {MARKER}", summary="Belum ditetapkan."
     )
     draft = open_edition(dinsos, title=f"Konsep DIP {MARKER}", year=2027, items=[draft_item])
     kalbar = Body.objects.get(slug=KALBAR)
-    dip_services.item_create(
+    ItemFactory(
         body=kalbar,
-        user=officers_of(kalbar)["operator"],
         unit=kalbar.units.first(),
         title=f"Belum terbit {MARKER}",
         summary=f"Ringkasan {MARKER}",
-        classification=Classification.SETIAP_SAAT,
-        holding_unit="Bidang PIAK",
-        responsible="Kepala Bidang PIAK",
         produced_at=timezone.localdate(),
-        produced_place="Pontianak",
-        form="softcopy",
-        retention="2 tahun",
     )
     signed_not_published = edition_at(KALBAR, Stage.PUBLICATION, year=2027)
     EditionDocument.objects.update_or_create(

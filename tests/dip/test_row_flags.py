@@ -34,6 +34,7 @@ from dip.tasks import sweep_row_flags
 from ppid.celery import app as celery_app
 from ppid.models import Body
 from ppid.pagecache import GENERATION_KEY
+from tests.factories import ItemFactory
 from tests.helpers import advance, drive_to, officers_of, open_edition
 from workflow import services as workflow_services
 from workflow.models import AuditEntry, Notice, NoticeKind
@@ -89,8 +90,7 @@ PERKI = {
 
 
 def make_item(body: Body, user, **fields) -> Item:
-    values = {**PERKI, "produced_at": date(2027, 1, 5), **fields}
-    return dip_services.item_create(body=body, user=user, **values)
+    return ItemFactory(body=body, user=user, **{**PERKI, "produced_at": date(2027, 1, 5), **fields})
 
 
 def notices(key_prefix: str) -> dict[str, int]:

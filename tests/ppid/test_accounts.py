@@ -20,6 +20,7 @@ from ppid import services
 from ppid.models import Body, BodyUserObjectPermission, Officer, Role
 from ppid.permissions import has_role
 from tests.conftest import DEMO_PASSWORD
+from tests.factories import BodyFactory, OfficerFactory
 from workflow.models import AuditEntry
 
 User = get_user_model()
@@ -433,7 +434,7 @@ def test_deactivation_ends_sessions_and_tokens_and_reactivation_restores_roles(
 def test_no_one_deactivates_themselves_or_someone_with_roles_beyond_their_reach(seeded, login):
     utama = User.objects.get(username="ppid-utama")
     # An officer who also holds a role in a body outside this PPID Utama's reach.
-    other = Body.objects.create(slug="badan-lain", name="Badan Lain")
+    other = BodyFactory(slug="badan-lain", name="Badan Lain")
     officer = User.objects.get(username=f"{KALBAR}.operator")
     services.role_grant(user=officer, body=other, role=Role.OPERATOR)
     client = login("ppid-utama")
@@ -480,9 +481,10 @@ def test_audit_log_filters_and_pages_within_the_bodies_overseen(seeded, login, c
     services.role_revoke(user=tim, body=kalbar, role=Role.TIM, actor=utama)
     client.post("/masuk/", {"username": f"{KUBU}.tim", "password": "salah"})
     # Another province: its PPID Utama and body, invisible here.
-    elsewhere = Body.objects.create(slug="ppid-utama-lain", name="PPID Utama Lain")
-    stranger = services.officer_upsert(username="orang-lain", password=GOOD_PASSWORD)
-    services.role_grant(user=stranger, body=elsewhere, role=Role.PPID_UTAMA)
+    elsewhere = BodyFactory(slug="ppid-utama-lain", name="PPID Utama Lain")
+    OfficerFactory(
+        username="orang-lain", password=GOOD_PASSWORD, body=elsewhere, roles=[Role.PPID_UTAMA]
+    )
     client.post("/masuk/", {"username": "orang-lain", "password": "salah"})
     client = login("ppid-utama")
 

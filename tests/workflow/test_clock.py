@@ -22,8 +22,8 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from dip.models import Edition, Stage
-from ppid import services as ppid_services
 from ppid.models import Body, BodyUserObjectPermission, Role
+from tests.factories import BodyFactory, OfficerFactory
 from tests.helpers import advance, edition_at, open_edition
 from tests.workflow.test_concurrency import _wait_for_waiters, run_together
 from workflow import tasks
@@ -233,8 +233,7 @@ def test_the_system_step_tells_the_officers_of_its_sop_lane(kalbar_verification)
 
 def test_inactive_officers_are_not_told(kalbar_verification):
     edition, step = kalbar_verification
-    extra = User.objects.create_user(username=f"{KALBAR}.ppid-2", password="x")
-    ppid_services.role_grant(user=extra, body=edition.body, role=Role.PPID)
+    OfficerFactory(username=f"{KALBAR}.ppid-2", body=edition.body, roles=[Role.PPID])
     User.objects.filter(username=f"{KALBAR}.ppid").update(is_active=False)
 
     sweep_at(REMIND)
@@ -327,7 +326,7 @@ def test_a_ppid_utama_two_levels_up_is_not_told(seeded):
     that parent oversees the parent only (ppid.oversight), would get 404 on the link, and so is
     not told; the escalation is still recorded."""
     utama = Body.objects.get(slug="ppid-utama-kalbar")
-    regency = Body.objects.create(slug="ppid-kab-kapuas-hulu", name="PPID Kab.", parent=utama)
+    regency = BodyFactory(slug="ppid-kab-kapuas-hulu", name="PPID Kab.", parent=utama)
     Body.objects.filter(slug=KAPUAS).update(parent=regency)
     with at(T0):
         edition = edition_at(KAPUAS, Stage.APPROVAL, title="DIP Kapuas Hulu 2027")

@@ -15,9 +15,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dip.models import Edition, EditionRow, Stage
-from ppid import services as ppid_services
 from ppid.celery import app as celery_app
-from ppid.models import Body, Role
+from ppid.models import Role
+from tests.factories import OfficerFactory
 from tests.helpers import edition_at
 from workflow import services
 from workflow.models import AuditEntry, Step
@@ -41,13 +41,9 @@ def _eager_celery():
 
 
 def extra_officers(slug: str, role: str, count: int) -> list[str]:
-    body = Body.objects.get(slug=slug)
-    names = []
-    for n in range(count):
-        user = User.objects.create_user(username=f"{slug}.{role}-extra{n}", password="x")
-        ppid_services.role_grant(user=user, body=body, role=role)
-        names.append(user.username)
-    return names
+    """Usernames of `count` more officers holding `role` in the body."""
+    users = OfficerFactory.create_batch(count, body=slug, roles=[role])
+    return [user.username for user in users]
 
 
 def client_for(username: str) -> APIClient:

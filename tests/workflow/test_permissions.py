@@ -17,19 +17,15 @@ A denied call changes nothing: same state, no new step, no new audit row, nothin
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from dip import services as dip_services
 from dip.models import Edition, EditionRow
-from ppid import services as ppid_services
 from ppid.models import Body
-from tests.conftest import DEMO_PASSWORD
+from tests.factories import BodyFactory, OfficerFactory
 from tests.helpers import drive_to, prepare_next
 from workflow import services
 from workflow.models import AuditEntry, Step
@@ -139,32 +135,20 @@ def _expected(slug: str, stage: str, name: str, role: str, own: bool) -> int:
 
 
 @pytest.fixture(scope="module")
-def editions(django_db_setup, django_db_blocker) -> dict[tuple[str, str], int]:
-    """Seed once per module and build one edition per (body, stage); rolled back at the end."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", password=DEMO_PASSWORD, no_editions=True, stdout=io.StringIO())
+def editions(module_data) -> Iterator[dict[tuple[str, str], int]]:
+    """One edition per (body, stage), built once for the module; rolled back at the end."""
+    with module_data():
         # Give every body the full set of roles, including those its SOP never names (a tim in
         # a body without a Tim Pertimbangan may act nowhere), and a PPID Utama over other bodies.
         for slug in ROUTES:
-            body = Body.objects.get(slug=slug)
             for role in ROLES[:-1]:
                 if not User.objects.filter(username=f"{slug}.{role}").exists():
-                    user = ppid_services.officer_upsert(
-                        username=f"{slug}.{role}", password=DEMO_PASSWORD
-                    )
-                    ppid_services.role_grant(user=user, body=body, role=role)
-        other_utama = ppid_services.body_create(slug=OTHER_UTAMA, name="PPID Utama Provinsi Lain")
-        ppid_services.body_create(
-            slug="dinas-lain", name="Dinas di provinsi lain", parent=other_utama
+                    OfficerFactory(username=f"{slug}.{role}", body=slug, roles=[role])
+        other_utama = BodyFactory(slug=OTHER_UTAMA, name="PPID Utama Provinsi Lain")
+        BodyFactory(slug="dinas-lain", name="Dinas di provinsi lain", parent=other_utama)
+        OfficerFactory(
+            username=_username(OTHER_UTAMA, "ppid_utama"), body=other_utama, roles=["ppid_utama"]
         )
-        user = ppid_services.officer_upsert(
-            username=_username(OTHER_UTAMA, "ppid_utama"), password=DEMO_PASSWORD
-        )
-        ppid_services.role_grant(user=user, body=other_utama, role="ppid_utama")
 
         built: dict[tuple[str, str], int] = {}
         for slug, route in ROUTES.items():
@@ -188,7 +172,6 @@ def editions(django_db_setup, django_db_blocker) -> dict[tuple[str, str], int]:
                 prepare_next(edition, officers)
                 built[(slug, stage)] = edition.pk
         yield built
-        transaction.set_rollback(True)
 
 
 def _snapshot(edition_id: int) -> tuple:
