@@ -44,13 +44,6 @@ def bodies_overseen_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Body]
     return bodies_reached(user, [Role.PPID_UTAMA])
 
 
-def bodies_with_roles(
-    user: AbstractBaseUser | AnonymousUser, roles: Iterable[Role]
-) -> QuerySet[Body]:
-    """The bodies where the user holds one of `roles` (`ppid.oversight`)."""
-    return bodies_reached(user, roles)
-
-
 def role_holders(body: Body, roles: Iterable[Role]) -> list[tuple[AbstractBaseUser, list[Role]]]:
     """The users holding any of `roles` directly on the body, each with those roles (one
     query), ordered by name."""

@@ -10,8 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from dip.models import Classification, Item
 from dip.permissions import can_mark_updated, can_review_exemption
 from ppid.models import Role
+from ppid.oversight import bodies_reached
 from ppid.permissions import warm_roles
-from ppid.selectors import bodies_with_roles
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -70,7 +70,7 @@ def row_flags_for_user(user: User) -> RowFlags:
     due = (
         Item.objects.filter(
             needs_update_since__isnull=False,
-            body__in=bodies_with_roles(user, UPDATE_DUE_VIEWERS),
+            body__in=bodies_reached(user, UPDATE_DUE_VIEWERS),
         )
         .select_related("body")
         .order_by("needs_update_since", "pk")
@@ -78,7 +78,7 @@ def row_flags_for_user(user: User) -> RowFlags:
     ended = (
         Item.objects.filter(
             exemption_ended_on__isnull=False,
-            body__in=bodies_with_roles(user, EXEMPTION_ENDED_VIEWERS),
+            body__in=bodies_reached(user, EXEMPTION_ENDED_VIEWERS),
         )
         .select_related("body")
         .order_by("exemption_ended_on", "pk")

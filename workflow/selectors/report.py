@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from dip.models import STAGE_ORDER, Stage
 from ppid.models import Body
-from ppid.selectors import bodies_with_roles
+from ppid.oversight import bodies_reached
 from workflow.models import SopStep, Step, TimeUnit
 from workflow.periods import Period
 from workflow.permissions import REPORT_ROLES
@@ -202,7 +202,7 @@ def database_percentiles() -> bool:
 def report_bodies_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Body]:
     """The bodies whose compliance report the user may read (one query): those where the user
     is atasan, PPID or PPID Utama (`ppid.oversight`: also the bodies a PPID Utama oversees)."""
-    return bodies_with_roles(user, REPORT_ROLES)
+    return bodies_reached(user, REPORT_ROLES)
 
 
 def first_step_day(bodies: Sequence[Body]) -> date | None:
