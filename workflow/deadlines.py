@@ -3,12 +3,17 @@ Indonesian office counts it, with the explanation shown next to the deadline.
 
 - `menit` and `jam` count office time only: a 15-minute step handed over at 16:25 on a Friday
   (office until 16:30) uses 5 minutes that day and 10 the next working day's morning.
-- `hari kerja` ends at the close of office on the N-th working day after the day the step is
-  received (a step received after closing time, or on a day off, counts from the next working
-  day). So a 1-day step opened on Wednesday morning is due on Thursday at closing time.
-- `hari` counts calendar days: the same local time N days later.
+- `hari` and `hari kerja` are office days, counted the same way (the two words are kept apart
+  only so that each SOP keeps its own wording): the deadline is the close of office on the
+  N-th working day after the day the step is received (a step received after closing time, or
+  on a day off, counts from the next working day). So a 1-day step opened on Wednesday morning
+  is due on Thursday at closing time, and one opened on Saturday evening on Tuesday.
+- `hari kalender`, the rare standard that really runs on calendar days: the same local time N
+  days later, weekends and holidays included.
 
-The reminder point is 80% of the same measure (office time, or calendar time for `hari`).
+The reminder point is 80% of the same measure (office time, or calendar time for `hari
+kalender`). The explanation names each day the count skipped and why ("Sabtu 2026-12-05,
+Minggu 2026-12-06 (akhir pekan); Jumat 2026-12-25 (Hari Raya Natal)").
 Times are computed as naive local wall-clock times in the body's zone (Indonesian zones have no
 daylight saving) and returned aware.
 """
@@ -22,22 +27,69 @@ from ppid.calendar import WEEKDAY_NAMES, WorkCalendar
 from workflow.models import TimeUnit
 
 OFFICE_UNIT_SECONDS = {TimeUnit.MENIT: 60, TimeUnit.JAM: 3600}
+# "Hari" in an SOP is an office day, like "hari kerja"; only "hari kalender" runs on calendar days.
+WORKING_DAY_UNITS = frozenset({TimeUnit.HARI, TimeUnit.HARI_KERJA})
+CALENDAR_DAY_UNITS = frozenset({TimeUnit.HARI_KALENDER})
 REMINDER_SHARE = 0.8
+WEEKEND = "akhir pekan"
+CALENDAR_DAYS_NOTE = "dihitung hari kalender"
+EXPLANATION_MAX_LENGTH = 500
 
 
 @dataclass(frozen=True)
 class Deadline:
     due_at: datetime
     remind_at: datetime
+    # Each day off the count went over, with why: (date, "akhir pekan" or the holiday's name).
     skipped: tuple[tuple[date, str], ...]
+    calendar_days: bool = False
 
     def explain(self, tz_name: str) -> str:
-        """ "Selasa 2026-06-02 07:40; dilewati: Sabtu, Minggu, Hari Lahir Pancasila" """
+        """ "Selasa 2026-06-02 07:40; dilewati: Sabtu 2026-05-30, Minggu 2026-05-31 (akhir
+        pekan); Senin 2026-06-01 (Hari Lahir Pancasila)" """
         local = self.due_at.astimezone(WorkCalendar(tz_name=tz_name).tz)
-        text = f"{WEEKDAY_NAMES[local.weekday()]} {local:%Y-%m-%d %H:%M}"
+        text = f"{_day_name(local.date())} {local:%H:%M}"
+        if self.calendar_days:
+            text += f"; {CALENDAR_DAYS_NOTE}"
         if self.skipped:
-            text += "; dilewati: " + ", ".join(name for _, name in self.skipped)
-        return text[:500]
+            text += "; dilewati: " + _skipped_text(
+                self.skipped, EXPLANATION_MAX_LENGTH - len(text) - len("; dilewati: ")
+            )
+        return text[:EXPLANATION_MAX_LENGTH]
+
+
+def _day_name(day: date) -> str:
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day:%Y-%m-%d}"
+
+
+def _skipped_groups(skipped: tuple[tuple[date, str], ...]) -> list[tuple[list[date], str]]:
+    """Runs of consecutive days skipped for the same reason: a weekend, a holiday of 2 days."""
+    groups: list[tuple[list[date], str]] = []
+    for day, why in skipped:
+        if groups and groups[-1][1] == why and groups[-1][0][-1] + timedelta(days=1) == day:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], why))
+    return groups
+
+
+def _skipped_text(skipped: tuple[tuple[date, str], ...], room: int) -> str:
+    """ "Sabtu 2026-12-05, Minggu 2026-12-06 (akhir pekan); Jumat 2026-12-25 (Hari Raya Natal)";
+    past `room` characters the rest is counted ("… dan 3 hari lain")."""
+    parts: list[str] = []
+    shown = 0
+    for days, why in _skipped_groups(skipped):
+        part = f"{', '.join(_day_name(day) for day in days)} ({why})"
+        rest = len(skipped) - shown - len(days)
+        tail = len(f"; … dan {rest} hari lain") if rest else 0
+        if len("; ".join([*parts, part])) + tail > room:
+            break
+        parts.append(part)
+        shown += len(days)
+    text = "; ".join(parts)
+    if shown < len(skipped):
+        text += f"{'; ' if parts else ''}… dan {len(skipped) - shown} hari lain"
+    return text
 
 
 def _office_start_at_or_after(cal: WorkCalendar, moment: datetime) -> datetime:
@@ -90,12 +142,20 @@ def add_working_days(cal: WorkCalendar, start: datetime, days: int) -> datetime:
     return cal.office_span(day)[1]
 
 
+def skip_reason(cal: WorkCalendar, day: date) -> str:
+    """Why the office is closed on `day`: "akhir pekan" on a weekday without office hours (even
+    when a holiday falls on it), else the holiday's or local day off's name."""
+    if day.isoweekday() not in cal.hours:
+        return WEEKEND
+    return cal.holiday_name(day) or WEEKEND
+
+
 def _skipped_days(cal: WorkCalendar, start: datetime, due: datetime) -> tuple[tuple[date, str]]:
     skipped = []
     day = start.date()
     while day < due.date():
         if not cal.is_working_day(day):
-            skipped.append((day, cal.why_not_working(day)))
+            skipped.append((day, skip_reason(cal, day)))
         day += timedelta(days=1)
     return tuple(skipped)
 
@@ -105,15 +165,15 @@ def compute_deadline(start: datetime, amount: int, unit: str, cal: WorkCalendar)
     unit = TimeUnit(unit)
     tz = cal.tz
     local = start.astimezone(tz).replace(tzinfo=None)
-    if unit == TimeUnit.HARI:
+    if unit in CALENDAR_DAY_UNITS:
         due = local + timedelta(days=amount)
         remind = local + (due - local) * REMINDER_SHARE
         skipped: tuple = ()
     else:
-        if unit in OFFICE_UNIT_SECONDS:
-            due = add_office_seconds(cal, local, amount * OFFICE_UNIT_SECONDS[unit])
-        else:
+        if unit in WORKING_DAY_UNITS:
             due = add_working_days(cal, local, amount)
+        else:
+            due = add_office_seconds(cal, local, amount * OFFICE_UNIT_SECONDS[unit])
         office = office_seconds_between(cal, local, due)
         remind = add_office_seconds(cal, local, round(office * REMINDER_SHARE))
         skipped = _skipped_days(cal, local, due)
@@ -121,4 +181,5 @@ def compute_deadline(start: datetime, amount: int, unit: str, cal: WorkCalendar)
         due_at=due.replace(tzinfo=tz),
         remind_at=min(remind, due).replace(tzinfo=tz),
         skipped=skipped,
+        calendar_days=unit in CALENDAR_DAY_UNITS,
     )

@@ -22,10 +22,24 @@ NOTA_DINAS_MAX_LENGTH = 10000
 
 
 class TimeUnit(models.TextChoices):
+    """The units of an SOP's time standard (mutu baku waktu). Minutes and hours count office
+    time; "hari" and "hari kerja" both count office days by the body's calendar (two words only
+    so that each SOP keeps its own wording); "hari kalender" is the rare standard that runs on
+    calendar days, weekends and holidays included. See `workflow.deadlines`."""
+
     MENIT = "menit", _("minutes")
     JAM = "jam", _("hours")
     HARI = "hari", _("days")
     HARI_KERJA = "hari_kerja", _("working days")
+    HARI_KALENDER = "hari_kalender", _("calendar days")
+
+
+TIME_UNIT_MAX_LENGTH = 20
+TIME_UNIT_HELP = _(
+    "“Days” and “working days” both count office days by the body's calendar (weekends, "
+    "holidays and cuti bersama skipped; due at closing time); choose “calendar days” only for "
+    "a standard that really runs on calendar days."
+)
 
 
 class Sop(models.Model):
@@ -86,7 +100,12 @@ class SopStep(models.Model):
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     requirements = bounded_text(_("requirements"), max_length=SOP_STEP_TEXT_MAX_LENGTH, blank=True)
     time_amount = models.PositiveIntegerField(_("time"))
-    time_unit = models.CharField(_("time unit"), max_length=12, choices=TimeUnit.choices)
+    time_unit = models.CharField(
+        _("time unit"),
+        max_length=TIME_UNIT_MAX_LENGTH,
+        choices=TimeUnit.choices,
+        help_text=TIME_UNIT_HELP,
+    )
     output = bounded_text(_("output"), max_length=SOP_STEP_TEXT_MAX_LENGTH, blank=True)
     notes = bounded_text(_("remarks"), max_length=SOP_STEP_TEXT_MAX_LENGTH, blank=True)
     return_to = models.CharField(
@@ -134,10 +153,13 @@ class Step(models.Model):
     role = models.CharField(max_length=20)
     sop_step_number = models.PositiveSmallIntegerField(null=True, blank=True)
     standard_amount = models.PositiveIntegerField(null=True, blank=True)
-    standard_unit = models.CharField(max_length=12, choices=TimeUnit.choices, blank=True)
+    standard_unit = models.CharField(
+        max_length=TIME_UNIT_MAX_LENGTH, choices=TimeUnit.choices, blank=True
+    )
     started_at = models.DateTimeField()
     due_at = models.DateTimeField(null=True, blank=True)
-    # How the deadline was counted, shown next to it: "Selasa 2026-06-02 07:40; dilewati: …".
+    # How the deadline was counted, shown next to it: "Selasa 2026-06-02 07:40; dilewati: Sabtu
+    # 2026-05-30, Minggu 2026-05-31 (akhir pekan); Senin 2026-06-01 (Hari Lahir Pancasila)".
     due_explanation = models.CharField(max_length=500, blank=True)
     # The clock watch: when 80% of the (office) time has passed, and the next moment the sweep
     # must look at this step (reminder, then due, then each escalation); empty when nothing is
@@ -192,7 +214,8 @@ class Step(models.Model):
 
     @property
     def due_skipped(self) -> str:
-        """The days off the deadline was counted over ("Sabtu, Minggu, Hari Lahir Pancasila")."""
+        """The days off the deadline was counted over, and why ("Sabtu 2026-05-30, Minggu
+        2026-05-31 (akhir pekan); Senin 2026-06-01 (Hari Lahir Pancasila)")."""
         _, _, skipped = self.due_explanation.partition("; dilewati: ")
         return skipped
 

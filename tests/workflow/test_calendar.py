@@ -62,7 +62,7 @@ def test_a_new_step_counts_over_the_local_day_off(utama, seeded):
         # Kubu Raya's first step is 1 hari kerja: closing time of Thursday (Wednesday skipped).
     step = Step.objects.get(edition=edition, finished_at=None)
     assert step.due_at == datetime(2026, 6, 4, 16, 0, tzinfo=WIB)
-    assert step.due_explanation == "Kamis 2026-06-04 16:00; dilewati: Libur lokal"
+    assert step.due_explanation == "Kamis 2026-06-04 16:00; dilewati: Rabu 2026-06-03 (Libur lokal)"
 
 
 def test_a_worked_national_holiday_counts_as_a_working_day(utama):
@@ -181,5 +181,7 @@ def test_the_deadline_shows_its_explanation_on_the_task_list(client, seeded):
         step = Step.objects.get(edition=edition, finished_at=None)
         client.force_login(get_user_model().objects.get(username=f"{KUBU}.operator"))
         page = client.get("/tugas/").content.decode()
-    assert step.due_skipped == "Sabtu, Minggu, Hari Lahir Pancasila"
+    assert step.due_skipped == (
+        "Sabtu 2026-05-30, Minggu 2026-05-31 (akhir pekan); Senin 2026-06-01 (Hari Lahir Pancasila)"
+    )
     assert f"dilewati: {step.due_skipped}" in page

@@ -276,10 +276,19 @@ def test_seed_000_dinsos_dip_with_nota_dinas_and_two_returns(
     with time_machine.travel(start, tick=False) as traveller:
         flow = Flow(api, traveller, DINSOS, "dip")
         data = flow.open(year=2027, title="DIP 2027")
-        # Step 1: identification by the operator, 1 hari.
+        # Step 1: identification by the operator, 1 hari: an office day (issue 16). Received
+        # Monday; Tuesday 5 January 2027 is Isra Mikraj → Wednesday at closing time.
         assert data["state"] == "identification"
         assert data["actor_role"] == "operator"
-        flow.assert_open_step(data, stage="identification", role="operator", due=start + DAY)
+        wednesday_close = datetime(2027, 1, 6, 16, 0, tzinfo=WIB)
+        flow.assert_open_step(
+            data,
+            stage="identification",
+            role="operator",
+            due=wednesday_close,
+            explained="Rabu 2027-01-06 16:00; dilewati: Selasa 2027-01-05 "
+            "(Isra Mikraj Nabi Muhammad)",
+        )
         item_ids = flow.add_all_items()
 
         data = flow.act("identify", after=2 * HOUR, to="instruction", next_role="ppid")
@@ -293,8 +302,8 @@ def test_seed_000_dinsos_dip_with_nota_dinas_and_two_returns(
         assert nota.status_code == 200, nota.content
         assert _parse(nota.json()["issued_at"]) == flow.now()
         assert {k: nota.json()[k] for k in NOTA_DINAS} == NOTA_DINAS
-        # Step 3: collection and classification, 1 hari.
-        flow.assert_open_step(data, stage="collection", role="operator", due=flow.now() + DAY)
+        # Step 3: collection and classification, 1 hari → Wednesday at closing time.
+        flow.assert_open_step(data, stage="collection", role="operator", due=wednesday_close)
 
         data = flow.act("submit", after=5 * HOUR, to="verification", next_role="ppid")
         # Step 4: the PPID checks, 15 menit.
@@ -308,7 +317,7 @@ def test_seed_000_dinsos_dip_with_nota_dinas_and_two_returns(
             next_role="operator",
             note="Lengkapi ringkasan isi informasi.",
         )
-        flow.assert_open_step(data, stage="collection", role="operator", due=flow.now() + DAY)
+        flow.assert_open_step(data, stage="collection", role="operator", due=wednesday_close)
 
         # Monday 16:20, after closing time (16:00); Tuesday 5 January 2027 is Isra Mikraj: the
         # 15 office minutes run on Wednesday morning.
@@ -320,7 +329,8 @@ def test_seed_000_dinsos_dip_with_nota_dinas_and_two_returns(
             stage="verification",
             role="ppid",
             due=wednesday_0745,
-            explained="Rabu 2027-01-06 07:45; dilewati: Isra Mikraj Nabi Muhammad",
+            explained="Rabu 2027-01-06 07:45; dilewati: Selasa 2027-01-05 "
+            "(Isra Mikraj Nabi Muhammad)",
         )
 
         data = flow.act("verify", after=5 * MINUTE, to="approval", next_role="atasan")
@@ -391,10 +401,18 @@ def test_seed_002_disdukcapil_kalbar_dip_without_atasan(
     with time_machine.travel(start, tick=False) as traveller:
         flow = Flow(api, traveller, KALBAR, "dip")
         data = flow.open(year=2027, title="DIP Disdukcapil Kalbar 2027")
-        # Step 1: collection from the bidang, 7 hari.
+        # Step 1: collection from the bidang, 7 hari: seven office days after Monday 4 January
+        # 2027 (Isra Mikraj on Tuesday and the weekend skipped) → Thursday 14 at closing time.
         assert data["state"] == "collection"
         assert data["actor_role"] == "operator"
-        flow.assert_open_step(data, stage="collection", role="operator", due=start + 7 * DAY)
+        flow.assert_open_step(
+            data,
+            stage="collection",
+            role="operator",
+            due=datetime(2027, 1, 14, 16, 0, tzinfo=WIB),
+            explained="Kamis 2027-01-14 16:00; dilewati: Selasa 2027-01-05 (Isra Mikraj Nabi "
+            "Muhammad); Sabtu 2027-01-09, Minggu 2027-01-10 (akhir pekan)",
+        )
         item_ids = flow.add_all_items()
 
         data = flow.act("submit", after=2 * DAY, to="verification", next_role="ppid")
@@ -408,7 +426,12 @@ def test_seed_002_disdukcapil_kalbar_dip_without_atasan(
             next_role="operator",
             note="Dokumen hardcopy belum dipindai.",
         )
-        flow.assert_open_step(data, stage="collection", role="operator", due=flow.now() + 7 * DAY)
+        # Returned on Wednesday 6 at 08:30: seven office days from Thursday → Friday 15 at
+        # Friday's closing time (16:30).
+        assert flow.now() == datetime(2027, 1, 6, 8, 30, tzinfo=WIB)
+        flow.assert_open_step(
+            data, stage="collection", role="operator", due=datetime(2027, 1, 15, 16, 30, tzinfo=WIB)
+        )
 
         data = flow.act("submit", after=DAY, to="verification", next_role="ppid")
         flow.assert_open_step(data, stage="verification", role="ppid", due=flow.now() + HOUR)
@@ -467,7 +490,8 @@ def test_seed_004_kubu_raya_dik_through_tim_pertimbangan_on_working_days(
             stage="collection",
             role="operator",
             due=datetime(2027, 1, 11, 16, 0, tzinfo=WIB),
-            explained="Senin 2027-01-11 16:00; dilewati: Sabtu, Minggu",
+            explained="Senin 2027-01-11 16:00; dilewati: Sabtu 2027-01-09, Minggu 2027-01-10 "
+            "(akhir pekan)",
         )
         item_ids = flow.add_all_items()
 
@@ -526,7 +550,8 @@ def test_seed_004_kubu_raya_dik_through_tim_pertimbangan_on_working_days(
             stage="approval",
             role="atasan",
             due=datetime(2027, 1, 18, 16, 0, tzinfo=WIB),
-            explained="Senin 2027-01-18 16:00; dilewati: Sabtu, Minggu",
+            explained="Senin 2027-01-18 16:00; dilewati: Sabtu 2027-01-16, Minggu 2027-01-17 "
+            "(akhir pekan)",
         )
 
         # Thursday 13:00: the atasan returns it to the tim → Monday 16:00.

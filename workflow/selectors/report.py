@@ -31,13 +31,15 @@ from workflow.models import SopStep, Step, TimeUnit
 from workflow.periods import Period
 from workflow.permissions import REPORT_ROLES
 
-# A standard's nominal length, for the chart's standard line. "Hari kerja" counts as a calendar
-# day there; whether a step was on time is always judged against its stored deadline.
+# A standard's nominal length, for the chart's standard line. A day (hari, hari kerja, hari
+# kalender) counts as 24 hours there; whether a step was on time is always judged against its
+# stored deadline.
 NOMINAL_SECONDS = {
     TimeUnit.MENIT: 60,
     TimeUnit.JAM: 3600,
     TimeUnit.HARI: 86400,
     TimeUnit.HARI_KERJA: 86400,
+    TimeUnit.HARI_KALENDER: 86400,
 }
 STAGE_INDEX = {stage: n for n, stage in enumerate(STAGE_ORDER)}
 
