@@ -32,6 +32,7 @@ STANDARDS = [
     (7, "hari"),
     (1, "hari_kerja"),
     (2, "hari_kerja"),
+    (1, "hari_kalender"),
 ]
 N = 20_000
 

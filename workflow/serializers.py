@@ -107,7 +107,8 @@ class EditionSerializer(serializers.ModelSerializer):
         )
 
     def get_due_explanation(self, edition: Edition) -> str | None:
-        """How the deadline was counted: "Selasa 2026-06-02 07:40; dilewati: Sabtu, …"."""
+        """How the deadline was counted, each skipped day with why: "Selasa 2026-12-08 16:00;
+        dilewati: Sabtu 2026-12-05, Minggu 2026-12-06 (akhir pekan)"."""
         step = open_step(edition)
         return step.due_explanation if step and step.due_at else None
 
