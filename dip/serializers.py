@@ -33,6 +33,7 @@ DIP_COLUMNS = [
 DIK_COLUMNS = [
     "number",
     "title",
+    "exempted_part",
     "exemption_ground",
     "exemption_law",
     "consequence_if_opened",

@@ -35,6 +35,12 @@ from dip.selectors.public import (
     ready_document,
     rows_with_update_flags,
 )
+from dip.selectors.records import (
+    consideration_record_of,
+    record_document_of,
+    record_member_candidates,
+    record_member_role,
+)
 from dip.selectors.register import (
     edition_document,
     edition_entries,
@@ -75,6 +81,7 @@ __all__ = [
     "body_announcements",
     "body_public_marks",
     "body_published_editions",
+    "consideration_record_of",
     "current_dip_rows_search",
     "current_published_edition",
     "deliveries_due",
@@ -101,6 +108,9 @@ __all__ = [
     "published_edition_by_code",
     "published_editions",
     "ready_document",
+    "record_document_of",
+    "record_member_candidates",
+    "record_member_role",
     "register_items",
     "register_years",
     "row_flags_for_user",

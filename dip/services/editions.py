@@ -243,6 +243,7 @@ def edition_freeze(*, edition: Edition, user: AbstractBaseUser) -> Edition:
                     if item.classification == Classification.BERKALA
                     else None
                 ),
+                exempted_part=item.exempted_part,
                 exemption_ground=item.exemption_ground,
                 exemption_law=item.exemption_law,
                 consequence_if_opened=item.consequence_if_opened,
