@@ -9,6 +9,7 @@ from dip.services.documents import (
     DocumentNotFailed,
     edition_document_build,
     edition_document_retry,
+    record_document_build,
 )
 from dip.services.editions import (
     edition_add_items,
@@ -45,5 +46,6 @@ __all__ = [
     "item_create",
     "item_delete",
     "item_update",
+    "record_document_build",
     "rowflags",
 ]

@@ -202,6 +202,7 @@ class Command(BaseCommand):
         run(last_year, *forward(last_year))
         # What the publication task does, here and now: the signed PDF, then publication.
         dip_services.edition_document_build(edition_id=last_year.pk)
+        dip_services.record_document_build(edition_id=last_year.pk)
         services.edition_publish(edition_id=last_year.pk)
 
         current = services.edition_open(
