@@ -231,6 +231,7 @@ def test_the_push_is_signed_and_carries_the_signed_rows_and_pdf(seeded, server, 
         "verification_url": f"https://ppid.example.go.id/verifikasi/{code}/",
         "html_url": site,
         "pdf_url": f"{site}dokumen.pdf",
+        "record_pdf_url": None,  # a DIP has no berita acara
         "csv_url": f"{site}daftar.csv",
         "json_url": f"{site}daftar.json",
     }
