@@ -415,6 +415,8 @@ NOT_FOUND_FOR_OWN = {
     "dip:attachment_thumbnail",  # a PDF upload has no thumbnail (scans have)
     "workflow:edition_document",
     "workflow:edition_document_pdf",
+    "workflow:consideration_record",  # body A's route has no tim pertimbangan
+    "api:edition-consideration-record",  # nor a berita acara
     "api:edition-document",
     "api:edition-remove-item",
 }

@@ -22,7 +22,11 @@ from dip.services.editions import (
     edition_remove_item,
 )
 from dip.services.items import item_create, item_delete, item_update
-from dip.services.records import consideration_record_check, consideration_record_save
+from dip.services.records import (
+    consideration_record_check,
+    consideration_record_reset,
+    consideration_record_save,
+)
 
 __all__ = [
     "DocumentNotFailed",
@@ -30,6 +34,7 @@ __all__ = [
     "announcements",
     "attachments_create",
     "consideration_record_check",
+    "consideration_record_reset",
     "consideration_record_save",
     "deliveries_create",
     "delivery_send",

@@ -104,3 +104,10 @@ def consideration_record_check(edition: Edition) -> None:
                 ]
             }
         )
+
+
+def consideration_record_reset(edition: Edition) -> None:
+    """A return to the consideration stage or before it asks the tim to meet again: the
+    unsigned berita acara goes with the per-row decisions (called in the return's
+    transaction)."""
+    ConsiderationRecord.objects.filter(edition=edition).delete()

@@ -187,3 +187,19 @@ def test_after_the_consideration_the_record_is_read_only(dik, login, api):
     assert read.status_code == 200
     assert read.json()["place"] == "Sungai Raya"
     assert "Sungai Raya" in login(f"{KUBU}.atasan").get(page(dik)).content.decode()
+
+
+def test_a_return_to_the_tim_asks_for_a_new_record(dik, api):
+    tim = api(f"{KUBU}.tim")
+    payload = {"place": "Sungai Raya", "held_on": "2026-01-05", "member_ids": [tim_user().pk]}
+    tim.put(f"/api/editions/{dik.pk}/consideration-record/", payload, format="json")
+    assert tim.post(f"/api/editions/{dik.pk}/transitions/consider/", {}).status_code == 200
+    returned = api(f"{KUBU}.atasan").post(
+        f"/api/editions/{dik.pk}/transitions/return/",
+        {"note": "Tambahkan pertimbangan kepentingan publik."},
+        format="json",
+    )
+    assert returned.status_code == 200, returned.content
+    assert returned.json()["state"] == Stage.CONSIDERATION
+    assert not ConsiderationRecord.objects.filter(edition=dik).exists()
+    assert tim.get(f"/api/editions/{dik.pk}/consideration-record/").status_code == 404
