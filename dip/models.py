@@ -65,6 +65,7 @@ class ExemptionGround(models.TextChoices):
 PERMANENT_GROUNDS = frozenset({ExemptionGround.G, ExemptionGround.H})
 GROUNDS_NEEDING_LAW = frozenset({ExemptionGround.J, ExemptionGround.OTHER})
 EXEMPTION_FIELDS = (
+    "exempted_part",
     "exemption_ground",
     "exemption_law",
     "consequence_if_opened",
@@ -111,6 +112,7 @@ def add_months(day: date, months: int) -> date:
 # The longest free text an officer may write in an item (a DIP row's summary is read in a table
 # cell; the consequence test is an argued page or two). Signed rows copy them as they are.
 SUMMARY_MAX_LENGTH = 2000
+EXEMPTED_PART_MAX_LENGTH = 500
 CONSEQUENCE_MAX_LENGTH = 5000
 
 # Columns that Item.save() derives from the others (always written with them).
@@ -159,6 +161,15 @@ class Item(models.Model):
     retention = models.CharField(_("retention period"), max_length=255, blank=True)
 
     # Uji konsekuensi, for dikecualikan only.
+    exempted_part = models.CharField(
+        _("exempted part"),
+        max_length=EXEMPTED_PART_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "Where only a part of the document is exempted, name it (e.g. pages 3-5, the NIK "
+            "annex); leave empty when the whole document is exempted."
+        ),
+    )
     exemption_ground = models.CharField(
         _("legal ground"), max_length=5, choices=ExemptionGround.choices, blank=True
     )
@@ -352,6 +363,9 @@ def thumbnail_path(instance: Attachment, filename: str) -> str:
 class AttachmentKind(models.TextChoices):
     SOFTCOPY = "softcopy", _("Soft file")
     SCAN = "scan", _("Scan of a hard copy")
+    # Of a dikecualikan item whose exempted part is blacked out: the only file of such an item
+    # that the public may download (the original stays private).
+    REDACTED = "redacted", _("Redacted public copy")
 
 
 class Attachment(models.Model):
@@ -695,6 +709,7 @@ class EditionRow(models.Model):
     form = models.CharField(max_length=10, choices=InformationForm.choices, blank=True)
     retention = models.CharField(max_length=255, blank=True)
     update_period_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    exempted_part = models.CharField(max_length=EXEMPTED_PART_MAX_LENGTH, blank=True)
     exemption_ground = models.CharField(max_length=5, choices=ExemptionGround.choices, blank=True)
     exemption_law = models.CharField(max_length=500, blank=True)
     consequence_if_opened = models.TextField(blank=True)
@@ -724,10 +739,9 @@ class DocumentStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class EditionDocument(models.Model):
-    """The signed PDF of an edition: an artefact built once, with its status and checksum."""
+class SignedArtefact(models.Model):
+    """A signed PDF built once by the system, with its status, checksum and last error."""
 
-    edition = models.OneToOneField(Edition, on_delete=models.PROTECT, related_name="document")
     status = models.CharField(
         _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )
@@ -742,11 +756,63 @@ class EditionDocument(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("signed document")
-        verbose_name_plural = _("signed documents")
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.edition} ({self.status})"
+
+
+class EditionDocument(SignedArtefact):
+    """The signed PDF of an edition: an artefact built once, with its status and checksum."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.PROTECT, related_name="document")
+
+    class Meta:
+        verbose_name = _("signed document")
+        verbose_name_plural = _("signed documents")
+
+
+# The longest opening text of a berita acara (who met, why, under which decree).
+RECORD_OPENING_MAX_LENGTH = 3000
+
+
+class ConsiderationRecord(models.Model):
+    """The berita acara uji konsekuensi of a DIK edition: where and when the tim pertimbangan
+    met, who of the body's tim was present (names and positions as they were then), and an
+    opening text. Its rows are the edition's signed DIK rows; it is signed and published as a
+    PDF of its own beside the DIK."""
+
+    edition = models.OneToOneField(
+        Edition, on_delete=models.CASCADE, related_name="consideration_record"
+    )
+    place = models.CharField(_("place"), max_length=255)
+    held_on = models.DateField(_("date"))
+    opening = bounded_text(_("opening text"), max_length=RECORD_OPENING_MAX_LENGTH, blank=True)
+    # [{"user": id, "name": "...", "position": "..."}], in the order chosen.
+    members = models.JSONField(_("members present"), default=list)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("consequence-test record")
+        verbose_name_plural = _("consequence-test records")
+
+    def __str__(self) -> str:
+        return f"{self.edition} ({self.held_on})"
+
+
+class RecordDocument(SignedArtefact):
+    """The signed PDF of an edition's berita acara uji konsekuensi (DIK editions only)."""
+
+    edition = models.OneToOneField(
+        Edition, on_delete=models.PROTECT, related_name="record_document"
+    )
+
+    class Meta:
+        verbose_name = _("signed consequence-test record")
+        verbose_name_plural = _("signed consequence-test records")
 
 
 class Aggregator(models.Model):

@@ -30,6 +30,11 @@ def can_amend_in_consideration(user: User, edition: Edition) -> bool:
     return edition.state == Stage.CONSIDERATION and has_role(user, edition.body, edition.actor_role)
 
 
+def can_write_consideration_record(user: User, edition: Edition) -> bool:
+    """The berita acara: the same tim, at the same stage, as the per-row consideration."""
+    return can_amend_in_consideration(user, edition)
+
+
 # Who may ask for a failed signed document to be built again (besides seeing the edition).
 DOCUMENT_RETRY_ROLES = (Role.PPID, Role.ATASAN, Role.PPID_UTAMA)
 

@@ -29,7 +29,14 @@ from PIL import Image
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from dip.models import Classification, Edition, EditionKind, EditionRow, ExemptionGround
+from dip.models import (
+    Classification,
+    ConsiderationRecord,
+    Edition,
+    EditionKind,
+    EditionRow,
+    ExemptionGround,
+)
 from dip.serializers import verification_url
 from ppid.models import Body, Officer
 
@@ -222,6 +229,35 @@ def document_context(edition: Edition) -> dict:
     }
 
 
+def record_title(edition: Edition) -> str:
+    """The berita acara's title, e.g. "Berita Acara Uji Konsekuensi ... Tahun 2026"."""
+    title = f"Berita Acara Uji Konsekuensi Informasi yang Dikecualikan {edition.body.name}"
+    title += f" Tahun {edition.year}"
+    if edition.revision:
+        title += f" (Perubahan ke-{edition.revision})"
+    return title
+
+
+def record_context(edition: Edition, record: ConsiderationRecord) -> dict:
+    """The DIK document's context (letterhead, signatory, QR) with the tim's meeting and the
+    exempted rows in the record's columns. The rows say what the public DIK says, no more."""
+    context = document_context(edition)
+    rows = [
+        row
+        for group in context["groups"]
+        for row in group["rows"]
+        if row.classification == Classification.DIKECUALIKAN
+    ]
+    context.update(
+        title=record_title(edition),
+        dik_title=document_title(edition),
+        record=record,
+        held_on=tanggal(record.held_on),
+        rows=rows,
+    )
+    return context
+
+
 @functools.cache
 def _font_ttf(name: str) -> bytes:
     """A vendored WOFF2 font decompressed to TrueType, once per process (fontTools' WOFF2
@@ -265,6 +301,23 @@ def render_edition_pdf(edition: Edition) -> bytes:
     _check_fonts()
     html = render_edition_html(edition)
     identifier = f"ppid-edition-{edition.pk}-{edition.verification_code or ''}"
+    return HTML(
+        string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_LocalFetcher()
+    ).write_pdf(pdf_identifier=identifier.encode(), uncompressed_pdf=False)
+
+
+def render_record_html(edition: Edition, record: ConsiderationRecord) -> str:
+    with translation.override("id"):
+        return render_to_string("dip/record.html", record_context(edition, record))
+
+
+def render_record_pdf(edition: Edition, record: ConsiderationRecord) -> bytes:
+    """The berita acara uji konsekuensi as PDF bytes (unsigned). The edition must be signed."""
+    if not edition.is_signed:
+        raise ValueError(f"edition {edition.pk} is not signed; it has no record document yet")
+    _check_fonts()
+    html = render_record_html(edition, record)
+    identifier = f"ppid-record-{edition.pk}-{edition.verification_code or ''}"
     return HTML(
         string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_LocalFetcher()
     ).write_pdf(pdf_identifier=identifier.encode(), uncompressed_pdf=False)

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dip.models import Edition, EditionKind, EditionRow
-from dip.selectors import public_rows, ready_document
+from dip.selectors import public_rows, ready_document, ready_record_document, redacted_copies
 from ppid.models import Body
 
 DIP_COLUMNS = [
@@ -33,6 +33,7 @@ DIP_COLUMNS = [
 DIK_COLUMNS = [
     "number",
     "title",
+    "exempted_part",
     "exemption_ground",
     "exemption_law",
     "consequence_if_opened",
@@ -57,10 +58,43 @@ class PublicDipRowSerializer(serializers.ModelSerializer):
         ]
 
 
+class RedactedCopySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.URLField(help_text="The redacted copy as it was signed into the row.")
+
+
 class PublicDikRowSerializer(serializers.ModelSerializer):
+    redacted_copies = serializers.SerializerMethodField(
+        help_text="Copies of the document with the exempted part blacked out (the original is "
+        "never public)."
+    )
+
     class Meta:
         model = EditionRow
-        fields = DIK_COLUMNS
+        fields = [*DIK_COLUMNS, "redacted_copies"]
+
+    @extend_schema_field(RedactedCopySerializer(many=True))
+    def get_redacted_copies(self, row: EditionRow) -> list[dict]:
+        copies = redacted_copies(row)
+        if not copies:
+            return []  # most rows: no query for the edition
+        edition = row.edition
+        return [
+            {
+                "name": a["name"],
+                "sha256": a["sha256"],
+                "size": a["size"],
+                "url": public_url(
+                    reverse(
+                        "dip:public_redacted_copy",
+                        args=[edition.body.slug, edition.pk, row.number, a["id"]],
+                    )
+                ),
+            }
+            for a in copies
+        ]
 
 
 def public_url(path: str) -> str:
@@ -81,6 +115,10 @@ class PublicEditionSerializer(serializers.ModelSerializer):
     html_url = serializers.SerializerMethodField(help_text="The edition's public page.")
     pdf_url = serializers.SerializerMethodField(
         help_text="The signed PDF; null until the document is ready."
+    )
+    record_pdf_url = serializers.SerializerMethodField(
+        help_text="The signed berita acara uji konsekuensi published beside a DIK; null for a "
+        "DIP, and until the document is ready."
     )
     csv_url = serializers.SerializerMethodField(help_text="The rows as CSV.")
     json_url = serializers.SerializerMethodField(help_text="This document as a download.")
@@ -103,6 +141,7 @@ class PublicEditionSerializer(serializers.ModelSerializer):
             "verification_url",
             "html_url",
             "pdf_url",
+            "record_pdf_url",
             "csv_url",
             "json_url",
         ]
@@ -120,6 +159,12 @@ class PublicEditionSerializer(serializers.ModelSerializer):
         if ready_document(edition) is None:
             return None
         return self._edition_url(edition, "public_edition_pdf")
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_record_pdf_url(self, edition: Edition) -> str | None:
+        if ready_record_document(edition) is None:
+            return None
+        return self._edition_url(edition, "public_edition_record_pdf")
 
     @extend_schema_field(serializers.URLField())
     def get_csv_url(self, edition: Edition) -> str:

@@ -34,6 +34,11 @@ urlpatterns = [
     ),
     path(PUBLIC_EDITION, public.edition_page, name="public_edition"),
     path(f"{PUBLIC_EDITION}dokumen.pdf", downloads.edition_pdf, name="public_edition_pdf"),
+    path(
+        f"{PUBLIC_EDITION}berita-acara.pdf",
+        downloads.edition_record_pdf,
+        name="public_edition_record_pdf",
+    ),
     path(f"{PUBLIC_EDITION}daftar.csv", downloads.edition_csv, name="public_edition_csv"),
     path(f"{PUBLIC_EDITION}daftar.json", downloads.edition_json, name="public_edition_json"),
     path(PUBLIC_ROW, public.row_page, name="public_row"),
@@ -41,6 +46,11 @@ urlpatterns = [
         f"{PUBLIC_ROW}lampiran/<int:attachment_id>/",
         downloads.attachment_download,
         name="public_attachment",
+    ),
+    path(
+        f"{PUBLIC_EDITION}dikecualikan/<int:number>/salinan/<int:attachment_id>/",
+        downloads.redacted_copy_download,
+        name="public_redacted_copy",
     ),
     path("verifikasi/", verify.verify, name="verify"),
     path("verifikasi/<str:code>/", verify.verify_code, name="verify_code"),

@@ -1,6 +1,6 @@
 """Setup shared by the tests: drive an edition along its SOP with the services, writing what each
 stage needs before it can be passed on (the Nota Dinas before `instruct`, the tim's
-consideration of every row before `consider`).
+consideration of every row and its berita acara before `consider`).
 
 These are setup helpers, not under test: the review rules themselves are tested through the API
 in tests/workflow/test_review_api.py.
@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from dip import selectors as dip_selectors
 from dip import services as dip_services
-from dip.models import FORWARD, DocumentStatus, Edition, EditionDocument, Stage
+from dip.models import (
+    FORWARD,
+    ConsiderationRecord,
+    DocumentStatus,
+    Edition,
+    EditionDocument,
+    Stage,
+)
 from ppid.models import Body
 from workflow import services
 from workflow.models import Consideration, NotaDinas, Sop
@@ -58,9 +65,22 @@ def consider_rows(edition: Edition, user, *, decision: str = "agree") -> list[Co
     ]
 
 
+def write_record(edition: Edition, user, **fields: Any) -> ConsiderationRecord:
+    """The tim's berita acara uji konsekuensi, with every member of the body's tim present."""
+    values = {
+        "place": "Ruang rapat PPID",
+        "held_on": timezone.localdate(),
+        "member_ids": [u.pk for u in dip_selectors.record_member_candidates(edition)],
+        "opening": "Tim pertimbangan melakukan uji konsekuensi atas informasi berikut.",
+        **fields,
+    }
+    return dip_services.consideration_record_save(edition=edition, user=user, **values)
+
+
 def prepare_transition(edition: Edition, name: str, user) -> None:
     """Write what `name` needs before it may run: the Nota Dinas before `instruct`, an `agree`
-    for every row not yet considered before `consider`. Anything else needs nothing."""
+    for every row not yet considered and the berita acara before `consider`. Anything else
+    needs nothing."""
     if name == "instruct" and not NotaDinas.objects.filter(edition=edition).exists():
         write_nota_dinas(edition, user)
     elif name == "consider":
@@ -72,6 +92,8 @@ def prepare_transition(edition: Edition, name: str, user) -> None:
                 services.consideration_record(
                     edition=edition, item=item, user=user, decision="agree"
                 )
+        if not ConsiderationRecord.objects.filter(edition=edition).exists():
+            write_record(edition, user)
 
 
 def prepare_next(edition: Edition, officers: Mapping[str, Any] | None = None) -> None:

@@ -100,6 +100,7 @@ CLASSES = {
     "workflow:edition_document_pdf": OFFICER,
     "workflow:comment_add": OFFICER,
     "workflow:consideration": OFFICER,
+    "workflow:consideration_record": OFFICER,
     "workflow:item_history": OFFICER,
     "dip:items": OFFICER,
     "dip:item_create": OFFICER,
@@ -121,6 +122,8 @@ CLASSES = {
     "dip:public_edition_json": PUBLIC,
     "dip:public_row": PUBLIC,
     "dip:public_attachment": PUBLIC,
+    "dip:public_edition_record_pdf": PUBLIC,
+    "dip:public_redacted_copy": PUBLIC,
     "api:token": ENTRY,
     "api:token-revoke": API_LIST,  # the caller's own token only (POST)
     "api:bodies": API_LIST,
@@ -138,6 +141,7 @@ CLASSES = {
     "api:edition-add-items": API_OFFICER,
     "api:edition-comments": API_OFFICER,
     "api:edition-considerations": API_OFFICER,
+    "api:edition-consideration-record": API_OFFICER,
     "api:edition-document": API_OFFICER,
     "api:edition-document-retry": API_OFFICER,
     "api:edition-history": API_OFFICER,
@@ -411,6 +415,8 @@ NOT_FOUND_FOR_OWN = {
     "dip:attachment_thumbnail",  # a PDF upload has no thumbnail (scans have)
     "workflow:edition_document",
     "workflow:edition_document_pdf",
+    "workflow:consideration_record",  # body A's route has no tim pertimbangan
+    "api:edition-consideration-record",  # nor a berita acara
     "api:edition-document",
     "api:edition-remove-item",
 }

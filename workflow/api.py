@@ -19,7 +19,7 @@ from dip.models import (
     EditionRow,
     Stage,
 )
-from dip.selectors import edition_document, items_for_user
+from dip.selectors import consideration_record_of, edition_document, items_for_user
 from ppid.api import BodyFilter
 from workflow import services
 from workflow.models import NotaDinas
@@ -28,6 +28,7 @@ from workflow.selectors import (
     editions_with_clock,
 )
 from workflow.serializers import (
+    ConsiderationRecordSerializer,
     ConsiderationSerializer,
     EditionCreateSerializer,
     EditionDocumentSerializer,
@@ -174,6 +175,30 @@ class EditionViewSet(
             edition=edition, user=request.user, **payload.validated_data
         )
         return Response(NotaDinasSerializer(nota).data)
+
+    @extend_schema(methods=["GET"], responses=ConsiderationRecordSerializer)
+    @extend_schema(
+        methods=["PUT"],
+        request=ConsiderationRecordSerializer,
+        responses=ConsiderationRecordSerializer,
+    )
+    @action(detail=True, methods=["get", "put"], url_path="consideration-record")
+    def consideration_record(self, request, pk=None):
+        """The berita acara uji konsekuensi (the tim writes it at the consideration stage)."""
+        edition = self.get_object()
+        if request.method == "GET":
+            record = consideration_record_of(edition)
+            if record is None:
+                raise Http404
+            return Response(ConsiderationRecordSerializer(record).data)
+        # Stage and role first, so a caller who may not act never learns about the payload.
+        require_current_actor(edition, request.user, {Stage.CONSIDERATION})
+        payload = ConsiderationRecordSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        record = dip_services.consideration_record_save(
+            edition=edition, user=request.user, **payload.validated_data
+        )
+        return Response(ConsiderationRecordSerializer(record).data)
 
     @extend_schema(methods=["GET"], responses=ReviewCommentSerializer(many=True))
     @extend_schema(

@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dip.forms import DescribedFieldsMixin
-from dip.models import Classification, EditionKind, ExemptionGround
+from dip.models import (
+    RECORD_OPENING_MAX_LENGTH,
+    Classification,
+    EditionKind,
+    ExemptionGround,
+)
 from ppid.models import CalendarDay
 from workflow.models import (
     COMMENT_MAX_LENGTH,
@@ -58,6 +63,38 @@ class NotaDinasForm(forms.ModelForm):
             "addressed_to": forms.Textarea(attrs={"rows": 3}),
             "content": forms.Textarea(attrs={"rows": 8}),
         }
+
+
+class RecordMemberField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user) -> str:
+        name = user.get_full_name() or user.get_username()
+        officer = getattr(user, "officer", None)
+        return f"{name} — {officer.position}" if officer and officer.position else name
+
+
+class ConsiderationRecordForm(forms.Form):
+    """The berita acara uji konsekuensi: where and when the tim met, and who was present."""
+
+    place = forms.CharField(label=_("place"), max_length=255)
+    held_on = forms.DateField(
+        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    members = RecordMemberField(
+        label=_("members present"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The members of this public body's tim pertimbangan who took part."),
+    )
+    opening = forms.CharField(
+        label=_("opening text"),
+        required=False,
+        max_length=RECORD_OPENING_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = candidates
 
 
 class CommentForm(forms.Form):

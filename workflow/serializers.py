@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from dip.models import (
+    ConsiderationRecord,
     DocumentStatus,
     Edition,
     EditionDocument,
@@ -179,6 +180,39 @@ class NotaDinasSerializer(serializers.ModelSerializer):
             "issued_at",
         ]
         read_only_fields = ["written_by", "updated_at", "issued_at"]
+
+
+class RecordMemberSerializer(serializers.Serializer):
+    user = serializers.IntegerField(help_text="The member's user id.")
+    name = serializers.CharField()
+    position = serializers.CharField(help_text="The position (jabatan) as it was then.")
+
+
+class ConsiderationRecordSerializer(serializers.ModelSerializer):
+    """The berita acara uji konsekuensi: write it with `member_ids` (users holding the tim
+    role on the body); read it with `members` (names and positions copied when written)."""
+
+    members = RecordMemberSerializer(many=True, read_only=True)
+    member_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        write_only=True,
+        max_length=100,
+        help_text="The users of the body's tim who were present.",
+    )
+    written_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ConsiderationRecord
+        fields = [
+            "place",
+            "held_on",
+            "opening",
+            "members",
+            "member_ids",
+            "written_by",
+            "updated_at",
+        ]
+        read_only_fields = ["written_by", "updated_at"]
 
 
 class ReviewCommentSerializer(serializers.ModelSerializer):

@@ -1,5 +1,5 @@
 """Thin, idempotent tasks: ids in, re-fetch, call the service (publication: the signed
-document first, then the stage)."""
+documents first, the DIK's berita acara beside the edition's own, then the stage)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ def publish_edition(edition_id: int) -> str | None:
     if state not in (Stage.PUBLICATION, Stage.PUBLISHED):
         return state  # gone (None) or not signed yet
     dip_services.edition_document_build(edition_id=edition_id)
+    dip_services.record_document_build(edition_id=edition_id)
     if state == Stage.PUBLISHED:
         return state
     edition = services.edition_publish(edition_id=edition_id)

@@ -47,5 +47,10 @@ urlpatterns = [
         review.consideration_record,
         name="consideration",
     ),
+    path(
+        "edisi/<int:pk>/berita-acara/",
+        review.consideration_record_page,
+        name="consideration_record",
+    ),
     path("riwayat/informasi/<int:item_id>/", review.item_history, name="item_history"),
 ]

@@ -29,6 +29,7 @@ from dip.models import (
     CLASSIFICATION_ORDER,
     Announcement,
     Attachment,
+    AttachmentKind,
     Classification,
     DocumentStatus,
     Edition,
@@ -36,6 +37,7 @@ from dip.models import (
     EditionKind,
     EditionRow,
     Item,
+    RecordDocument,
     Stage,
 )
 from ppid.models import Body
@@ -60,7 +62,7 @@ def published_editions() -> QuerySet[Edition]:
     """Published editions, newest first, each with its body and signed document (if any)."""
     return (
         Edition.objects.filter(published())
-        .select_related("body", "document")
+        .select_related("body", "document", "record_document")
         .order_by(*PUBLISHED_ORDER)
     )
 
@@ -195,11 +197,57 @@ def public_attachment(row: EditionRow, attachment_id: int) -> Attachment | None:
     )
 
 
+def public_dik_row(*, slug: str, edition_id: int, number: int) -> EditionRow | None:
+    """A row of a published DIK, read for its redacted public copies only."""
+    return (
+        EditionRow.objects.filter(
+            PUBLIC_ROW,
+            edition_id=edition_id,
+            edition__body__slug=slug,
+            edition__kind=EditionKind.DIK,
+            number=number,
+        )
+        .select_related("edition__body", "edition__document", "edition__record_document")
+        .first()
+    )
+
+
+def redacted_copies(row: EditionRow) -> list[dict]:
+    """The redacted public copies signed into a DIK row (never its other files)."""
+    return [a for a in row.attachments if a.get("kind") == AttachmentKind.REDACTED]
+
+
+def public_redacted_copy(row: EditionRow, attachment_id: int) -> Attachment | None:
+    """A redacted public copy of a published DIK row, unchanged since it was signed. Any other
+    file of a dikecualikan item (the original) is never found here."""
+    signed = next((a for a in redacted_copies(row) if a.get("id") == attachment_id), None)
+    if signed is None or row.item_id is None:
+        return None
+    return Attachment.objects.filter(
+        pk=attachment_id,
+        item_id=row.item_id,
+        sha256=signed["sha256"],
+        kind=AttachmentKind.REDACTED,
+    ).first()
+
+
 def ready_document(edition: Edition) -> EditionDocument | None:
     """The edition's signed PDF when it can be downloaded (no query: it was select_related)."""
     try:
         document = edition.document
     except EditionDocument.DoesNotExist:
+        return None
+    if document.status != DocumentStatus.READY or not document.file or not document.sha256:
+        return None
+    return document
+
+
+def ready_record_document(edition: Edition) -> RecordDocument | None:
+    """The signed berita acara uji konsekuensi of a published edition (a DIK whose tim wrote
+    one) when it can be downloaded (no query: it was select_related)."""
+    try:
+        document = edition.record_document
+    except RecordDocument.DoesNotExist:
         return None
     if document.status != DocumentStatus.READY or not document.file or not document.sha256:
         return None

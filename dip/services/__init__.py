@@ -9,6 +9,7 @@ from dip.services.documents import (
     DocumentNotFailed,
     edition_document_build,
     edition_document_retry,
+    record_document_build,
 )
 from dip.services.editions import (
     edition_add_items,
@@ -21,12 +22,20 @@ from dip.services.editions import (
     edition_remove_item,
 )
 from dip.services.items import item_create, item_delete, item_update
+from dip.services.records import (
+    consideration_record_check,
+    consideration_record_reset,
+    consideration_record_save,
+)
 
 __all__ = [
     "DocumentNotFailed",
     "TransientDeliveryError",
     "announcements",
     "attachments_create",
+    "consideration_record_check",
+    "consideration_record_reset",
+    "consideration_record_save",
     "deliveries_create",
     "delivery_send",
     "edition_add_items",
@@ -42,5 +51,6 @@ __all__ = [
     "item_create",
     "item_delete",
     "item_update",
+    "record_document_build",
     "rowflags",
 ]

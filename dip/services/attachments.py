@@ -21,6 +21,7 @@ from dip import uploads as upload_checks
 from dip.models import (
     Attachment,
     AttachmentKind,
+    Classification,
     Item,
 )
 from dip.permissions import (
@@ -51,6 +52,8 @@ def attachments_create(
         raise ValidationError({"file": [_("Choose at least one file.")]})
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": [_("Unknown attachment kind.")]})
+    if kind == AttachmentKind.REDACTED:
+        _check_redacted_copy(item)
     checked, errors = [], []
     for upload in uploads:
         try:
@@ -110,6 +113,26 @@ def attachments_create(
             storage.delete(name)
         raise
     return created
+
+
+def _check_redacted_copy(item: Item) -> None:
+    """A redacted public copy belongs to dikecualikan information of which only a named part
+    is exempted: the public downloads it; the original stays private."""
+    if item.classification != Classification.DIKECUALIKAN:
+        raise ValidationError(
+            {"kind": [_("A redacted public copy is only for information that is dikecualikan.")]}
+        )
+    if not item.exempted_part.strip():
+        raise ValidationError(
+            {
+                "kind": [
+                    _(
+                        "Name the exempted part of the document first; a redacted public copy "
+                        "is for a document of which only a part is exempted."
+                    )
+                ]
+            }
+        )
 
 
 SCAN_PDF_RESOLUTION = 150

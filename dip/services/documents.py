@@ -16,9 +16,12 @@ from django.utils.translation import gettext as _
 
 from dip import rendering, signing
 from dip.models import (
+    ConsiderationRecord,
     DocumentStatus,
     Edition,
     EditionDocument,
+    RecordDocument,
+    SignedArtefact,
 )
 from dip.permissions import (
     can_retry_document,
@@ -59,19 +62,29 @@ def _short_error(error: BaseException) -> str:
     return message[:DOCUMENT_ERROR_MAX]
 
 
-def _document_storage_name(edition: Edition, sha256: str) -> str:
-    return f"documents/{edition.body.slug}/{edition.pk}-{sha256[:12]}.pdf"
+# Each signed artefact of an edition: its audit name and the stem of its stored file.
+ARTEFACTS: dict[type[SignedArtefact], tuple[str, str]] = {
+    EditionDocument: ("edition.document", ""),
+    RecordDocument: ("edition.record_document", "berita-acara-"),
+}
 
 
-def _document_start(edition_id: int) -> tuple[Edition, EditionDocument, bool]:
+def _document_storage_name(
+    edition: Edition, sha256: str, model: type[SignedArtefact] = EditionDocument
+) -> str:
+    stem = ARTEFACTS[model][1]
+    return f"documents/{edition.body.slug}/{stem}{edition.pk}-{sha256[:12]}.pdf"
+
+
+def _document_start(
+    edition_id: int, model: type[SignedArtefact] = EditionDocument
+) -> tuple[Edition, SignedArtefact, bool]:
     """Lock the document row: (edition, document, True) when it is ready already."""
     with transaction.atomic():
         edition = Edition.objects.select_related("body", "signed_by").get(pk=edition_id)
         if not edition.is_signed:
             raise ValidationError(_("The edition is not signed; it has no document yet."))
-        document, _created = EditionDocument.objects.select_for_update().get_or_create(
-            edition=edition
-        )
+        document, _created = model.objects.select_for_update().get_or_create(edition=edition)
         if document.status == DocumentStatus.READY and document.file:
             return edition, document, True
         document.status = DocumentStatus.RENDERING
@@ -80,9 +93,10 @@ def _document_start(edition_id: int) -> tuple[Edition, EditionDocument, bool]:
     return edition, document, False
 
 
-def _document_failed(document: EditionDocument, error: BaseException) -> None:
+def _document_failed(document: SignedArtefact, error: BaseException) -> None:
+    model = type(document)
     with transaction.atomic():
-        document = EditionDocument.objects.select_for_update().get(pk=document.pk)
+        document = model.objects.select_for_update().get(pk=document.pk)
         if document.status == DocumentStatus.READY:
             return  # another delivery of the task finished it meanwhile
         document.status = DocumentStatus.FAILED
@@ -91,23 +105,24 @@ def _document_failed(document: EditionDocument, error: BaseException) -> None:
         audit(
             actor=None,
             body=document.edition.body,
-            action="edition.document_failed",
+            action=f"{ARTEFACTS[model][0]}_failed",
             target=document.edition,
             data={"attempts": document.attempts, "error": document.last_error},
         )
 
 
 def _document_store(
-    document: EditionDocument, edition: Edition, signed: File, *, sha256: str, size: int, **fields
-) -> EditionDocument:
+    document: SignedArtefact, edition: Edition, signed: File, *, sha256: str, size: int, **fields
+) -> SignedArtefact:
     """Move the built file into place and mark the document ready, unless another delivery of
     the task did so first (then this build is dropped: one file, one ready document)."""
-    storage = EditionDocument._meta.get_field("file").storage
+    model = type(document)
+    storage = model._meta.get_field("file").storage
     with transaction.atomic():
-        document = EditionDocument.objects.select_for_update().get(pk=document.pk)
+        document = model.objects.select_for_update().get(pk=document.pk)
         if document.status == DocumentStatus.READY and document.file:
             return document
-        saved = storage.save(_document_storage_name(edition, sha256), signed)
+        saved = storage.save(_document_storage_name(edition, sha256, model), signed)
         try:
             stale = document.file.name if document.file and document.file.name != saved else ""
             document.file.name = saved
@@ -123,7 +138,7 @@ def _document_store(
             audit(
                 actor=None,
                 body=edition.body,
-                action="edition.document_ready",
+                action=f"{ARTEFACTS[model][0]}_ready",
                 target=edition,
                 data={"sha256": sha256, "size": size, "attempts": document.attempts},
             )
@@ -156,6 +171,42 @@ def edition_document_build(*, edition_id: int) -> EditionDocument:
         signed, subject = signer.sign(
             pdf,
             reason=rendering.document_title(edition),
+            location=rendering.body_place(edition.body),
+        )
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as temp:
+            temp.write(signed)
+            temp.flush()
+            temp.seek(0)
+            return _document_store(
+                document,
+                edition,
+                File(temp),
+                sha256=hashlib.sha256(signed).hexdigest(),
+                size=len(signed),
+                pages=rendering.pdf_page_count(signed),
+                signer_subject=subject[:500],
+            )
+    except Exception as error:
+        _document_failed(document, error)
+        raise
+
+
+def record_document_build(*, edition_id: int) -> RecordDocument | None:
+    """Render, sign and store the berita acara uji konsekuensi of a signed edition whose tim
+    wrote one (None when it has none: a DIP, or a route without consideration). Run by the
+    system after the edition's own document, with the same key; idempotent like it."""
+    record = ConsiderationRecord.objects.filter(edition_id=edition_id).first()
+    if record is None:
+        return None
+    edition, document, ready = _document_start(edition_id, RecordDocument)
+    if ready:
+        return document
+    try:
+        pdf = rendering.render_record_pdf(edition, record)
+        signer = signing.signer_for(edition.body)
+        signed, subject = signer.sign(
+            pdf,
+            reason=rendering.record_title(edition),
             location=rendering.body_place(edition.body),
         )
         with tempfile.NamedTemporaryFile(suffix=".pdf") as temp:

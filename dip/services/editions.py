@@ -17,12 +17,14 @@ from dip.models import (
     CLASSIFICATION_ORDER,
     Attachment,
     Classification,
+    ConsiderationRecord,
     Edition,
     EditionDocument,
     EditionItem,
     EditionKind,
     EditionRow,
     Item,
+    RecordDocument,
 )
 from dip.permissions import (
     can_amend_in_consideration,
@@ -243,6 +245,7 @@ def edition_freeze(*, edition: Edition, user: AbstractBaseUser) -> Edition:
                     if item.classification == Classification.BERKALA
                     else None
                 ),
+                exempted_part=item.exempted_part,
                 exemption_ground=item.exemption_ground,
                 exemption_law=item.exemption_law,
                 consequence_if_opened=item.consequence_if_opened,
@@ -261,6 +264,9 @@ def edition_freeze(*, edition: Edition, user: AbstractBaseUser) -> Edition:
     edition.save(update_fields=["signed_at", "signed_by", "verification_code"])
     # The signed PDF is an artefact of its own, pending until the publication task builds it.
     EditionDocument.objects.get_or_create(edition=edition)
+    # So is the tim's berita acara, when the edition went through a consideration.
+    if ConsiderationRecord.objects.filter(edition=edition).exists():
+        RecordDocument.objects.get_or_create(edition=edition)
     return edition
 
 

@@ -20,7 +20,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from dip.models import Edition, EditionRow
-from dip.selectors import public_row, published_editions, ready_document
+from dip.selectors import (
+    public_row,
+    published_editions,
+    ready_document,
+    ready_record_document,
+)
 from ppid.models import Body
 from ppid.pagecache import cache_public_page
 
@@ -74,7 +79,11 @@ def edition_token(edition: Edition | None) -> str:
     if edition is None:
         return "-"
     document = ready_document(edition)
-    return f"{edition.pk}@{edition.published_at.isoformat()}#{document.sha256 if document else ''}"
+    record = ready_record_document(edition)
+    return (
+        f"{edition.pk}@{edition.published_at.isoformat()}#{document.sha256 if document else ''}"
+        f"#{record.sha256 if record else ''}"
+    )
 
 
 def last_modified(*editions: Edition | None) -> datetime | None:
@@ -83,9 +92,9 @@ def last_modified(*editions: Edition | None) -> datetime | None:
         if edition is None:
             continue
         stamps.append(edition.published_at)
-        document = ready_document(edition)
-        if document is not None and document.rendered_at:
-            stamps.append(document.rendered_at)
+        for document in (ready_document(edition), ready_record_document(edition)):
+            if document is not None and document.rendered_at:
+                stamps.append(document.rendered_at)
     stamps = [s for s in stamps if s is not None]
     return max(stamps) if stamps else None
 

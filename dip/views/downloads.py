@@ -15,7 +15,12 @@ from django.views.decorators.http import condition, require_safe
 from rest_framework.renderers import JSONRenderer
 
 from dip.models import Edition
-from dip.selectors import public_attachment
+from dip.selectors import (
+    public_attachment,
+    public_dik_row,
+    public_redacted_copy,
+    ready_record_document,
+)
 from dip.serializers import edition_public_data, public_columns
 from dip.views.conditional import (
     IMMUTABLE_MAX_AGE,
@@ -23,6 +28,7 @@ from dip.views.conditional import (
     edition_token,
     etag,
     last_modified,
+    memo,
     public_response,
     published_edition,
     published_row,
@@ -53,6 +59,48 @@ def attachment_download(
     """A public attachment exactly as it was signed into the row; anything else is 404."""
     row = published_row(request, slug, pk, number)
     attachment = public_attachment(row, attachment_id)
+    if attachment is None:
+        raise Http404
+    return file_response(
+        attachment.file,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+def _dik_row(request: HttpRequest, slug: str, pk: int, number: int):
+    def make():
+        row = public_dik_row(slug=slug, edition_id=pk, number=number)
+        if row is None:
+            raise Http404
+        return row
+
+    return memo(request, ("dik-row", slug, pk, number), make)
+
+
+def _redacted_etag(request, slug: str, pk: int, number: int, attachment_id: int) -> str:
+    row = _dik_row(request, slug, pk, number)
+    signed = next((a for a in row.attachments if a.get("id") == attachment_id), None)
+    if signed is None:
+        raise Http404
+    return etag("redacted", edition_token(row.edition), attachment_id, signed.get("sha256"))
+
+
+def _redacted_modified(request, slug: str, pk: int, number: int, attachment_id: int):
+    return _dik_row(request, slug, pk, number).edition.published_at
+
+
+@require_safe
+@public_response(max_age=ROW_MAX_AGE, page=False)
+@condition(etag_func=_redacted_etag, last_modified_func=_redacted_modified)
+def redacted_copy_download(
+    request: HttpRequest, slug: str, pk: int, number: int, attachment_id: int
+) -> HttpResponseBase:
+    """The redacted public copy of a DIK row's document, exactly as it was signed into the row;
+    the original (any other file of the row) is 404."""
+    row = _dik_row(request, slug, pk, number)
+    attachment = public_redacted_copy(row, attachment_id)
     if attachment is None:
         raise Http404
     return file_response(
@@ -103,7 +151,7 @@ def _csv_value(name: str, value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if name == "attachments":
+    if name in ("attachments", "redacted_copies"):
         return "; ".join(a["name"] for a in value)
     return str(value)
 
@@ -147,5 +195,29 @@ def edition_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
         document.file,
         as_attachment=False,
         filename=_download_name(edition, "pdf"),
+        content_type="application/pdf",
+    )
+
+
+def _record_pdf_etag(request: HttpRequest, slug: str, pk: int) -> str:
+    edition, _current = published_edition(request, slug, pk)
+    if ready_record_document(edition) is None:
+        raise Http404
+    return etag("record-pdf", edition_token(edition))
+
+
+@require_safe
+@public_response(max_age=IMMUTABLE_MAX_AGE, page=False)
+@condition(etag_func=_record_pdf_etag, last_modified_func=_file_modified)
+def edition_record_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
+    """The signed berita acara uji konsekuensi of a published DIK, byte for byte as signed."""
+    edition, _current = published_edition(request, slug, pk)
+    document = ready_record_document(edition)
+    if document is None:
+        raise Http404
+    return file_response(
+        document.file,
+        as_attachment=False,
+        filename=_download_name(edition, "pdf").replace(".pdf", "-berita-acara.pdf"),
         content_type="application/pdf",
     )

@@ -35,6 +35,7 @@ from dip.selectors import (
     public_row_years,
     public_rows,
     public_rows_filtered,
+    ready_record_document,
     rows_with_update_flags,
 )
 from dip.serializers import DIP_COLUMNS
@@ -133,6 +134,7 @@ def _dik_table(request: HttpRequest, edition: Edition, page_param: str) -> dict[
     return {
         "edition": edition,
         "document": ready_document(edition),
+        "record": ready_record_document(edition),
         "page": page,
         "page_param": page_param,
         "page_query": _page_query(request, page_param),
@@ -215,7 +217,10 @@ def body_page(request: HttpRequest, slug: str) -> HttpResponse:
         "body": found.body,
         "dip": _table(request, found.dip),
         "dik": _table(request, found.dik, page_param="dik_page"),
-        "archive": [{"edition": e, "document": ready_document(e)} for e in found.archive],
+        "archive": [
+            {"edition": e, "document": ready_document(e), "record": ready_record_document(e)}
+            for e in found.archive
+        ],
         "announcements": list(body_announcements(found.body)[: BODY_ANNOUNCEMENTS + 1]),
         "announcements_shown": BODY_ANNOUNCEMENTS,
     }
@@ -254,6 +259,7 @@ def edition_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "superseded": current is not None and current.pk != edition.pk,
         "table": _table(request, edition),
         "document": ready_document(edition),
+        "record": ready_record_document(edition),
     }
     return render(request, "public/edition.html", context)
 

@@ -409,6 +409,15 @@ def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, app_se
     # The row now shows the new period (30 Jun, the same abbreviation in Indonesian).
     expect(row(page, changed.title)).to_contain_text(f"sampai 30 Jun {new_until.year}")
     shot(page, "edition-consideration-recorded")
+    # ... writes its berita acara uji konsekuensi (place, date, the members present) ...
+    page.get_by_role("link", name="Berita acara uji konsekuensi", exact=True).click()
+    page.get_by_label(re.compile(r"^tempat", re.I)).fill("Ruang rapat Disdukcapil Kubu Raya")
+    page.get_by_label(re.compile(r"^tanggal", re.I)).fill(timezone.localdate().isoformat())
+    page.locator('input[name="members"]').first.check()
+    shot(page, "consideration-record-form")
+    page.get_by_role("button", name="Simpan berita acara").click()
+    expect_message(page, "Berita acara uji konsekuensi disimpan")
+    # ... and passes it on.
     act(page, "Teruskan hasil pertimbangan")
     expect_stage(page, "Persetujuan")
 

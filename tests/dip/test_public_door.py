@@ -8,12 +8,14 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dip import connectors
-from dip.models import Classification, Edition, EditionRow, ExemptionGround, Stage
+from dip import services as dip_services
+from dip.models import Classification, Edition, EditionRow, ExemptionGround, Item, Stage
 from dip.serializers import edition_public_data
 from tests.dip.test_public import KALBAR, content, edition_url, published, text
-from tests.helpers import edition_at
+from tests.helpers import edition_at, fake_pdf, officers_of
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,22 @@ def test_rows_of_an_edition_not_yet_published_reach_no_channel(seeded):
 
     assert edition_public_data(signed)["rows"] == []
     assert connectors.edition_payload(signed, sha256=None)["rows"] == []
+
+
+def test_a_snapshot_entry_planted_as_a_redacted_copy_does_not_serve_the_original(seeded, client):
+    """A DIK row's snapshot that calls its original file a "redacted copy" (written past the
+    services) serves nothing: the door checks the stored file's own kind too."""
+    item = Item.objects.filter(body__slug="disdukcapil-kubu-raya").order_by("pk").first()
+    operator = officers_of(item.body)["operator"]
+    (original,) = dip_services.attachments_create(
+        item=item,
+        user=operator,
+        uploads=[SimpleUploadedFile("asli.pdf", fake_pdf("isi yang dikecualikan"))],
+    )
+    edition = published("disdukcapil-kubu-raya")
+    row = EditionRow.objects.get(edition=edition, item=item)
+    row.attachments = [{**entry, "kind": "redacted"} for entry in row.attachments]
+    row.save(update_fields=["attachments"])
+
+    url = edition_url(edition, f"dikecualikan/{row.number}/salinan/{original.pk}/")
+    assert client.get(url).status_code == 404

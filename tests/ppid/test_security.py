@@ -274,8 +274,8 @@ def test_the_page_cache_keeps_https_pages_apart_and_leaves_http_to_the_redirect(
 
 
 TEMPLATES = REPO / "templates"
-# The PDF's source is rendered by WeasyPrint only, never served to a browser.
-NOT_SERVED = {TEMPLATES / "dip" / "document.html"}
+# The PDFs' sources are rendered by WeasyPrint only, never served to a browser.
+NOT_SERVED = {TEMPLATES / "dip" / "document.html", TEMPLATES / "dip" / "record.html"}
 INLINE = [
     re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.I),
     re.compile(r"<style", re.I),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from dip.models import EXEMPTION_FIELDS, Edition, EditionItem, EditionRow, Item, Stage
 from ppid.models import Body
@@ -74,6 +75,15 @@ def edition_state(edition: Edition | int) -> tuple:
         Step.objects.filter(edition_id=pk).count(),
         AuditEntry.objects.filter(edition_id=pk).count(),
     )
+
+
+def write_record(api, edition: Edition) -> dict:
+    """The tim's berita acara uji konsekuensi, through the API (the tim member present)."""
+    tim = get_user_model().objects.get(username=f"{KUBU}.tim")
+    payload = {"place": "Sungai Raya", "held_on": date.today().isoformat(), "member_ids": [tim.pk]}
+    response = api(f"{KUBU}.tim").put(url(edition, "consideration-record/"), payload, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
 
 
 def assert_field_errors(response, *fields: str) -> None:
@@ -501,6 +511,7 @@ def test_change_classification_opens_the_row_and_the_dik_is_signed_without_it(di
     # The three rows left are considered; the tim passes it on and the atasan signs.
     for title in (PRIVATE_DATA, DEEDS, SIAK_ACCESS):
         assert consider(api, dik, title, "agree").status_code == 200
+    write_record(api, dik)
     passed = api(f"{KUBU}.tim").post(url(dik, "transitions/consider/"), {}, format="json")
     assert passed.status_code == 200, passed.content
     assert passed.json()["state"] == Stage.APPROVAL
@@ -673,6 +684,7 @@ def test_consider_with_a_row_not_considered_is_400_and_names_it(dik, api):
     assert edition_state(dik) == edition_before
 
     assert consider(api, dik, SIAK_ACCESS, "agree").status_code == 200
+    write_record(api, dik)
     response = tim.post(url(dik, "transitions/consider/"), {"note": ""}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["state"] == Stage.APPROVAL

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from dip.models import Edition, EditionRow, Item
 from dip.serializers import DIK_COLUMNS
@@ -176,6 +178,19 @@ class Flow:
         assert listed.status_code == 200, listed.content
         assert sorted(c["item"] for c in listed.json()) == sorted(item_ids)
         assert {c["decided_by"] for c in listed.json()} == {f"{self.slug}.tim"}
+        # ... and writes its berita acara uji konsekuensi (place, date, the members present).
+        member = get_user_model().objects.get(username=f"{self.slug}.tim")
+        record = tim.put(
+            f"{self.url}consideration-record/",
+            {
+                "place": "Sungai Raya",
+                "held_on": timezone.localdate(self.now()).isoformat(),
+                "member_ids": [member.pk],
+            },
+            format="json",
+        )
+        assert record.status_code == 200, record.content
+        assert [m["user"] for m in record.json()["members"]] == [member.pk]
 
     def assert_open_step(
         self, data: dict, *, stage: str, role: str, due: datetime, explained: str | None = None
@@ -597,7 +612,7 @@ def test_seed_004_kubu_raya_dik_through_tim_pertimbangan_on_working_days(
         rows = _assert_public(flow, item_ids, kind="dik")
         # Only the DIK columns: never the summary (the exempted content) nor attachments.
         for row in rows:
-            assert set(row) == set(DIK_COLUMNS)
+            assert set(row) == {*DIK_COLUMNS, "redacted_copies"}
             assert "summary" not in row
             assert "attachments" not in row
         assert api().get(f"/api/public/bodies/{KUBU}/dip/").status_code == 404

@@ -253,6 +253,15 @@ def test_tim_records_consideration_per_row_before_passing_on(seeded, login):
     for entry in edition.entries.all():
         client.post(f"/edisi/{edition.pk}/pertimbangan/{entry.item_id}/", {"decision": "agree"})
     assert Consideration.objects.filter(edition=edition).count() == edition.entries.count()
+    without_record = client.post(
+        f"/edisi/{edition.pk}/aksi/consider/", {"note": "", "expected_state": "consideration"}
+    )
+    assert "Tulis berita acara uji konsekuensi" in text(without_record)
+    tim = User.objects.get(username=f"{KUBU}.tim")
+    client.post(
+        f"/edisi/{edition.pk}/berita-acara/",
+        {"place": "Sungai Raya", "held_on": "2026-01-05", "members": [tim.pk]},
+    )
     client.post(
         f"/edisi/{edition.pk}/aksi/consider/", {"note": "", "expected_state": "consideration"}
     )

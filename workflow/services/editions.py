@@ -197,13 +197,25 @@ def _note_given(edition: Edition, note: str) -> None:
         raise ValidationError({"note": [_("A return needs a note saying what to fix.")]})
 
 
+def _consideration_complete(edition: Edition, note: str) -> None:
+    """Every row considered, and the berita acara uji konsekuensi written (both said at once)."""
+    errors: dict[str, list[str]] = {}
+    for check in (review.considerations_check, dip_services.consideration_record_check):
+        try:
+            check(edition)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
 # What a transition checks before it runs, besides the shape every transition has (each check
 # raises ValidationError), and what it writes after it ran, in the same transaction. The
 # transitions themselves (name, stage, label, decision word) are declared on Edition.
 CHECKS: dict[str, Callable[[Edition, str], None]] = {
     "submit": lambda edition, note: dip_services.edition_check_ready(edition),
     "instruct": lambda edition, note: review.nota_dinas_check(edition),
-    "consider": lambda edition, note: review.considerations_check(edition),
+    "consider": _consideration_complete,
     "return": _note_given,
 }
 EFFECTS: dict[str, Callable[[Edition, AbstractBaseUser], Any]] = {

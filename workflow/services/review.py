@@ -251,3 +251,4 @@ def considerations_reset(edition: Edition) -> None:
     order = [s["stage"] for s in edition.stages]
     if order.index(edition.state) <= order.index(Stage.CONSIDERATION):
         Consideration.objects.filter(edition=edition).delete()
+        dip_services.consideration_record_reset(edition)

@@ -24,7 +24,7 @@ from dip.models import (
     Stage,
 )
 from dip.permissions import can_assemble_edition, can_open_edition, can_retry_document
-from dip.selectors import edition_document, items_for_user
+from dip.selectors import consideration_record_of, edition_document, items_for_user
 from dip.services import DocumentNotFailed
 from ppid.downloads import file_response
 from ppid.forms import add_service_errors
@@ -134,6 +134,7 @@ def edition_detail(request, pk):
         "comment_form": CommentForm(),
         "consideration_form": ConsiderationForm(),
         "nota": NotaDinas.objects.filter(edition=edition).first(),
+        "consideration_record": consideration_record_of(edition),
         "deliveries": list(
             edition.deliveries.select_related("aggregator").order_by("aggregator__name")
         ),

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dip.models import Item
-from dip.selectors import items_for_user
+from dip import services as dip_services
+from dip.models import Item, Stage
+from dip.permissions import can_write_consideration_record
+from dip.selectors import consideration_record_of, items_for_user, record_member_candidates
+from ppid.forms import add_service_errors
 from workflow import services
-from workflow.forms import CommentForm, ConsiderationForm
+from workflow.forms import CommentForm, ConsiderationForm, ConsiderationRecordForm
 from workflow.models import AuditEntry
 from workflow.views.common import get_edition
 
@@ -80,6 +85,58 @@ def consideration_record(request, pk, item_id):
         for errors in form.errors.values():
             messages.error(request, f"{item.title}: {' '.join(errors)}")
     return redirect(f"{reverse('workflow:edition', args=[edition.pk])}#row-{item.pk}")
+
+
+@login_required
+def consideration_record_page(request, pk):
+    """The berita acara uji konsekuensi: the tim writes it at the consideration stage; everyone
+    who sees the edition reads it."""
+    edition = get_edition(request, pk)
+    if edition.route_stage(Stage.CONSIDERATION) is None:
+        raise Http404
+    record = consideration_record_of(edition)
+    may_write = can_write_consideration_record(request.user, edition)
+    initial = {"held_on": timezone.localdate()}
+    if record is not None:
+        initial = {
+            "place": record.place,
+            "held_on": record.held_on,
+            "opening": record.opening,
+            "members": [m["user"] for m in record.members],
+        }
+    form = ConsiderationRecordForm(
+        request.POST or None, initial=initial, candidates=record_member_candidates(edition)
+    )
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                dip_services.consideration_record_save(
+                    edition=edition,
+                    user=request.user,
+                    place=data["place"],
+                    held_on=data["held_on"],
+                    member_ids=[u.pk for u in data["members"]],
+                    opening=data["opening"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Berita acara uji konsekuensi saved."))
+                return redirect("workflow:edition", pk=edition.pk)
+    return render(
+        request,
+        "workflow/consideration_record.html",
+        {
+            "edition": edition,
+            "body": edition.body,
+            "form": form,
+            "record": record,
+            "may_write": may_write,
+        },
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from dip import pki
 from dip import selectors as dip_selectors
@@ -173,6 +174,15 @@ class Command(BaseCommand):
                         services.consideration_record(
                             edition=edition, item=item, user=actor, decision="agree"
                         )
+                    dip_services.consideration_record_save(
+                        edition=edition,
+                        user=actor,
+                        place="Ruang rapat PPID",
+                        held_on=timezone.localdate(),
+                        member_ids=[u.pk for u in dip_selectors.record_member_candidates(edition)],
+                        opening="Tim pertimbangan melakukan uji konsekuensi atas informasi "
+                        "yang diusulkan untuk dikecualikan.",
+                    )
                 edition = services.edition_transition(
                     edition=edition,
                     name=name,
@@ -192,6 +202,7 @@ class Command(BaseCommand):
         run(last_year, *forward(last_year))
         # What the publication task does, here and now: the signed PDF, then publication.
         dip_services.edition_document_build(edition_id=last_year.pk)
+        dip_services.record_document_build(edition_id=last_year.pk)
         services.edition_publish(edition_id=last_year.pk)
 
         current = services.edition_open(
