@@ -71,6 +71,9 @@ class SignedRowSerializer(serializers.ModelSerializer):
 class EditionSerializer(serializers.ModelSerializer):
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     actor_role = serializers.CharField(read_only=True, allow_null=True)
+    revision_label = serializers.CharField(
+        read_only=True, help_text="“Perubahan ke-N” for a revision, empty for the year's first."
+    )
     due_at = serializers.SerializerMethodField()
     due_explanation = serializers.SerializerMethodField()
     transitions = serializers.SerializerMethodField()
@@ -85,6 +88,7 @@ class EditionSerializer(serializers.ModelSerializer):
             "kind",
             "year",
             "revision",
+            "revision_label",
             "title",
             "state",
             "actor_role",
@@ -137,6 +141,13 @@ class EditionCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EditionKind.choices)
     year = serializers.IntegerField()
     title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    revise = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Open a revision (Perubahan ke-N) of a year that has an edition already, on "
+        "purpose. Without it, a second edition of the same body, kind and year is refused (400, "
+        "on `revise`).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

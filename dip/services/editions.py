@@ -23,6 +23,8 @@ from dip.models import (
     EditionKind,
     EditionRow,
     Item,
+    Stage,
+    revision_label,
 )
 from dip.permissions import (
     can_amend_in_consideration,
@@ -41,6 +43,39 @@ from dip.services.documents import new_verification_code
 from ppid.models import Body
 
 
+def edition_year_conflict(*, body: Body, kind: str, year: int) -> str | None:
+    """Why a plain (not a revision) edition of this year cannot be opened, or None: one
+    edition per body, kind and year; a second one is a revision, opened on purpose."""
+    existing = (
+        Edition.objects.filter(body=body, kind=kind, year=year)
+        .order_by("-revision", "-pk")
+        .first()
+    )
+    if existing is None:
+        return None
+    names = {
+        "title": existing.title,
+        "stage": existing.get_state_display(),
+        "revision": revision_label(existing.revision + 1),
+    }
+    if existing.state != Stage.PUBLISHED:
+        return (
+            _(
+                "“%(title)s” of this year is still open (stage “%(stage)s”): continue it. Open "
+                "a revision (%(revision)s) only on purpose: both editions would then be open."
+            )
+            % names
+        )
+    return (
+        _(
+            "“%(title)s” of this year is already published. Another edition of the same year "
+            "is a revision (%(revision)s): open it on purpose."
+        )
+        % names
+    )
+
+
+@transaction.atomic
 def edition_create(
     *,
     body: Body,
@@ -49,19 +84,32 @@ def edition_create(
     title: str,
     route: dict[str, Any],
     user: AbstractBaseUser,
+    revise: bool = False,
 ) -> Edition:
-    """Create an edition at the first stage of its route. Called by workflow.edition_open."""
+    """Create an edition at the first stage of its route. Called by workflow.edition_open.
+
+    One edition per body, kind and year: another one of the same year is a revision
+    ("Perubahan ke-N"), opened only when the officer asks for it (`revise`); without it the
+    request is refused (ValidationError on `revise`). The body's row is locked, so two
+    officers opening at once cannot both pass the check."""
     require(can_open_edition(user, body))
     kind = EditionKind(kind)
+    Body.objects.select_for_update().filter(pk=body.pk).first()
+    if not revise and (problem := edition_year_conflict(body=body, kind=kind, year=year)):
+        raise ValidationError({"revise": [problem]}, code="edition_exists")
     revision = Edition.objects.filter(body=body, kind=kind, year=year).aggregate(m=Max("revision"))[
         "m"
     ]
+    revision = 0 if revision is None else revision + 1
+    default_title = f"{kind.name} {year}"
+    if revision:
+        default_title = f"{default_title} {revision_label(revision)}"
     edition = Edition(
         body=body,
         kind=kind,
         year=year,
-        revision=0 if revision is None else revision + 1,
-        title=title.strip() or f"{kind.name} {year}",
+        revision=revision,
+        title=title.strip() or default_title,
         route=route,
         state=route["stages"][0]["stage"],
         created_by=user,

@@ -104,8 +104,16 @@ def sop_route(sop: Sop) -> dict[str, Any]:
 
 @transaction.atomic
 def edition_open(
-    *, body: Body, kind: str, year: int, title: str, user: AbstractBaseUser
+    *,
+    body: Body,
+    kind: str,
+    year: int,
+    title: str,
+    user: AbstractBaseUser,
+    revise: bool = False,
 ) -> Edition:
+    """Open an edition on the body's SOP in force. A second edition of the same body, kind and
+    year is a revision ("Perubahan ke-N"), opened only with `revise` (dip.edition_create)."""
     sop = active_sop(body, kind)
     if sop is None:
         raise ValidationError(
@@ -117,7 +125,13 @@ def edition_open(
             }
         )
     edition = dip_services.edition_create(
-        body=body, kind=kind, year=year, title=title, route=sop_route(sop), user=user
+        body=body,
+        kind=kind,
+        year=year,
+        title=title,
+        route=sop_route(sop),
+        user=user,
+        revise=revise,
     )
     _step_open(edition, handed_over_by=user)
     return edition

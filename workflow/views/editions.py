@@ -64,6 +64,14 @@ def edition_list(request, slug):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Edition “%(t)s” opened.") % {"t": edition.title})
+                if edition.revision and (
+                    others := [e for e in editions if e.pk != edition.pk and e.is_open]
+                ):
+                    messages.warning(
+                        request,
+                        _("Other editions are still open: %(titles)s.")
+                        % {"titles": "; ".join(e.display_title for e in others)},
+                    )
                 return redirect("workflow:edition", pk=edition.pk)
     return render(
         request,
@@ -71,6 +79,7 @@ def edition_list(request, slug):
         {
             "body": body,
             "editions": editions,
+            "open_editions": [e for e in editions if e.is_open],
             "form": form,
             "may_open": may_open,
         },
