@@ -487,7 +487,7 @@ class Edition(ConcurrentTransitionMixin, models.Model):
 
     @property
     def revision_label(self) -> str:
-        """"Perubahan ke-N" for a revision, "" for the year's first edition."""
+        """ "Perubahan ke-N" for a revision, "" for the year's first edition."""
         return revision_label(self.revision)
 
     @property

@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dip.models import (
-    CLASSIFICATION_ORDER,
-    Attachment,
     Classification,
     Edition,
     EditionDocument,
@@ -31,7 +29,7 @@ from dip.permissions import (
     can_assemble_edition,
     can_open_edition,
 )
-from dip.selectors import edition_entries
+from dip.selectors import edition_entries, edition_rows_as_signed
 from dip.services.common import (
     EMPTY_EXEMPTION,
     audit,
@@ -47,9 +45,7 @@ def edition_year_conflict(*, body: Body, kind: str, year: int) -> str | None:
     """Why a plain (not a revision) edition of this year cannot be opened, or None: one
     edition per body, kind and year; a second one is a revision, opened on purpose."""
     existing = (
-        Edition.objects.filter(body=body, kind=kind, year=year)
-        .order_by("-revision", "-pk")
-        .first()
+        Edition.objects.filter(body=body, kind=kind, year=year).order_by("-revision", "-pk").first()
     )
     if existing is None:
         return None
@@ -253,55 +249,7 @@ def edition_check_ready(edition: Edition) -> None:
 def edition_freeze(*, edition: Edition, user: AbstractBaseUser) -> Edition:
     """Sign: copy every row as it is now. Must run inside the transition's transaction."""
     edition_check_ready(edition)
-    items = sorted(
-        edition_entries(edition),
-        key=lambda i: (CLASSIFICATION_ORDER[Classification(i.classification)],),
-    )
-    attachments: dict[int, list[dict[str, Any]]] = {}
-    for a in Attachment.objects.filter(item__in=items).order_by("uploaded_at", "pk"):
-        attachments.setdefault(a.item_id, []).append(
-            {
-                "id": a.pk,
-                "name": a.original_name,
-                "sha256": a.sha256,
-                "size": a.size,
-                "content_type": a.content_type,
-                "kind": a.kind,
-            }
-        )
-    rows = []
-    for number, item in enumerate(items, start=1):
-        rows.append(
-            EditionRow(
-                edition=edition,
-                item=item,
-                number=number,
-                classification=item.classification,
-                title=item.title,
-                summary=item.summary,
-                unit_name=item.unit.name if item.unit else "",
-                holding_unit=item.holding_unit,
-                responsible=item.responsible,
-                produced_at=item.produced_at,
-                produced_place=item.produced_place,
-                form=item.form,
-                retention=item.retention,
-                update_period_months=(
-                    item.update_period_months
-                    if item.classification == Classification.BERKALA
-                    else None
-                ),
-                exemption_ground=item.exemption_ground,
-                exemption_law=item.exemption_law,
-                consequence_if_opened=item.consequence_if_opened,
-                consequence_if_closed=item.consequence_if_closed,
-                public_interest=item.public_interest,
-                exemption_until=item.exemption_until,
-                exemption_event=item.exemption_event,
-                exemption_permanent=item.exemption_permanent,
-                attachments=attachments.get(item.pk, []),
-            )
-        )
+    rows = edition_rows_as_signed(edition)
     EditionRow.objects.bulk_create(rows)
     edition.signed_at = timezone.now()
     edition.signed_by = user

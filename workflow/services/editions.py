@@ -32,7 +32,8 @@ from ppid.permissions import user_roles
 from ppid.twofactor import check_signing_allowed
 from workflow.deadlines import compute_deadline
 from workflow.models import AuditEntry, Sop, Step
-from workflow.services import review
+from workflow.selectors import PRECONDITIONS
+from workflow.services import clock, review
 from workflow.signals import edition_signed
 
 USER_TRANSITIONS = frozenset(name for name, spec in TRANSITIONS.items() if not spec.system)
@@ -133,7 +134,8 @@ def edition_open(
         user=user,
         revise=revise,
     )
-    _step_open(edition, handed_over_by=user)
+    step = _step_open(edition, handed_over_by=user)
+    clock.step_handover_notify(step, by=user, transition="open", note="")
     return edition
 
 
@@ -214,10 +216,13 @@ def _note_given(edition: Edition, note: str) -> None:
 # What a transition checks before it runs, besides the shape every transition has (each check
 # raises ValidationError), and what it writes after it ran, in the same transaction. The
 # transitions themselves (name, stage, label, decision word) are declared on Edition.
+# The preconditions (what must be done before) are read from workflow.selectors.PRECONDITIONS,
+# the same table the pages and the API use to show a blocked button with its missing step.
 CHECKS: dict[str, Callable[[Edition, str], None]] = {
-    "submit": lambda edition, note: dip_services.edition_check_ready(edition),
-    "instruct": lambda edition, note: review.nota_dinas_check(edition),
-    "consider": lambda edition, note: review.considerations_check(edition),
+    **{
+        name: (lambda check: lambda edition, note: check(edition))(pre.check)
+        for name, pre in PRECONDITIONS.items()
+    },
     "return": _note_given,
 }
 EFFECTS: dict[str, Callable[[Edition, AbstractBaseUser], Any]] = {
@@ -265,7 +270,8 @@ def edition_transition(
             step = _step_close(edition, user=user, name=name, note=note)
             if edition.state == Stage.PUBLICATION:
                 dip_services.edition_freeze(edition=edition, user=user)
-            _step_open(edition, handed_over_by=user)
+            opened = _step_open(edition, handed_over_by=user)
+            clock.step_handover_notify(opened, by=user, transition=name, note=note)
             _audit_transition(
                 edition, user=user, name=name, from_state=from_state, note=note, step=step
             )
