@@ -98,6 +98,8 @@ CLASSES = {
     "workflow:edition_document": OFFICER,
     "workflow:edition_document_retry": OFFICER,
     "workflow:edition_document_pdf": OFFICER,
+    "workflow:edition_preview_pdf": OFFICER,
+    "workflow:considerations": OFFICER,
     "workflow:comment_add": OFFICER,
     "workflow:consideration": OFFICER,
     "workflow:item_history": OFFICER,
@@ -411,6 +413,8 @@ NOT_FOUND_FOR_OWN = {
     "dip:attachment_thumbnail",  # a PDF upload has no thumbnail (scans have)
     "workflow:edition_document",
     "workflow:edition_document_pdf",
+    "workflow:edition_preview_pdf",  # a signed edition, or one without rows, has no DRAF
+    "workflow:considerations",  # a DIP whose route has no tim pertimbangan
     "api:edition-document",
     "api:edition-remove-item",
 }

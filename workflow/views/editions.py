@@ -197,16 +197,21 @@ def _document_context(request, edition) -> dict:
 
 @login_required
 def edition_document_status(request, pk):
-    """The document's status as a fragment; the edition page polls it while it is being built,
-    and reloads itself once the build has ended (the edition is published by then)."""
+    """The document's status as a fragment; the edition page polls it while the system
+    publishes (waiting, rendering and signing, publishing), and reloads itself once the phase
+    it showed (`?phase=`) has moved on to an end (or, without it, once the build has ended)."""
     edition = get_edition(request, pk)
     context = {"edition": edition, **_document_context(request, edition)}
     if context["document"] is None and not context["publishing"]:
         raise Http404
-    response = render(request, "workflow/_document_status.html", context)
-    if request.headers.get("HX-Request") and not context["document_busy"]:
+    phase, seen = context["publication_phase"], request.GET.get("phase", "")
+    ended = phase in ("done", "failed") or (not seen and phase == "publishing")
+    if request.headers.get("HX-Request") and (ended or not context["document_busy"]):
+        context["document_busy"] = False
+        response = render(request, "workflow/_document_status.html", context)
         response["HX-Refresh"] = "true"
-    return response
+        return response
+    return render(request, "workflow/_document_status.html", context)
 
 
 @login_required
