@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -440,6 +441,11 @@ def _can_return(edition: Edition) -> bool:
     return edition.return_target() is not None
 
 
+def revision_label(revision: int) -> str:
+    """How a revision is named everywhere (pages, task list, API, PDF): "Perubahan ke-N"."""
+    return gettext("Revision %(n)d") % {"n": revision} if revision else ""
+
+
 class Edition(ConcurrentTransitionMixin, models.Model):
     """One DIP or DIK of a body (e.g. "DIP 2026", or a revision within a year)."""
 
@@ -493,6 +499,19 @@ class Edition(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.body.short_name or self.body.slug})"
 
+    @property
+    def revision_label(self) -> str:
+        """ "Perubahan ke-N" for a revision, "" for the year's first edition."""
+        return revision_label(self.revision)
+
+    @property
+    def display_title(self) -> str:
+        """The title, with "Perubahan ke-N" when the title does not say it already."""
+        label = self.revision_label
+        if not label or label.lower() in self.title.lower():
+            return self.title
+        return f"{self.title} ({label})"
+
     # --- the route -------------------------------------------------------------------------
     @property
     def stages(self) -> list[dict[str, Any]]:
@@ -522,6 +541,11 @@ class Edition(ConcurrentTransitionMixin, models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STAGES
+
+    @property
+    def is_open(self) -> bool:
+        """Not published yet (being assembled, reviewed, or published by the system now)."""
+        return self.state != Stage.PUBLISHED
 
     @property
     def is_signed(self) -> bool:

@@ -37,6 +37,7 @@ from dip.models import (
     EditionRow,
     ExemptionGround,
 )
+from dip.selectors import edition_rows_as_signed
 from dip.serializers import verification_url
 from ppid.models import Body, Officer
 
@@ -183,10 +184,12 @@ def _produced(row: EditionRow) -> str:
     return ", ".join(parts) or "-"
 
 
-def _groups(edition: Edition) -> list[dict]:
+def _groups(edition: Edition, rows: list[EditionRow] | None = None) -> list[dict]:
     """Rows in their signed order, grouped by classification (serta merta first)."""
     groups: list[dict] = []
-    for row in EditionRow.objects.filter(edition=edition).order_by("number"):
+    if rows is None:
+        rows = list(EditionRow.objects.filter(edition=edition).order_by("number"))
+    for row in rows:
         if not groups or groups[-1]["classification"] != row.classification:
             groups.append(
                 {
@@ -206,11 +209,29 @@ def _groups(edition: Edition) -> list[dict]:
     return groups
 
 
-def document_context(edition: Edition) -> dict:
+def document_context(edition: Edition, *, draft: bool = False) -> dict:
     body = edition.body
     signed_at = edition.signed_at or timezone.now()
     local = timezone.localtime(signed_at, ZoneInfo(body.time_zone or settings.TIME_ZONE))
     place = body_place(body)
+    if draft:
+        # The rows as signing would freeze them now; no signature, no verification code.
+        return {
+            "edition": edition,
+            "body": body,
+            "is_dik": edition.kind == EditionKind.DIK,
+            "title": f"DRAF {document_title(edition)}",
+            "groups": _groups(edition, edition_rows_as_signed(edition)),
+            "place": place,
+            "signed_on": tanggal(local),
+            "signatory": Signatory(name="", position="", nip=""),
+            "logo": logo_data_uri(body),
+            "qr": "",
+            "verification_url": "",
+            "code": "DRAF",
+            "created_iso": local.replace(microsecond=0).isoformat(),
+            "draft": True,
+        }
     url = verification_url(edition)
     return {
         "edition": edition,
@@ -321,6 +342,24 @@ def render_record_pdf(edition: Edition, record: ConsiderationRecord) -> bytes:
     return HTML(
         string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_LocalFetcher()
     ).write_pdf(pdf_identifier=identifier.encode(), uncompressed_pdf=False)
+
+
+def render_draft_html(edition: Edition) -> str:
+    with translation.override("id"):
+        return render_to_string("dip/document.html", document_context(edition, draft=True))
+
+
+def render_draft_pdf(edition: Edition) -> bytes:
+    """A preview of the document an unsigned edition would become, watermarked "DRAF" on every
+    page: the same template as the official document, never signed, never stored."""
+    if edition.is_signed:
+        raise ValueError(f"edition {edition.pk} is signed; its document is the official one")
+    _check_fonts()
+    return HTML(
+        string=render_draft_html(edition),
+        base_url=FONT_DIR.as_uri() + "/",
+        url_fetcher=_LocalFetcher(),
+    ).write_pdf(uncompressed_pdf=False)
 
 
 def pdf_page_count(pdf: bytes) -> int:

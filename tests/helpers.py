@@ -149,7 +149,10 @@ def open_edition(
     officers = officers if officers is not None else officers_of(body)
     operator = officers["operator"]
     kind = Sop.objects.get(body=body, is_active=True).applies_to
-    edition = services.edition_open(body=body, kind=kind, year=year, title=title, user=operator)
+    # Tests open several editions of a year: each after the first is a revision, on purpose.
+    edition = services.edition_open(
+        body=body, kind=kind, year=year, title=title, user=operator, revise=True
+    )
     items = list(body.items.all() if items is None else items)
     dip_services.edition_add_items(edition=edition, items=items, user=operator)
     return edition

@@ -98,6 +98,8 @@ CLASSES = {
     "workflow:edition_document": OFFICER,
     "workflow:edition_document_retry": OFFICER,
     "workflow:edition_document_pdf": OFFICER,
+    "workflow:edition_preview_pdf": OFFICER,
+    "workflow:considerations": OFFICER,
     "workflow:comment_add": OFFICER,
     "workflow:consideration": OFFICER,
     "workflow:consideration_record": OFFICER,
@@ -417,6 +419,8 @@ NOT_FOUND_FOR_OWN = {
     "workflow:edition_document_pdf",
     "workflow:consideration_record",  # body A's route has no tim pertimbangan
     "api:edition-consideration-record",  # nor a berita acara
+    "workflow:edition_preview_pdf",  # a signed edition, or one without rows, has no DRAF
+    "workflow:considerations",  # a DIP whose route has no tim pertimbangan
     "api:edition-document",
     "api:edition-remove-item",
 }

@@ -31,7 +31,17 @@ class EditionCreateForm(forms.Form):
         label=_("title"),
         max_length=255,
         required=False,
-        help_text=_("For example “DIP 2026” or “DIP 2026 Revisi 1”. Empty: set from the year."),
+        help_text=_(
+            "For example “DIP 2026” or “DIP 2026 Perubahan ke-1”. Empty: set from the year."
+        ),
+    )
+    revise = forms.BooleanField(
+        label=_("Open a revision (Perubahan) of this year on purpose"),
+        required=False,
+        help_text=_(
+            "Only when the year's edition must be changed: the revision is a new edition "
+            "“Perubahan ke-N” beside the one already opened or published."
+        ),
     )
 
     def clean_year(self) -> int:

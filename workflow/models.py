@@ -368,6 +368,8 @@ class NoticeKind(models.TextChoices):
     BERKALA_DUE = "berkala_due", _("Periodic information needs an update")
     EXEMPTION_ENDED = "exemption_ended", _("Exemption period has ended")
     ANNOUNCEMENT = "announcement", _("Announcement")
+    HANDOVER = "handover", _("Handed over to you")
+    RETURNED = "returned", _("Returned to you (dikembalikan)")
 
 
 class Notice(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dip.models import (
@@ -28,6 +29,7 @@ from workflow.models import (
 )
 from workflow.selectors import (
     available_transitions,
+    blocked_transitions,
     edition_history,
     open_step,
 )
@@ -69,12 +71,23 @@ class SignedRowSerializer(serializers.ModelSerializer):
         exclude = ["edition", "item"]
 
 
+class BlockedTransitionSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The transition that cannot run yet.")
+    reason = serializers.CharField(help_text="What is missing, in the caller's language.")
+    fix_url = serializers.URLField(help_text="The page where the missing step is done.")
+    fix_label = serializers.CharField(help_text="What to do there.")
+
+
 class EditionSerializer(serializers.ModelSerializer):
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     actor_role = serializers.CharField(read_only=True, allow_null=True)
+    revision_label = serializers.CharField(
+        read_only=True, help_text="“Perubahan ke-N” for a revision, empty for the year's first."
+    )
     due_at = serializers.SerializerMethodField()
     due_explanation = serializers.SerializerMethodField()
     transitions = serializers.SerializerMethodField()
+    blocked = serializers.SerializerMethodField()
     items = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
 
@@ -86,12 +99,14 @@ class EditionSerializer(serializers.ModelSerializer):
             "kind",
             "year",
             "revision",
+            "revision_label",
             "title",
             "state",
             "actor_role",
             "due_at",
             "due_explanation",
             "transitions",
+            "blocked",
             "items",
             "history",
             "signed_at",
@@ -117,6 +132,23 @@ class EditionSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         return available_transitions(edition, user)
 
+    @extend_schema_field(BlockedTransitionSerializer(many=True))
+    def get_blocked(self, edition: Edition) -> list[dict]:
+        """Of `transitions`, those that would be refused now: why, and where the missing step
+        is done (the same checks the transition runs)."""
+        user = self.context["request"].user
+        names = available_transitions(edition, user)
+        request = self.context.get("request")
+        return [
+            {
+                "name": b.name,
+                "reason": b.reason,
+                "fix_url": request.build_absolute_uri(b.fix_url) if request else b.fix_url,
+                "fix_label": b.fix_label,
+            }
+            for b in blocked_transitions(edition, names).values()
+        ]
+
     def get_items(self, edition: Edition) -> list[dict]:
         if edition.is_signed:
             return SignedRowSerializer(edition.rows.all(), many=True).data
@@ -131,7 +163,9 @@ class EditionListSerializer(EditionSerializer):
     """The edition without its rows and history, for lists."""
 
     class Meta(EditionSerializer.Meta):
-        fields = [f for f in EditionSerializer.Meta.fields if f not in ("items", "history")]
+        fields = [
+            f for f in EditionSerializer.Meta.fields if f not in ("items", "history", "blocked")
+        ]
 
 
 class EditionCreateSerializer(serializers.Serializer):
@@ -139,6 +173,13 @@ class EditionCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EditionKind.choices)
     year = serializers.IntegerField()
     title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    revise = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Open a revision (Perubahan ke-N) of a year that has an edition already, on "
+        "purpose. Without it, a second edition of the same body, kind and year is refused (400, "
+        "on `revise`).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

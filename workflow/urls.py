@@ -40,8 +40,10 @@ urlpatterns = [
         editions.edition_document_retry,
         name="edition_document_retry",
     ),
+    path("edisi/<int:pk>/draf.pdf", editions.edition_preview_pdf, name="edition_preview_pdf"),
     path("edisi/<int:pk>/dokumen.pdf", editions.edition_document_pdf, name="edition_document_pdf"),
     path("edisi/<int:pk>/komentar/", review.comment_add, name="comment_add"),
+    path("edisi/<int:pk>/pertimbangan/", review.considerations, name="considerations"),
     path(
         "edisi/<int:pk>/pertimbangan/<int:item_id>/",
         review.consideration_record,

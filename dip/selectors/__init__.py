@@ -48,6 +48,7 @@ from dip.selectors.records import (
 from dip.selectors.register import (
     edition_document,
     edition_entries,
+    edition_rows_as_signed,
     editions_for_user,
     item_editions,
     item_review_edition,
@@ -91,6 +92,7 @@ __all__ = [
     "deliveries_due",
     "edition_document",
     "edition_entries",
+    "edition_rows_as_signed",
     "editions_for_user",
     "editions_missing_deliveries",
     "item_editions",

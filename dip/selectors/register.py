@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from dip.models import REVIEW_STAGES, Edition, EditionDocument, EditionItem, EditionRow, Item
+from dip.models import (
+    CLASSIFICATION_ORDER,
+    REVIEW_STAGES,
+    Attachment,
+    Classification,
+    Edition,
+    EditionDocument,
+    EditionItem,
+    EditionRow,
+    Item,
+)
 from ppid.models import Body
 from ppid.selectors import bodies_for_user
 
@@ -66,3 +78,60 @@ def edition_entries(edition: Edition) -> list[Item]:
         .select_related("item__unit")
         .order_by("position", "pk")
     ]
+
+
+def edition_rows_as_signed(edition: Edition) -> list[EditionRow]:
+    """The edition's rows as signing would freeze them now (unsaved): in the signed order
+    (serta merta, berkala, setiap saat, dikecualikan), numbered, with their attachments.
+    Signing stores them (dip.services.edition_freeze); the DRAF preview renders them."""
+    items = sorted(
+        edition_entries(edition),
+        key=lambda i: (CLASSIFICATION_ORDER[Classification(i.classification)],),
+    )
+    attachments: dict[int, list[dict[str, Any]]] = {}
+    for a in Attachment.objects.filter(item__in=items).order_by("uploaded_at", "pk"):
+        attachments.setdefault(a.item_id, []).append(
+            {
+                "id": a.pk,
+                "name": a.original_name,
+                "sha256": a.sha256,
+                "size": a.size,
+                "content_type": a.content_type,
+                "kind": a.kind,
+            }
+        )
+    rows = []
+    for number, item in enumerate(items, start=1):
+        rows.append(
+            EditionRow(
+                edition=edition,
+                item=item,
+                number=number,
+                classification=item.classification,
+                title=item.title,
+                summary=item.summary,
+                unit_name=item.unit.name if item.unit else "",
+                holding_unit=item.holding_unit,
+                responsible=item.responsible,
+                produced_at=item.produced_at,
+                produced_place=item.produced_place,
+                form=item.form,
+                retention=item.retention,
+                update_period_months=(
+                    item.update_period_months
+                    if item.classification == Classification.BERKALA
+                    else None
+                ),
+                exempted_part=item.exempted_part,
+                exemption_ground=item.exemption_ground,
+                exemption_law=item.exemption_law,
+                consequence_if_opened=item.consequence_if_opened,
+                consequence_if_closed=item.consequence_if_closed,
+                public_interest=item.public_interest,
+                exemption_until=item.exemption_until,
+                exemption_event=item.exemption_event,
+                exemption_permanent=item.exemption_permanent,
+                attachments=attachments.get(item.pk, []),
+            )
+        )
+    return rows

@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dip.models import (
-    CLASSIFICATION_ORDER,
-    Attachment,
     Classification,
     ConsiderationRecord,
     Edition,
@@ -25,13 +23,15 @@ from dip.models import (
     EditionRow,
     Item,
     RecordDocument,
+    Stage,
+    revision_label,
 )
 from dip.permissions import (
     can_amend_in_consideration,
     can_assemble_edition,
     can_open_edition,
 )
-from dip.selectors import edition_entries
+from dip.selectors import edition_entries, edition_rows_as_signed
 from dip.services.common import (
     EMPTY_EXEMPTION,
     audit,
@@ -43,6 +43,37 @@ from dip.services.documents import new_verification_code
 from ppid.models import Body
 
 
+def edition_year_conflict(*, body: Body, kind: str, year: int) -> str | None:
+    """Why a plain (not a revision) edition of this year cannot be opened, or None: one
+    edition per body, kind and year; a second one is a revision, opened on purpose."""
+    existing = (
+        Edition.objects.filter(body=body, kind=kind, year=year).order_by("-revision", "-pk").first()
+    )
+    if existing is None:
+        return None
+    names = {
+        "title": existing.title,
+        "stage": existing.get_state_display(),
+        "revision": revision_label(existing.revision + 1),
+    }
+    if existing.state != Stage.PUBLISHED:
+        return (
+            _(
+                "“%(title)s” of this year is still open (stage “%(stage)s”): continue it. Open "
+                "a revision (%(revision)s) only on purpose: both editions would then be open."
+            )
+            % names
+        )
+    return (
+        _(
+            "“%(title)s” of this year is already published. Another edition of the same year "
+            "is a revision (%(revision)s): open it on purpose."
+        )
+        % names
+    )
+
+
+@transaction.atomic
 def edition_create(
     *,
     body: Body,
@@ -51,19 +82,32 @@ def edition_create(
     title: str,
     route: dict[str, Any],
     user: AbstractBaseUser,
+    revise: bool = False,
 ) -> Edition:
-    """Create an edition at the first stage of its route. Called by workflow.edition_open."""
+    """Create an edition at the first stage of its route. Called by workflow.edition_open.
+
+    One edition per body, kind and year: another one of the same year is a revision
+    ("Perubahan ke-N"), opened only when the officer asks for it (`revise`); without it the
+    request is refused (ValidationError on `revise`). The body's row is locked, so two
+    officers opening at once cannot both pass the check."""
     require(can_open_edition(user, body))
     kind = EditionKind(kind)
+    Body.objects.select_for_update().filter(pk=body.pk).first()
+    if not revise and (problem := edition_year_conflict(body=body, kind=kind, year=year)):
+        raise ValidationError({"revise": [problem]}, code="edition_exists")
     revision = Edition.objects.filter(body=body, kind=kind, year=year).aggregate(m=Max("revision"))[
         "m"
     ]
+    revision = 0 if revision is None else revision + 1
+    default_title = f"{kind.name} {year}"
+    if revision:
+        default_title = f"{default_title} {revision_label(revision)}"
     edition = Edition(
         body=body,
         kind=kind,
         year=year,
-        revision=0 if revision is None else revision + 1,
-        title=title.strip() or f"{kind.name} {year}",
+        revision=revision,
+        title=title.strip() or default_title,
         route=route,
         state=route["stages"][0]["stage"],
         created_by=user,
@@ -207,56 +251,7 @@ def edition_check_ready(edition: Edition) -> None:
 def edition_freeze(*, edition: Edition, user: AbstractBaseUser) -> Edition:
     """Sign: copy every row as it is now. Must run inside the transition's transaction."""
     edition_check_ready(edition)
-    items = sorted(
-        edition_entries(edition),
-        key=lambda i: (CLASSIFICATION_ORDER[Classification(i.classification)],),
-    )
-    attachments: dict[int, list[dict[str, Any]]] = {}
-    for a in Attachment.objects.filter(item__in=items).order_by("uploaded_at", "pk"):
-        attachments.setdefault(a.item_id, []).append(
-            {
-                "id": a.pk,
-                "name": a.original_name,
-                "sha256": a.sha256,
-                "size": a.size,
-                "content_type": a.content_type,
-                "kind": a.kind,
-            }
-        )
-    rows = []
-    for number, item in enumerate(items, start=1):
-        rows.append(
-            EditionRow(
-                edition=edition,
-                item=item,
-                number=number,
-                classification=item.classification,
-                title=item.title,
-                summary=item.summary,
-                unit_name=item.unit.name if item.unit else "",
-                holding_unit=item.holding_unit,
-                responsible=item.responsible,
-                produced_at=item.produced_at,
-                produced_place=item.produced_place,
-                form=item.form,
-                retention=item.retention,
-                update_period_months=(
-                    item.update_period_months
-                    if item.classification == Classification.BERKALA
-                    else None
-                ),
-                exempted_part=item.exempted_part,
-                exemption_ground=item.exemption_ground,
-                exemption_law=item.exemption_law,
-                consequence_if_opened=item.consequence_if_opened,
-                consequence_if_closed=item.consequence_if_closed,
-                public_interest=item.public_interest,
-                exemption_until=item.exemption_until,
-                exemption_event=item.exemption_event,
-                exemption_permanent=item.exemption_permanent,
-                attachments=attachments.get(item.pk, []),
-            )
-        )
+    rows = edition_rows_as_signed(edition)
     EditionRow.objects.bulk_create(rows)
     edition.signed_at = timezone.now()
     edition.signed_by = user

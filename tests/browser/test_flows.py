@@ -221,7 +221,13 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
     switch_user(page, f"{DINSOS}.ppid")
     shot(page, "tasks-ppid")
     open_edition_from_tasks(page, title)
-    page.get_by_role("link", name="Nota Dinas", exact=True).click()
+    # "Terbitkan Nota Dinas" is not offered before the Nota Dinas is written: the page says so
+    # and links to the form.
+    expect(page.get_by_role("link", name="Terbitkan Nota Dinas", exact=True)).to_have_count(0)
+    blocked = page.locator('[data-blocked="instruct"]')
+    expect(blocked).to_contain_text("Terbitkan Nota Dinas")
+    shot(page, "edition-instruction-blocked")
+    blocked.get_by_role("link", name="Tulis Nota Dinas").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nota Dinas")
     for label, value in NOTA_DINAS.items():
         field(page, label).fill(value.format(year=year))
@@ -273,9 +279,20 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
     expect_message(page, "Selesai: edisi kini berada pada tahap “Pengumpulan”")
     expect_stage(page, "Pengumpulan")
 
-    # The operator fixes the item and submits again.
+    # The operator is told: a notice in the bell (and an e-mail), and the task row says
+    # "dikembalikan" with the PPID's note.
     switch_user(page, f"{DINSOS}.operator")
+    task = page.get_by_role("row").filter(has_text=title)
+    expect(task).to_contain_text("dikembalikan")
+    expect(task).to_contain_text("Lengkapi ringkasan isi informasi baris pertama.")
+    shot(page, "tasks-operator-returned")
+    page.goto("/pemberitahuan/")
+    notice = page.locator(".notice").filter(has_text="Dikembalikan kepada Anda")
+    expect(notice).to_have_count(1)
+    expect(notice).to_contain_text(title)
+    # The operator fixes the item and submits again.
     open_edition_from_tasks(page, title)
+    expect(page.locator("#arrival")).to_contain_text("dikembalikan")
     expect(row(page, fixed.title)).to_contain_text("Ringkasan isi terlalu singkat")
     shot(page, "edition-collection-returned")
     row(page, fixed.title).get_by_role("link", name=fixed.title).click()
@@ -309,6 +326,10 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
     waiting.get_by_role("link", name=title).click()
     expect_stage(page, "Persetujuan")
     shot(page, "edition-approval")
+    # The atasan can read the document before signing it: a DRAF preview, never stored.
+    preview = page.request.get(page.locator("#draft-preview").get_attribute("href"))
+    assert preview.status == 200 and preview.headers["content-type"] == "application/pdf"
+    assert preview.body().startswith(b"%PDF")
     page.get_by_role("link", name="Tandatangani", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Tandatangani")).to_be_visible()
     expect(page.get_by_role("main").locator("strong").first).to_contain_text(title)
@@ -382,28 +403,36 @@ def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, app_se
     open_edition_from_tasks(page, title)
     expect_stage(page, "Pertimbangan")
     shot(page, "edition-consideration")
-    # Passing it on before every row is considered is refused, and says which rows are missing.
-    page.get_by_role("link", name="Teruskan hasil pertimbangan").click()
-    page.get_by_role("button", name=re.compile(r"^Ya, Teruskan hasil pertimbangan")).click()
-    expect(page.get_by_role("alert")).to_contain_text(items[0].title)
-    assert Edition.objects.get(pk=pk).state == "consideration"
-    page.get_by_role("link", name="Batal").click()
-
+    # Passing it on before every row is decided is not offered: the page names the rows still
+    # missing and links to the tim's page, where each row's test stands beside its decision.
+    expect(page.get_by_role("link", name="Teruskan hasil pertimbangan", exact=True)).to_have_count(
+        0
+    )
+    blocked = page.locator('[data-blocked="consider"]')
+    expect(blocked).to_contain_text("Teruskan hasil pertimbangan")
+    expect(blocked).to_contain_text(items[0].title)
+    blocked.get_by_role("link", name="Catat keputusan tim untuk setiap baris").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Uji konsekuensi")
     for item in items:
-        target = row(page, item.title)
-        if target.locator("details[open]").count() == 0:
-            target.get_by_text("Catat pertimbangan").click()
+        target = page.locator(f"#row-{item.pk}")
+        expect(target).to_contain_text(item.consequence_if_opened.split("\n")[0][:40])
         if item == changed:
-            target.get_by_label("keputusan").select_option(label="Ubah jangka waktu pengecualian")
-            target.get_by_label("catatan").fill(
+            field(target, "keputusan").select_option(label="Ubah jangka waktu pengecualian")
+            field(target, "catatan").fill(
                 "Rancangan kebijakan baru ditetapkan pertengahan tahun; tutup sampai saat itu."
             )
-            target.get_by_label("dikecualikan sampai (tanggal)").fill(new_until.isoformat())
-            shot(page, "consideration-change-period")
+            target.get_by_text("Yang diubah (hanya bila tidak setuju)").click()
+            field(target, "dikecualikan sampai (tanggal)").fill(new_until.isoformat())
         else:
-            target.get_by_label("keputusan").select_option(label="Setuju dengan uji konsekuensi")
-        target.get_by_role("button", name="Simpan pertimbangan").click()
-        expect_message(page, f"Pertimbangan untuk “{item.title}” dicatat.")
+            expect(field(target, "keputusan")).to_have_value("agree")
+    shot(page, "consideration-page")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3000, height  # was 5,500 px for five rows
+    expect(page.get_by_role("button", name="Simpan keputusan untuk semua baris")).to_have_count(1)
+    page.get_by_role("button", name="Simpan keputusan untuk semua baris").click()
+    expect_message(page, f"Keputusan tim untuk {len(items)} baris tersimpan.")
+    page.get_by_role("link", name="Kembali ke edisi").click()
+    for item in items:
         expect(row(page, item.title)).to_contain_text("Tim pertimbangan")
     expect(row(page, changed.title)).to_contain_text("Ubah jangka waktu pengecualian")
     # The row now shows the new period (30 Jun, the same abbreviation in Indonesian).
@@ -490,7 +519,12 @@ def _edition_at_consideration(title: str) -> Edition:
     operator, ppid = (users.get(username=f"{KUBU}.{r}") for r in ("operator", "ppid"))
     body = Body.objects.get(slug=KUBU)
     edition = services.edition_open(
-        body=body, user=operator, kind="dik", year=timezone.localdate().year, title=title
+        body=body,
+        user=operator,
+        kind="dik",
+        year=timezone.localdate().year,
+        title=title,
+        revise=True,
     )
     items = list(Item.objects.filter(body=body))
     dip_services.edition_add_items(edition=edition, items=items, user=operator)
@@ -534,6 +568,7 @@ def test_main_screens_fit_a_narrow_screen(browser_seeded, new_page, shot):
     check("tasks", "/tugas/")
     check("bodies", "/badan/")
     check("edition-consideration", f"/edisi/{edition.pk}/")
+    check("consideration-page", f"/edisi/{edition.pk}/pertimbangan/")
     check("timeline", f"/edisi/{edition.pk}/linimasa/")
 
     switch_user(page, f"{KUBU}.operator")

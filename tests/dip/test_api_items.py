@@ -90,7 +90,10 @@ def assert_field_error(response, field: str) -> None:
 
 def open_edition(api, slug: str, kind: str, *, year: int = 2026) -> dict:
     response = api(f"{slug}.operator").post(
-        "/api/editions/", {"body": slug, "kind": kind, "year": year}, format="json"
+        # Several tests open editions of the same year: each after the first is a revision.
+        "/api/editions/",
+        {"body": slug, "kind": kind, "year": year, "revise": True},
+        format="json",
     )
     assert response.status_code == 201, response.content
     return response.json()
@@ -746,7 +749,12 @@ def _sign(slug: str, kind: str, year: int) -> Edition:
     }
     body = Body.objects.get(slug=slug)
     edition = services.edition_open(
-        body=body, kind=kind, year=year, title=f"{kind.upper()} {year}", user=users["operator"]
+        body=body,
+        kind=kind,
+        year=year,
+        title=f"{kind.upper()} {year}",
+        user=users["operator"],
+        revise=True,
     )
     dip_services.edition_add_items(edition=edition, items=body.items.all(), user=users["operator"])
     edition = drive_to(edition, "publication", users, note="")

@@ -516,6 +516,7 @@ def test_a_reopened_item_joins_the_dip_being_assembled_or_the_next_one_opened(
             year=2027,
             title="DIP 2027 perubahan",
             user=officers["operator"],
+            revise=True,
         )
     assert list(
         EditionItem.objects.filter(edition=following).values_list("item_id", flat=True)

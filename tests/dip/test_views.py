@@ -404,7 +404,12 @@ def test_update_form_is_filled_with_the_stored_values(seeded, login):
 def _edition_with(item: Item):
     user = get_user_model().objects.get(username=username("ppid"))
     edition = workflow_services.edition_open(
-        body=item.body, kind="dik", year=timezone.localdate().year, title="DIK uji", user=user
+        body=item.body,
+        kind="dik",
+        year=timezone.localdate().year,
+        title="DIK uji",
+        user=user,
+        revise=True,
     )
     dip_services.edition_add_items(edition=edition, items=[item], user=user)
     return edition

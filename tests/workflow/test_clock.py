@@ -93,10 +93,16 @@ def sweep_at(moment: datetime) -> int:
         return tasks.sweep_step_clock()
 
 
+def clock_notices():
+    """The clock's notices (reminder, overdue, escalation): each hand-over also tells the next
+    actor (tests/workflow/test_handover.py), which these tests leave aside."""
+    return Notice.objects.exclude(kind__in=[NoticeKind.HANDOVER, NoticeKind.RETURNED])
+
+
 def notices(**filters) -> list[tuple[str, str, str]]:
     """(recipient username, kind, key) of the stored notices, in a stable order."""
     return sorted(
-        Notice.objects.filter(**filters).values_list("recipient__username", "kind", "key")
+        clock_notices().filter(**filters).values_list("recipient__username", "kind", "key")
     )
 
 
@@ -139,7 +145,7 @@ def test_reminder_at_80_percent_goes_to_the_steps_actors_once(kalbar_verificatio
     assert step.reminded_at == REMIND
     assert step.next_notice_at == DUE
     assert step.overdue_noticed_at is None
-    notice = Notice.objects.get()
+    notice = clock_notices().get()
     assert notice.title == "Batas waktu mendekat: tahap Verifikasi “DIP Kalbar 2027”"
     assert "80% dari standar waktu tahap ini (60 menit)" in notice.message
     assert "Edisi: DIP Kalbar 2027" in notice.message
@@ -166,7 +172,7 @@ def test_overdue_is_sent_once_and_written_to_the_audit_trail(kalbar_verification
     assert notices(kind=NoticeKind.OVERDUE) == [
         (f"{KALBAR}.ppid", NoticeKind.OVERDUE, f"step:{step.pk}:overdue")
     ]
-    notice = Notice.objects.get(kind=NoticeKind.OVERDUE)
+    notice = clock_notices().get(kind=NoticeKind.OVERDUE)
     assert notice.title == "Terlambat: tahap Verifikasi “DIP Kalbar 2027”"
     assert "(terlambat)" in notice.message
     step.refresh_from_db()
@@ -209,7 +215,7 @@ def test_a_finished_step_is_left_alone(kalbar_verification):
     sweep_at(DUE + 5 * GRACE)  # (the next stage's own step may be due by then)
     assert step_watch(step_id=step.pk, now=DUE + 5 * GRACE) == []  # a task already queued
 
-    assert not Notice.objects.filter(key__startswith=f"step:{step.pk}:").exists()
+    assert not clock_notices().filter(key__startswith=f"step:{step.pk}:").exists()
     assert not AuditEntry.objects.filter(
         target_type="workflow.step", target_id=str(step.pk)
     ).exists()
@@ -217,7 +223,7 @@ def test_a_finished_step_is_left_alone(kalbar_verification):
 
 def test_a_deleted_step_is_left_alone(seeded):
     assert step_watch(step_id=987654, now=DUE) == []
-    assert not Notice.objects.exists()
+    assert not clock_notices().exists()
 
 
 def test_the_system_step_tells_the_officers_of_its_sop_lane(kalbar_verification):
@@ -254,13 +260,13 @@ def test_escalation_reaches_the_bodys_atasan_then_the_ppid_utama(seeded):
     sweep_at(DUE)
 
     assert sweep_at(DUE + GRACE - timedelta(minutes=1)) == 0
-    assert not Notice.objects.filter(kind=NoticeKind.ESCALATION).exists()
+    assert not clock_notices().filter(kind=NoticeKind.ESCALATION).exists()
 
     assert sweep_at(DUE + GRACE) == 1
     assert notices(kind=NoticeKind.ESCALATION) == [
         (f"{KAPUAS}.atasan", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1")
     ]
-    first = Notice.objects.get(kind=NoticeKind.ESCALATION)
+    first = clock_notices().get(kind=NoticeKind.ESCALATION)
     assert first.title == "Eskalasi kepada Anda: tahap Verifikasi “DIP Kapuas Hulu 2027” terlambat"
     assert "selaku Atasan PPID" in first.message
     assert first.url == f"/edisi/{edition.pk}/"
@@ -274,12 +280,12 @@ def test_escalation_reaches_the_bodys_atasan_then_the_ppid_utama(seeded):
         (f"{KAPUAS}.atasan", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1"),
         ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
     ]
-    assert "selaku PPID Utama" in Notice.objects.get(recipient__username="ppid-utama").message
+    assert "selaku PPID Utama" in clock_notices().get(recipient__username="ppid-utama").message
     step.refresh_from_db()
     assert (step.escalation_level, step.next_notice_at) == (2, None)
     # Another body's people hear nothing of it; its own step is untouched.
-    assert not Notice.objects.filter(recipient__username__startswith=f"{KUBU}.").exists()
-    assert not Notice.objects.filter(key__startswith=f"step:{other_step.pk}:").exists()
+    assert not clock_notices().filter(recipient__username__startswith=f"{KUBU}.").exists()
+    assert not clock_notices().filter(key__startswith=f"step:{other_step.pk}:").exists()
     levels = [e.data["level"] for e in audit(step, "step.escalated").order_by("pk")]
     assert levels == [1, 2]
     recipients = [e.data["recipients"] for e in audit(step, "step.escalated").order_by("pk")]
@@ -357,7 +363,7 @@ def test_a_step_without_a_deadline_owes_nothing(kalbar_verification):
 
     assert sweep_at(DUE + 5 * GRACE) == 1
 
-    assert not Notice.objects.exists()
+    assert not clock_notices().exists()
     step.refresh_from_db()
     assert step.next_notice_at is None
     assert sweep_at(DUE + 6 * GRACE) == 0

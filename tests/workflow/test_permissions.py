@@ -161,6 +161,7 @@ def editions(module_data) -> Iterator[dict[tuple[str, str], int]]:
                     year=2026,
                     title=f"{KIND[slug].upper()} 2026 ({stage})",
                     user=officers["operator"],
+                    revise=True,
                 )
                 dip_services.edition_add_items(
                     edition=edition, items=body.items.all(), user=officers["operator"]

@@ -15,7 +15,9 @@ def _open_editions(count: int) -> None:
     body = Body.objects.get(slug=SLUG)
     operator = body.items.first().created_by
     for n in range(count):
-        services.edition_open(body=body, kind="dip", year=2026, title=f"DIP {n}", user=operator)
+        services.edition_open(
+            body=body, kind="dip", year=2026, title=f"DIP {n}", user=operator, revise=True
+        )
 
 
 def _queries(client, url: str) -> int:

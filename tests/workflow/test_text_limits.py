@@ -178,8 +178,8 @@ def test_consideration_note_over_the_limit_is_refused_and_nothing_stored(seeded,
 
     field_error(response, "note", NOTE_MAX_LENGTH)
     assert stored(edition) == before
-    page = login(f"{KUBU}.tim").get(f"/edisi/{edition.pk}/").content.decode()
-    assert f'maxlength="{NOTE_MAX_LENGTH}"' in textarea(page, "note")
+    page = login(f"{KUBU}.tim").get(f"/edisi/{edition.pk}/pertimbangan/").content.decode()
+    assert f'maxlength="{NOTE_MAX_LENGTH}"' in textarea(page, f"r{row.pk}-note")
     tim = get_user_model().objects.get(username=f"{KUBU}.tim")
     with pytest.raises(ValidationError) as refused:
         services.consideration_record(

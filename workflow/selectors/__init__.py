@@ -1,23 +1,166 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from dip import selectors as dip_selectors
+from dip import services as dip_services
 from dip.models import DocumentStatus, Edition, EditionDocument, Stage
 from dip.selectors import editions_for_user
 from ppid.models import Body, BodyUserObjectPermission, Role
-from workflow.models import AuditEntry, Notice, Sop, SopStep, Step
+from workflow.models import (
+    AuditEntry,
+    Consideration,
+    NotaDinas,
+    Notice,
+    Sop,
+    SopStep,
+    Step,
+)
 
 
 def available_transitions(edition: Edition, user: AbstractBaseUser | AnonymousUser) -> list[str]:
-    """The names of the transitions `user` may run on the edition now, in stage order."""
+    """The names of the transitions `user` may run on the edition now, in stage order (by
+    stage and role; `blocked_transitions` says which of them would still be refused)."""
     return [t.custom["name"] for t in edition.get_available_user_state_transitions(user)]
+
+
+# --- what a transition needs before it can run -------------------------------------------------
+# Each precondition raises ValidationError saying what is missing. The transition service runs
+# them (workflow.services.editions.CHECKS), and the pages and the API read them through
+# `blocked_transitions`, so a button is never offered that the service would refuse.
+
+
+def nota_dinas_check(edition: Edition) -> None:
+    if not NotaDinas.objects.filter(edition=edition).exists():
+        raise ValidationError(
+            {"nota_dinas": [_("Write the Nota Dinas to the units before issuing it.")]}
+        )
+
+
+def considerations_check(edition: Edition) -> None:
+    considered = set(
+        Consideration.objects.filter(edition=edition).values_list("item_id", flat=True)
+    )
+    pending = [i.title for i in dip_selectors.edition_entries(edition) if i.pk not in considered]
+    if pending:
+        raise ValidationError(
+            {
+                "items": [
+                    _("Record a consideration for: %(titles)s.") % {"titles": "; ".join(pending)}
+                ]
+            }
+        )
+
+
+def ready_check(edition: Edition) -> None:
+    dip_services.edition_check_ready(edition)
+
+
+@dataclass(frozen=True)
+class Precondition:
+    check: Callable[[Edition], None]
+    # Where the missing step is done: (URL name taking the edition's pk, fragment, link text).
+    fix_url: str
+    fix_fragment: str
+    fix_label: str
+
+
+# Each transition's preconditions, in the order an officer does them: all are checked, and a
+# blocked button links to the first one missing.
+PRECONDITIONS: dict[str, tuple[Precondition, ...]] = {
+    "submit": (
+        Precondition(ready_check, "workflow:edition", "rows", gettext_lazy("Complete the rows")),
+    ),
+    "instruct": (
+        Precondition(
+            nota_dinas_check, "workflow:nota_dinas", "", gettext_lazy("Write the Nota Dinas")
+        ),
+    ),
+    "consider": (
+        Precondition(
+            considerations_check,
+            "workflow:considerations",
+            "",
+            gettext_lazy("Record the tim's decision on each row"),
+        ),
+        Precondition(
+            dip_services.consideration_record_check,
+            "workflow:consideration_record",
+            "",
+            gettext_lazy("Write the berita acara uji konsekuensi"),
+        ),
+    ),
+}
+
+
+def preconditions_check(edition: Edition, name: str) -> None:
+    """Run every precondition of transition `name`; one ValidationError saying all that is
+    missing."""
+    errors: dict[str, list[str]] = {}
+    for pre in PRECONDITIONS.get(name, ()):
+        try:
+            pre.check(edition)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@dataclass(frozen=True)
+class Blocked:
+    name: str
+    reason: str
+    fix_url: str
+    fix_label: str
+
+
+def blocked_transitions(edition: Edition, names: list[str]) -> dict[str, Blocked]:
+    """Of the transitions `names` (those the user may run by stage and role), the ones whose
+    precondition fails now: why, and where to do the missing step."""
+    blocked: dict[str, Blocked] = {}
+    for name in names:
+        reasons: list[str] = []
+        first: Precondition | None = None
+        for pre in PRECONDITIONS.get(name, ()):
+            try:
+                pre.check(edition)
+            except ValidationError as error:
+                reasons.extend(error.messages)
+                first = first or pre
+        if first is None:
+            continue
+        url = reverse(first.fix_url, args=[edition.pk])
+        if first.fix_fragment:
+            url = f"{url}#{first.fix_fragment}"
+        blocked[name] = Blocked(
+            name=name, reason=" ".join(reasons), fix_url=url, fix_label=str(first.fix_label)
+        )
+    return blocked
 
 
 def open_step(edition: Edition) -> Step | None:
@@ -74,10 +217,39 @@ def tasks_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Step]:
         permission__codename=Concat(Value("role_"), OuterRef("role")),
     )
     return (
-        Step.objects.filter(finished_at=None)
-        .filter(Exists(holds_role))
+        with_arrival(Step.objects.filter(finished_at=None).filter(Exists(holds_role)))
         .select_related("edition__body", "handed_over_by")
         .order_by(F("due_at").asc(nulls_last=True), "started_at")
+    )
+
+
+def with_arrival(steps: QuerySet[Step]) -> QuerySet[Step]:
+    """Each step annotated with how it came: `arrived_by` (the transition that closed the step
+    before it: "return" for a return, "" for the first step) and `arrived_note` (its note)."""
+    before = Step.objects.filter(
+        edition=OuterRef("edition"),
+        finished_at__isnull=False,
+        started_at__lte=OuterRef("started_at"),
+    ).order_by("-finished_at", "-pk")
+    return steps.annotate(
+        arrived_by=Coalesce(
+            Subquery(before.values("transition")[:1]), Value(""), output_field=CharField()
+        ),
+        arrived_note=Coalesce(
+            Subquery(before.values("note")[:1]), Value(""), output_field=TextField()
+        ),
+    )
+
+
+def step_arrival(step: Step | None) -> Step | None:
+    """The finished step that handed this one over (its transition and note), or None."""
+    if step is None:
+        return None
+    return (
+        Step.objects.filter(edition_id=step.edition_id, finished_at__isnull=False)
+        .select_related("finished_by")
+        .order_by("-finished_at", "-pk")
+        .first()
     )
 
 

@@ -12,17 +12,21 @@ from workflow.services.editions import (
     sop_route,
 )
 from workflow.services.review import (
+    RowErrors,
     consideration_record,
+    considerations_record_all,
     nota_dinas_save,
     review_comment_add,
 )
 
 __all__ = [
     "USER_TRANSITIONS",
+    "RowErrors",
     "TransitionConflict",
     "UnknownTransition",
     "active_sop",
     "consideration_record",
+    "considerations_record_all",
     "edition_document_rebuild",
     "edition_open",
     "edition_publish",

@@ -221,6 +221,57 @@ def _notify(
     )
 
 
+def step_handover_notify(
+    step: Step, *, by: AbstractBaseUser | None, transition: str, note: str
+) -> list[AbstractBaseUser]:
+    """Tell whoever must act on a newly opened step that it is theirs now, with the note of the
+    hand-over: an in-app notice and (after commit) an e-mail each. A return says so
+    ("dikembalikan"). The system's publication step tells nobody; nor is the officer who
+    handed it over told of their own hand-over. Returns the recipients."""
+    if step.role == SYSTEM_ACTOR:
+        return []
+    recipients = [u for u in step_actors(step) if by is None or u.pk != by.pk]
+    if not recipients:
+        return []
+    edition = step.edition
+    returned = transition == "return"
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {
+            "edition": edition.display_title,
+            "body": edition.body.name,
+            "stage": step.get_stage_display(),
+            "role": _role_label(step.role),
+            "deadline": _deadline_text(step),
+            "by": (by.get_full_name() or by.get_username()) if by else _("the system"),
+        }
+        if returned:
+            title = _("Returned to you (dikembalikan): %(stage)s of “%(edition)s”") % names
+            lead = _("%(by)s returned the edition to you. Fix what the note asks, then hand it on.")
+        else:
+            title = _("Your turn: %(stage)s of “%(edition)s”") % names
+            lead = _("%(by)s handed the edition over to you.")
+        lines = [lead % names, ""]
+        if note:
+            lines += [_("Note: %(note)s") % {"note": note}, ""]
+        lines += [
+            _("Edition: %(edition)s") % names,
+            _("Public body: %(body)s") % names,
+            _("Stage: %(stage)s (%(role)s)") % names,
+            _("Deadline: %(deadline)s") % names,
+        ]
+    notify(
+        recipients=recipients,
+        kind=NoticeKind.RETURNED if returned else NoticeKind.HANDOVER,
+        key=f"step:{step.pk}:{'returned' if returned else 'handover'}",
+        title=title,
+        message="\n".join(lines),
+        url=reverse("workflow:edition", args=[edition.pk]),
+        body=edition.body,
+        edition=edition,
+    )
+    return recipients
+
+
 def _audit(
     step: Step,
     action: str,

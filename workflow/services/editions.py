@@ -10,6 +10,7 @@ commit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -32,7 +33,8 @@ from ppid.permissions import user_roles
 from ppid.twofactor import check_signing_allowed
 from workflow.deadlines import compute_deadline
 from workflow.models import AuditEntry, Sop, Step
-from workflow.services import review
+from workflow.selectors import PRECONDITIONS, preconditions_check
+from workflow.services import clock, review
 from workflow.signals import edition_signed
 
 USER_TRANSITIONS = frozenset(name for name, spec in TRANSITIONS.items() if not spec.system)
@@ -104,8 +106,16 @@ def sop_route(sop: Sop) -> dict[str, Any]:
 
 @transaction.atomic
 def edition_open(
-    *, body: Body, kind: str, year: int, title: str, user: AbstractBaseUser
+    *,
+    body: Body,
+    kind: str,
+    year: int,
+    title: str,
+    user: AbstractBaseUser,
+    revise: bool = False,
 ) -> Edition:
+    """Open an edition on the body's SOP in force. A second edition of the same body, kind and
+    year is a revision ("Perubahan ke-N"), opened only with `revise` (dip.edition_create)."""
     sop = active_sop(body, kind)
     if sop is None:
         raise ValidationError(
@@ -117,9 +127,16 @@ def edition_open(
             }
         )
     edition = dip_services.edition_create(
-        body=body, kind=kind, year=year, title=title, route=sop_route(sop), user=user
+        body=body,
+        kind=kind,
+        year=year,
+        title=title,
+        route=sop_route(sop),
+        user=user,
+        revise=revise,
     )
-    _step_open(edition, handed_over_by=user)
+    step = _step_open(edition, handed_over_by=user)
+    clock.step_handover_notify(step, by=user, transition="open", note="")
     return edition
 
 
@@ -197,25 +214,17 @@ def _note_given(edition: Edition, note: str) -> None:
         raise ValidationError({"note": [_("A return needs a note saying what to fix.")]})
 
 
-def _consideration_complete(edition: Edition, note: str) -> None:
-    """Every row considered, and the berita acara uji konsekuensi written (both said at once)."""
-    errors: dict[str, list[str]] = {}
-    for check in (review.considerations_check, dip_services.consideration_record_check):
-        try:
-            check(edition)
-        except ValidationError as error:
-            errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+def _preconditions(name: str, edition: Edition, note: str) -> None:
+    preconditions_check(edition, name)
 
 
 # What a transition checks before it runs, besides the shape every transition has (each check
 # raises ValidationError), and what it writes after it ran, in the same transaction. The
 # transitions themselves (name, stage, label, decision word) are declared on Edition.
+# The preconditions (what must be done before) are read from workflow.selectors.PRECONDITIONS,
+# the same table the pages and the API use to show a blocked button with its missing step.
 CHECKS: dict[str, Callable[[Edition, str], None]] = {
-    "submit": lambda edition, note: dip_services.edition_check_ready(edition),
-    "instruct": lambda edition, note: review.nota_dinas_check(edition),
-    "consider": _consideration_complete,
+    **{name: partial(_preconditions, name) for name in PRECONDITIONS},
     "return": _note_given,
 }
 EFFECTS: dict[str, Callable[[Edition, AbstractBaseUser], Any]] = {
@@ -263,7 +272,8 @@ def edition_transition(
             step = _step_close(edition, user=user, name=name, note=note)
             if edition.state == Stage.PUBLICATION:
                 dip_services.edition_freeze(edition=edition, user=user)
-            _step_open(edition, handed_over_by=user)
+            opened = _step_open(edition, handed_over_by=user)
+            clock.step_handover_notify(opened, by=user, transition=name, note=note)
             _audit_transition(
                 edition, user=user, name=name, from_state=from_state, note=note, step=step
             )

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dip import selectors as dip_selectors
 from dip import services as dip_services
 from dip.models import REVIEW_STAGES, Classification, Edition, ExemptionGround, Item, Stage
 from ppid.fields import note_check
@@ -76,13 +75,6 @@ def nota_dinas_save(
     nota.save()
     _audit(edition, user, "nota_dinas.save", {"number": nota.number, "subject": nota.subject})
     return nota
-
-
-def nota_dinas_check(edition: Edition) -> None:
-    if not NotaDinas.objects.filter(edition=edition).exists():
-        raise ValidationError(
-            {"nota_dinas": [_("Write the Nota Dinas to the units before issuing it.")]}
-        )
 
 
 def nota_dinas_issue(edition: Edition) -> None:
@@ -196,6 +188,49 @@ def consideration_record(
     return consideration
 
 
+@transaction.atomic
+def considerations_record_all(
+    *, edition: Edition, user: AbstractBaseUser, decisions: list[dict[str, Any]]
+) -> list[Consideration]:
+    """The tim's decisions on several rows in one save: all of them or, on any error, none.
+
+    Each entry: {"item": Item, "decision": ..., "note": ..., "changes": {...}}. The errors come
+    back keyed by the item's id ({"<item id>": {"note": [...]}}), so a page shows each next
+    to its row."""
+    edition = _locked(edition)
+    require_current_actor(edition, user, {Stage.CONSIDERATION})
+    recorded: list[Consideration] = []
+    errors: dict[str, Any] = {}
+    for entry in decisions:
+        item = entry["item"]
+        try:
+            recorded.append(
+                consideration_record(
+                    edition=edition,
+                    item=item,
+                    user=user,
+                    decision=entry["decision"],
+                    note=entry.get("note", ""),
+                    changes=entry.get("changes") or {},
+                )
+            )
+        except ValidationError as error:
+            errors[str(item.pk)] = (
+                error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            )
+    if errors:
+        raise RowErrors(errors)
+    return recorded
+
+
+class RowErrors(ValidationError):
+    """Errors of several rows at once: `rows` maps an item's id to {field: [messages]}."""
+
+    def __init__(self, rows: dict[str, dict[str, list[str]]]):
+        self.rows = rows
+        super().__init__([m for fields in rows.values() for ms in fields.values() for m in ms])
+
+
 def _typed_changes(decision: str, changes: dict[str, Any]) -> dict[str, Any]:
     """Keep the fields this decision may change, each converted by the item's own field."""
     typed, errors = {}, {}
@@ -227,21 +262,6 @@ def _audit(edition: Edition, user: AbstractBaseUser, action: str, data: dict) ->
         target_id=str(edition.pk),
         data=data,
     )
-
-
-def considerations_check(edition: Edition) -> None:
-    considered = set(
-        Consideration.objects.filter(edition=edition).values_list("item_id", flat=True)
-    )
-    pending = [i.title for i in dip_selectors.edition_entries(edition) if i.pk not in considered]
-    if pending:
-        raise ValidationError(
-            {
-                "items": [
-                    _("Record a consideration for: %(titles)s.") % {"titles": "; ".join(pending)}
-                ]
-            }
-        )
 
 
 def considerations_reset(edition: Edition) -> None:

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dip import rendering
 from dip import services as dip_services
 from dip.models import (
     TRANSITIONS,
@@ -33,12 +34,18 @@ from workflow import services
 from workflow.forms import (
     ActionForm,
     CommentForm,
-    ConsiderationForm,
     EditionCreateForm,
     NotaDinasForm,
 )
 from workflow.models import NotaDinas, Sop
-from workflow.selectors import available_transitions, edition_history, edition_steps, open_step
+from workflow.selectors import (
+    available_transitions,
+    blocked_transitions,
+    edition_history,
+    edition_steps,
+    open_step,
+    step_arrival,
+)
 from workflow.views.common import get_body, get_edition
 
 
@@ -64,6 +71,14 @@ def edition_list(request, slug):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Edition “%(t)s” opened.") % {"t": edition.title})
+                if edition.revision and (
+                    others := [e for e in editions if e.pk != edition.pk and e.is_open]
+                ):
+                    messages.warning(
+                        request,
+                        _("Other editions are still open: %(titles)s.")
+                        % {"titles": "; ".join(e.display_title for e in others)},
+                    )
                 return redirect("workflow:edition", pk=edition.pk)
     return render(
         request,
@@ -71,6 +86,7 @@ def edition_list(request, slug):
         {
             "body": body,
             "editions": editions,
+            "open_editions": [e for e in editions if e.is_open],
             "form": form,
             "may_open": may_open,
         },
@@ -120,19 +136,26 @@ def edition_detail(request, pk):
         and edition.state in ("verification", "consideration", "approval")
         and any(n in names for n in ("verify", "consider", "sign", "return"))
     )
+    blocked = blocked_transitions(edition, names)
+    step = open_step(edition)
     context = {
         "edition": edition,
         "body": edition.body,
         "route": [(s, Stage(s["stage"]).label) for s in edition.stages],
-        "step": open_step(edition),
+        "step": step,
+        "arrival": step_arrival(step),
         "rows": rows,
-        "actions": [(n, TRANSITIONS[n].label) for n in names],
+        "actions": [
+            {"name": n, "label": TRANSITIONS[n].label, "blocked": blocked.get(n)} for n in names
+        ],
+        "show_consideration_link": edition.route_stage(Stage.CONSIDERATION) is not None
+        and (edition.state == Stage.CONSIDERATION or bool(considerations)),
+        "may_preview": not edition.is_signed and bool(rows),
         "may_assemble": edition.is_editable and can_assemble_edition(request.user, edition),
         "may_comment": may_comment,
         "may_consider": "consider" in names,
         "edition_comments": row_comments.get(None, []),
         "comment_form": CommentForm(),
-        "consideration_form": ConsiderationForm(),
         "nota": NotaDinas.objects.filter(edition=edition).first(),
         "consideration_record": consideration_record_of(edition),
         "deliveries": list(
@@ -151,10 +174,22 @@ def edition_detail(request, pk):
 
 def _document_context(request, edition) -> dict:
     document = edition_document(edition) if edition.is_signed else None
+    publishing = edition.state == Stage.PUBLICATION
+    status = document.status if document else DocumentStatus.PENDING
+    if status == DocumentStatus.FAILED:
+        phase = "failed"
+    elif not publishing and status == DocumentStatus.READY:
+        phase = "done"
+    elif status == DocumentStatus.READY:
+        phase = "publishing"  # the PDF is signed and stored; the edition goes public now
+    else:
+        phase = "rendering" if status == DocumentStatus.RENDERING else "queued"
     return {
         "document": document,
-        "document_busy": document is not None
-        and document.status in (DocumentStatus.PENDING, DocumentStatus.RENDERING),
+        "publishing": publishing,
+        "publication_phase": phase,
+        "document_busy": phase in ("queued", "rendering", "publishing")
+        and (publishing or document is not None),
         "may_retry_document": document is not None
         and document.status == DocumentStatus.FAILED
         and can_retry_document(request.user, edition),
@@ -163,16 +198,21 @@ def _document_context(request, edition) -> dict:
 
 @login_required
 def edition_document_status(request, pk):
-    """The document's status as a fragment; the edition page polls it while it is being built,
-    and reloads itself once the build has ended (the edition is published by then)."""
+    """The document's status as a fragment; the edition page polls it while the system
+    publishes (waiting, rendering and signing, publishing), and reloads itself once the phase
+    it showed (`?phase=`) has moved on to an end (or, without it, once the build has ended)."""
     edition = get_edition(request, pk)
     context = {"edition": edition, **_document_context(request, edition)}
-    if context["document"] is None:
+    if context["document"] is None and not context["publishing"]:
         raise Http404
-    response = render(request, "workflow/_document_status.html", context)
-    if request.headers.get("HX-Request") and not context["document_busy"]:
+    phase, seen = context["publication_phase"], request.GET.get("phase", "")
+    ended = phase in ("done", "failed") or (not seen and phase == "publishing")
+    if request.headers.get("HX-Request") and (ended or not context["document_busy"]):
+        context["document_busy"] = False
+        response = render(request, "workflow/_document_status.html", context)
         response["HX-Refresh"] = "true"
-    return response
+        return response
+    return render(request, "workflow/_document_status.html", context)
 
 
 @login_required
@@ -203,6 +243,23 @@ def edition_document_pdf(request, pk):
         filename=f"{edition.kind}-{edition.body.slug}-{edition.year}{revision}.pdf",
     )
     response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@login_required
+def edition_preview_pdf(request, pk):
+    """The DRAF preview of an unsigned edition: the document it would become, rendered with the
+    official template and watermarked "DRAF"; never signed, never stored. For the officers who
+    see the edition (others get 404 from get_edition)."""
+    edition = get_edition(request, pk)
+    if edition.is_signed or not edition.entries.exists():
+        raise Http404
+    response = HttpResponse(rendering.render_draft_pdf(edition), content_type="application/pdf")
+    revision = f"-perubahan-{edition.revision}" if edition.revision else ""
+    name = f"DRAF-{edition.kind}-{edition.body.slug}-{edition.year}{revision}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -302,9 +359,15 @@ def edition_action(request, pk, name):
                 % {"s": edition.get_state_display()},
             )
             return redirect("workflow:edition", pk=edition.pk)
-    elif request.method == "GET" and name not in available_transitions(edition, request.user):
-        messages.warning(request, _("This action is not available to you at this stage."))
-        return redirect("workflow:edition", pk=edition.pk)
+    elif request.method == "GET":
+        names = available_transitions(edition, request.user)
+        if name not in names:
+            messages.warning(request, _("This action is not available to you at this stage."))
+            return redirect("workflow:edition", pk=edition.pk)
+        if blocked := blocked_transitions(edition, [name]).get(name):
+            # Offered only once it can succeed: say what is missing and go where it is done.
+            messages.warning(request, f"{blocked.reason} {blocked.fix_label}.")
+            return redirect(blocked.fix_url)
     return render(
         request,
         "workflow/edition_action.html",

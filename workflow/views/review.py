@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dip import selectors as dip_selectors
 from dip import services as dip_services
-from dip.models import Item, Stage
+from dip.models import EditionKind, Item, Stage
 from dip.permissions import can_write_consideration_record
 from dip.selectors import consideration_record_of, items_for_user, record_member_candidates
 from ppid.forms import add_service_errors
 from workflow import services
 from workflow.forms import CommentForm, ConsiderationForm, ConsiderationRecordForm
-from workflow.models import AuditEntry
+from workflow.models import AuditEntry, ConsiderationDecision
+from workflow.selectors import available_transitions, blocked_transitions
 from workflow.views.common import get_edition
 
 
@@ -135,6 +137,79 @@ def consideration_record_page(request, pk):
             "form": form,
             "record": record,
             "may_write": may_write,
+        },
+    )
+
+
+@login_required
+def considerations(request, pk):
+    """The tim's page: each row's consequence test (legal ground, consequences, public
+    interest, period) beside a compact decision ("setuju" by default), one save for all rows
+    (all of them or, on any error, none, each error next to its row)."""
+    edition = get_edition(request, pk)
+    if edition.kind != EditionKind.DIK and edition.route_stage(Stage.CONSIDERATION) is None:
+        raise Http404
+    names = available_transitions(edition, request.user)
+    may_decide = "consider" in names
+    blocked = blocked_transitions(edition, names).get("consider")
+    decided = {c.item_id: c for c in edition.considerations.select_related("decided_by")}
+    items = list(dip_selectors.edition_entries(edition))
+    data = request.POST if request.method == "POST" else None
+    rows = []
+    for number, item in enumerate(items, start=1):
+        current = decided.get(item.pk)
+        form = ConsiderationForm(
+            data,
+            prefix=f"r{item.pk}",
+            initial={
+                "decision": current.decision if current else ConsiderationDecision.AGREE,
+                "note": current.note if current else "",
+            },
+        )
+        rows.append({"number": number, "item": item, "form": form, "decided": current})
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        if all(row["form"].is_valid() for row in rows):
+            try:
+                services.considerations_record_all(
+                    edition=edition,
+                    user=request.user,
+                    decisions=[
+                        {
+                            "item": row["item"],
+                            "decision": row["form"].cleaned_data["decision"],
+                            "note": row["form"].cleaned_data["note"],
+                            "changes": row["form"].changes(),
+                        }
+                        for row in rows
+                    ],
+                )
+            except services.RowErrors as error:
+                for row in rows:
+                    if row_errors := error.rows.get(str(row["item"].pk)):
+                        add_service_errors(row["form"], ValidationError(row_errors))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("The tim's decisions on %(n)d rows are saved.") % {"n": len(rows)},
+                )
+                return redirect("workflow:considerations", pk=edition.pk)
+        if any(row["form"].errors for row in rows):
+            messages.error(request, _("Nothing was saved: correct the rows marked below."))
+    return render(
+        request,
+        "workflow/considerations.html",
+        {
+            "edition": edition,
+            "body": edition.body,
+            "rows": rows,
+            "may_decide": may_decide,
+            "all_decided": bool(items) and all(i.pk in decided for i in items),
+            "may_pass_on": may_decide and blocked is None,
+            "blocked": blocked,
         },
     )
 
