@@ -28,6 +28,20 @@ class TimeUnit(models.TextChoices):
     HARI_KERJA = "hari_kerja", _("working days")
 
 
+# A time standard in seconds: a minute, an hour; every day unit is one office day, whose length
+# the body's calendar gives (`ppid.calendar.office_day_seconds`).
+UNIT_SECONDS = {TimeUnit.MENIT: 60, TimeUnit.JAM: 3600}
+
+
+def standard_seconds_of(amount: int | None, unit: str, office_day_seconds: int) -> int | None:
+    """The SOP's standard, amount times unit: "15 menit" is 900 s, "1 hari (kerja)" one office day
+    (30,600 s on the default hours). Not the span to the deadline, which skips nights and days
+    off: that is `Step.due_at`."""
+    if not amount or not unit:
+        return None
+    return amount * UNIT_SECONDS.get(unit, office_day_seconds)
+
+
 class Sop(models.Model):
     """A body's Standar Operasional Prosedur, with the header fields the seeds show."""
 
@@ -135,6 +149,9 @@ class Step(models.Model):
     sop_step_number = models.PositiveSmallIntegerField(null=True, blank=True)
     standard_amount = models.PositiveIntegerField(null=True, blank=True)
     standard_unit = models.CharField(max_length=12, choices=TimeUnit.choices, blank=True)
+    # The SOP's standard in seconds (amount times unit, see `standard_seconds_of`), frozen when the
+    # step opens like its deadline; whether the step was on time is judged by `due_at`.
+    standard_seconds = models.PositiveBigIntegerField(null=True, blank=True)
     started_at = models.DateTimeField()
     due_at = models.DateTimeField(null=True, blank=True)
     # How the deadline was counted, shown next to it: "Selasa 2026-06-02 07:40; dilewati: …".
@@ -197,10 +214,11 @@ class Step(models.Model):
         return skipped
 
     @property
-    def standard_seconds(self) -> int | None:
-        if self.due_at is None:
+    def on_time(self) -> bool | None:
+        """Finished by its deadline; None while open or when it has no deadline."""
+        if self.finished_at is None or self.due_at is None:
             return None
-        return int((self.due_at - self.started_at).total_seconds())
+        return self.finished_at <= self.due_at
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -35,9 +35,23 @@ def editions_with_clock(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Edit
 
 
 def edition_history(edition: Edition) -> QuerySet[AuditEntry]:
+    """The edition's transitions, each with the step it closed: `step_standard_seconds` (the
+    SOP's standard), `step_due_at` (its deadline) and `step_finished_at` (read from the step,
+    so rows written before the standard was stored read right too)."""
+    closed = Step.objects.filter(
+        edition=OuterRef("edition"),
+        stage=OuterRef("from_state"),
+        transition=OuterRef("transition"),
+        finished_at__lte=OuterRef("at"),
+    ).order_by("-finished_at", "-pk")[:1]
     return (
         AuditEntry.objects.filter(edition=edition)
         .exclude(transition="")
+        .annotate(
+            step_standard_seconds=Subquery(closed.values("standard_seconds")),
+            step_due_at=Subquery(closed.values("due_at")),
+            step_finished_at=Subquery(closed.values("finished_at")),
+        )
         .select_related("actor")
         .order_by("at", "pk")
     )

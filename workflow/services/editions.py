@@ -31,7 +31,7 @@ from ppid.pagecache import invalidate_public_pages
 from ppid.permissions import user_roles
 from ppid.twofactor import check_signing_allowed
 from workflow.deadlines import compute_deadline
-from workflow.models import AuditEntry, Sop, Step
+from workflow.models import AuditEntry, Sop, Step, standard_seconds_of
 from workflow.services import review
 from workflow.signals import edition_signed
 
@@ -137,9 +137,11 @@ def _step_open(edition: Edition, *, handed_over_by: AbstractBaseUser | None) -> 
         handed_over_by=handed_over_by,
     )
     if info.get("amount"):
-        deadline = compute_deadline(
-            now, info["amount"], info["unit"], calendar_for_body(edition.body)
+        calendar = calendar_for_body(edition.body)
+        step.standard_seconds = standard_seconds_of(
+            info["amount"], info["unit"], calendar.office_day_seconds
         )
+        deadline = compute_deadline(now, info["amount"], info["unit"], calendar)
         step.due_at = deadline.due_at
         step.due_explanation = deadline.explain(edition.body.time_zone)
         step.remind_at = step.next_notice_at = deadline.remind_at
