@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,8 @@ SOP_STEP_TEXT_MAX_LENGTH = 2000
 COMMENT_MAX_LENGTH = 5000
 ADDRESSED_TO_MAX_LENGTH = 1000
 NOTA_DINAS_MAX_LENGTH = 10000
+# A step's time standard is a count of minutes, hours or days; more than this is a typing error.
+SOP_TIME_MAX_AMOUNT = 9999
 
 
 class TimeUnit(models.TextChoices):
@@ -72,12 +77,33 @@ class Sop(models.Model):
         help_text="The SOP's pelaksana columns in order: [{'role': ..., 'label': ...}]",
     )
     is_active = models.BooleanField(_("in force"), default=True)
+    # Each change made in the app is a new version (`workflow.services.sops.sop_revise`): a new
+    # row with its own steps, in force from then on; the one it replaces stays for history and
+    # for the editions that started on it (they carry its route, frozen in `Edition.route`).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["body", "applies_to", "-effective_on", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "number"], name="sop_unique_number"),
+            models.UniqueConstraint(
+                fields=["body", "number", "version"], name="sop_unique_number_version"
+            ),
             models.UniqueConstraint(
                 fields=["body", "applies_to"],
                 condition=Q(is_active=True),
@@ -99,7 +125,9 @@ class SopStep(models.Model):
     lane = models.CharField(_("executor (as named in the SOP)"), max_length=100)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     requirements = bounded_text(_("requirements"), max_length=SOP_STEP_TEXT_MAX_LENGTH, blank=True)
-    time_amount = models.PositiveIntegerField(_("time"))
+    time_amount = models.PositiveIntegerField(
+        _("time"), validators=[MinValueValidator(1), MaxValueValidator(SOP_TIME_MAX_AMOUNT)]
+    )
     time_unit = models.CharField(_("time unit"), max_length=12, choices=TimeUnit.choices)
     output = bounded_text(_("output"), max_length=SOP_STEP_TEXT_MAX_LENGTH, blank=True)
     notes = bounded_text(_("remarks"), max_length=SOP_STEP_TEXT_MAX_LENGTH, blank=True)
@@ -138,6 +166,35 @@ class SopStep(models.Model):
                         )
                     }
                 )
+
+
+def route_problems(steps: Sequence[SopStep]) -> list[str]:
+    """What keeps these steps (of one SOP) from driving an edition, each problem a sentence;
+    empty when they can. The one set of rules, read by `sop_route` and by the SOP form."""
+    steps = sorted(steps, key=lambda s: s.number)
+    stages = [s.stage for s in steps]
+    problems = []
+    if Stage.COLLECTION not in stages:
+        problems.append(_("The SOP has no collection step."))
+    if not stages or stages[-1] != Stage.PUBLICATION:
+        problems.append(_("The SOP must end with the publication step."))
+    if stages != sorted(stages, key=STAGE_ORDER.index):
+        problems.append(_("The SOP's steps are not in the order of the stages."))
+    numbers = [s.number for s in steps]
+    for number in sorted({n for n in numbers if numbers.count(n) > 1}):
+        problems.append(_("Two steps have the number %(n)d.") % {"n": number})
+    for stage in sorted({s for s in stages if stages.count(s) > 1}, key=STAGE_ORDER.index):
+        problems.append(
+            _("Two steps are at the stage “%(stage)s”: each stage has one step.")
+            % {"stage": Stage(stage).label}
+        )
+    for step in steps:
+        if step.return_to and step.return_to not in stages:
+            problems.append(
+                _("Step %(n)d returns to the stage “%(stage)s”, which this SOP does not have.")
+                % {"n": step.number, "stage": Stage(step.return_to).label}
+            )
+    return [str(p) for p in problems]
 
 
 class Step(models.Model):

@@ -31,7 +31,7 @@ from ppid.pagecache import invalidate_public_pages
 from ppid.permissions import user_roles
 from ppid.twofactor import check_signing_allowed
 from workflow.deadlines import compute_deadline
-from workflow.models import AuditEntry, Sop, Step, standard_seconds_of
+from workflow.models import AuditEntry, Sop, Step, route_problems, standard_seconds_of
 from workflow.services import review
 from workflow.signals import edition_signed
 
@@ -68,18 +68,10 @@ def active_sop(body: Body, kind: str) -> Sop | None:
 def sop_route(sop: Sop) -> dict[str, Any]:
     """The route an edition carries: the SOP's stages, actors and time standards, frozen."""
     steps = list(sop.steps.order_by("number"))
-    stages = [s.stage for s in steps]
-    problems = []
-    if Stage.COLLECTION not in stages:
-        problems.append(_("The SOP has no collection step."))
-    if not stages or stages[-1] != Stage.PUBLICATION:
-        problems.append(_("The SOP must end with the publication step."))
-    if stages != sorted(stages, key=list(Stage.values).index):
-        problems.append(_("The SOP's steps are not in the order of the stages."))
-    if problems:
+    if problems := route_problems(steps):
         raise ValidationError(problems)
     return {
-        "sop": {"id": sop.pk, "number": sop.number, "name": sop.name},
+        "sop": {"id": sop.pk, "number": sop.number, "name": sop.name, "version": sop.version},
         "stages": [
             {
                 "stage": s.stage,
