@@ -101,6 +101,9 @@ def test_edit_makes_a_new_version_keeps_the_old_and_audits_it(seeded, login):
         steps=_changed_rows(old, 4, time_amount=30),
     )
     data["change_note"] = "Verifikasi butuh waktu lebih."
+    # A browser sends the line ends of a textarea as CR LF: that is no change.
+    data["legal_basis"] = old.legal_basis.replace("\n", "\r\n")
+    assert "\r\n" in data["legal_basis"]
     response = client.post(_edit_url(old), data, follow=True)
     assert response.redirect_chain[-1][0] == f"/badan/{DINSOS}/sop/"
     html = response.content.decode()
@@ -349,8 +352,11 @@ def test_sop_page_shows_where_each_decision_leads(seeded, login):
     html = login(f"{DINSOS}.ppid").get(f"/badan/{DINSOS}/sop/").content.decode()
     # Seed 000: step 4 (the PPID checks) returns to the officer (step 3), step 5 (the atasan)
     # to the Ketua PPID (step 4).
-    assert "setuju → ke langkah 5" in html
-    assert "tidak setuju → kembali ke langkah 3 (Pengumpulan)" in html
+    assert "Alur keputusan" in html
+    assert (
+        "Langkah 4</strong> (Verifikasi, PPID Pembantu): setuju → ke langkah 5; "
+        "tidak setuju → kembali ke langkah 3 (Pengumpulan)"
+    ) in html
     assert "tidak setuju → kembali ke langkah 4 (Verifikasi)" in html
     kubu = login(f"{KUBU}.tim").get(f"/badan/{KUBU}/sop/").content.decode()
     assert "tidak setuju → kembali ke langkah 2 (Verifikasi)" in kubu

@@ -67,6 +67,14 @@ class SopNotInForce(Conflict):
         )
 
 
+def _plain(value: Any) -> Any:
+    """Text as stored: the line ends a browser sends (CR LF) made LF, the ends trimmed, so
+    that saving a form unchanged changes nothing."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return value
+
+
 def sop_header(sop: Sop) -> dict[str, Any]:
     return {name: getattr(sop, name) for name in HEADER_FIELDS}
 
@@ -154,7 +162,9 @@ def sop_revise(
     unknown = (set(header) - set(HEADER_FIELDS)) | {k for s in steps for k in s} - set(STEP_FIELDS)
     if unknown:
         raise TypeError(f"unknown SOP fields: {sorted(unknown)}")
-    note = (note or "").strip()
+    header = {name: _plain(value) for name, value in header.items()}
+    steps = [{name: _plain(value) for name, value in row.items()} for row in steps]
+    note = _plain(note or "")
     note_check(note)
     current = Sop.objects.select_for_update().filter(pk=sop.pk).first()
     if current is None or not current.is_active:

@@ -405,6 +405,7 @@ def sop_detail(request, slug):
     sops = list(Sop.objects.filter(body=body, is_active=True).prefetch_related("steps"))
     for sop in sops:
         sop.paths = sop_steps_with_paths(sop)
+        sop.returning = [step for step in sop.paths if step.return_number]
     return render(
         request,
         "workflow/sop.html",

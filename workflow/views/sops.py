@@ -99,8 +99,10 @@ def sop_edit(request, slug, pk):
 def sop_version(request, slug, pk):
     body = get_body(request, slug)
     sop = get_object_or_404(Sop.objects.select_related("created_by", "replaces"), pk=pk, body=body)
+    steps = sop_steps_with_paths(sop)
+    returning = [step for step in steps if step.return_number]
     return render(
         request,
         "workflow/sop_version.html",
-        {"body": body, "sop": sop, "steps": sop_steps_with_paths(sop)},
+        {"body": body, "sop": sop, "steps": steps, "returning": returning},
     )
