@@ -36,7 +36,7 @@ def test_one_office_day_is_the_most_common_day_length():
 
 
 @pytest.mark.django_db
-def test_fifteen_minutes_started_in_the_evening_is_900_seconds_due_next_morning(seeded, api):
+def test_fifteen_minutes_started_in_the_evening_is_900_seconds_due_next_morning(seeded, api, login):
     body = Body.objects.get(slug=DINSOS)
     officers = officers_of(body)
     tuesday_evening = datetime(2027, 1, 5, 19, 0, tzinfo=WIB)
@@ -86,3 +86,9 @@ def test_fifteen_minutes_started_in_the_evening_is_900_seconds_due_next_morning(
     assert (steps[4].standard_seconds, steps[4].timed, steps[4].on_time) == (900, 1, 0)
     assert steps[1].standard_seconds == 30600
     assert [o.step_id for o in report.overdue] == [verification.pk]
+
+    # The timeline shows the standard with the deadline beside it, and the late step as late.
+    timeline = login(f"{DINSOS}.ppid").get(f"/edisi/{edition.pk}/linimasa/").content.decode()
+    assert "15 menit" in timeline
+    assert 'datetime="2027-01-06T07:45:00+07:00"' in timeline
+    assert timeline.count("terlambat") == 1
