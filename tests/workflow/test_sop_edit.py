@@ -134,7 +134,7 @@ def test_edit_makes_a_new_version_keeps_the_old_and_audits_it(seeded, login):
 
 
 @pytest.mark.django_db
-def test_edition_in_flight_keeps_its_route(seeded):
+def test_edition_in_flight_keeps_its_route(seeded, login):
     body = Body.objects.get(slug=DINSOS)
     officers = officers_of(body)
     before = open_edition(body, title="Sebelum perubahan", year=2026, officers=officers)
@@ -154,6 +154,9 @@ def test_edition_in_flight_keeps_its_route(seeded):
     assert (verification.standard_amount, verification.standard_unit) == (15, "menit")
     assert verification.standard_seconds == 900
     assert before.return_target() == Stage.COLLECTION
+    # Its page names the version it runs, linked to that version's page.
+    page = login(f"{DINSOS}.ppid").get(f"/edisi/{before.pk}/").content.decode()
+    assert f'<a href="/badan/{DINSOS}/sop/{old.pk}/">versi 1</a>' in page
     # An edition opened now runs the new version.
     after = open_edition(body, title="Sesudah perubahan", year=2027, officers=officers)
     assert after.route["sop"] == {**route["sop"], "id": new.pk, "version": 2}
