@@ -225,6 +225,7 @@ AUDIT_ACTION_LABELS = {
     "account.2fa_reset": _("Second factor reset"),
     "role.grant": _("Role granted"),
     "role.revoke": _("Role revoked"),
+    "sop.revise": _("SOP changed (new version)"),
 }
 AUDIT_ACTION_GROUPS = [
     ("account.", _("All account events")),

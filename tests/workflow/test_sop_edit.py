@@ -129,6 +129,11 @@ def test_edit_makes_a_new_version_keeps_the_old_and_audits_it(seeded, login):
     assert changes[1] == "Langkah 4: Waktu: 15 → 30"
     # The SOP page lists both versions with what changed; each version can be read.
     assert "Langkah 4: Waktu: 15 → 30" in html and "Verifikasi butuh waktu lebih." in html
+    # The audit log names the event.
+    utama = _utama_over(new.body)
+    log = login(utama.username).get("/jejak-audit/", {"action": "sop.revise"}).content.decode()
+    assert "SOP diubah (versi baru)" in log and "Verifikasi butuh waktu lebih." in log
+    client = login(f"{DINSOS}.atasan")
     version_one = client.get(f"/badan/{DINSOS}/sop/{old.pk}/").content.decode()
     assert "tidak berlaku lagi" in version_one and "Memerintahkan petugas PPID" in version_one
 
