@@ -83,6 +83,20 @@ def sop_step_rows(sop: Sop) -> list[dict[str, Any]]:
     return [{name: getattr(s, name) for name in STEP_FIELDS} for s in sop.steps.order_by("number")]
 
 
+# What a new version does not take from the one it replaces: its own identity and history.
+NOT_CARRIED = frozenset({"id", "version", "replaces", "created_by", "created_at", "is_active"})
+
+
+def _carried_over(sop: Sop) -> dict[str, Any]:
+    """Every field of `sop` a new version keeps unless the form changes it (the header, the
+    kind, the lanes, and whatever else an SOP comes to hold), by attname."""
+    return {
+        field.attname: getattr(sop, field.attname)
+        for field in Sop._meta.concrete_fields
+        if field.name not in NOT_CARRIED
+    }
+
+
 def _lanes(previous: list[dict], steps: list[SopStep]) -> list[dict]:
     """The SOP's pelaksana columns: one per role the steps name, in the order the previous
     version had them (new roles after, as the steps first name them), labelled as the first
@@ -172,13 +186,11 @@ def sop_revise(
     old_steps = list(current.steps.order_by("number"))
 
     new = Sop(
-        body_id=current.body_id,
-        applies_to=current.applies_to,
+        **{**_carried_over(current), **header},
         version=current.version + 1,
         replaces=current,
         created_by=user,
         is_active=False,  # in force once it is whole (one SOP in force per kind)
-        **{**sop_header(current), **header},
     )
     errors: dict[str, list[str]] = {}
     try:
