@@ -39,6 +39,19 @@ def parse_office_hours(raw: dict) -> dict[int, tuple[time, time]]:
     return hours
 
 
+def office_day_seconds(hours: dict[int, tuple[time, time]]) -> int:
+    """The length of one office day, what a time standard of "1 hari" stands for: the most
+    common length among the week's working days, the shorter one on a tie (the default hours,
+    Monday to Thursday 07:30-16:00 and Friday 07:30-16:30, give 8 h 30 min = 30,600 s)."""
+    lengths = [
+        (datetime.combine(date.min, end) - datetime.combine(date.min, start)).seconds
+        for start, end in hours.values()
+    ]
+    if not lengths:
+        return 0
+    return min(set(lengths), key=lambda n: (-lengths.count(n), n))
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     tz_name: str = "Asia/Pontianak"
@@ -52,6 +65,10 @@ class WorkCalendar:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.tz_name)
+
+    @property
+    def office_day_seconds(self) -> int:
+        return office_day_seconds(self.hours)
 
     def holiday_name(self, day: date) -> str | None:
         if day in self.days_off:

@@ -30,6 +30,7 @@ from dip import services as dip_services
 from dip.models import Edition, Item
 from ppid.models import Body
 from tests.helpers import advance, officers_of, open_edition, write_nota_dinas
+from workflow.models import Sop
 from workflow.services import calendar as calendar_services
 from workflow.services import notices as notices_services
 
@@ -79,6 +80,8 @@ CLASSES = {
     "workflow:notice_open": OFFICER,  # a notice of body A's PPID
     "workflow:editions": OFFICER,
     "workflow:sop": OFFICER,
+    "workflow:sop_version": OFFICER,
+    "workflow:sop_edit": OFFICER,
     "workflow:calendar": OFFICER,
     "workflow:calendar_day_add": OFFICER,
     "workflow:calendar_day_remove": OFFICER,
@@ -251,6 +254,8 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         pk = world["attachment"].pk
     elif name == "workflow:notice_open":
         pk = world["notice"].pk
+    elif name in ("workflow:sop_version", "workflow:sop_edit"):
+        pk = Sop.objects.get(body__slug=A, is_active=True).pk
     values["pk"] = pk
     wanted = set(pattern.pattern.regex.groupindex) - {"format"}
     return {key: values[key] for key in wanted}

@@ -8,12 +8,28 @@ class SopStepInline(admin.TabularInline):
     model = SopStep
     extra = 0
 
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None
+
 
 @admin.register(Sop)
 class SopAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "body", "applies_to", "effective_on", "is_active"]
+    """A first SOP may be added here; every change after that is made in the app (the SOP
+    page's "Ubah SOP"), where it becomes a new version with an audit row."""
+
+    list_display = ["number", "version", "name", "body", "applies_to", "effective_on", "is_active"]
     list_filter = ["body", "applies_to", "is_active"]
+    readonly_fields = ["version", "replaces", "created_by"]
     inlines = [SopStepInline]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Step)

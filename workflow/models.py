@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,8 @@ SOP_STEP_TEXT_MAX_LENGTH = 2000
 COMMENT_MAX_LENGTH = 5000
 ADDRESSED_TO_MAX_LENGTH = 1000
 NOTA_DINAS_MAX_LENGTH = 10000
+# A step's time standard is a count of minutes, hours or days; more than this is a typing error.
+SOP_TIME_MAX_AMOUNT = 9999
 
 
 class TimeUnit(models.TextChoices):
@@ -40,6 +45,20 @@ TIME_UNIT_HELP = _(
     "holidays and cuti bersama skipped; due at closing time); choose “calendar days” only for "
     "a standard that really runs on calendar days."
 )
+
+
+# A time standard in seconds: a minute, an hour, a calendar day; a day or working day is one
+# office day, whose length the body's calendar gives (`ppid.calendar.office_day_seconds`).
+UNIT_SECONDS = {TimeUnit.MENIT: 60, TimeUnit.JAM: 3600, TimeUnit.HARI_KALENDER: 86400}
+
+
+def standard_seconds_of(amount: int | None, unit: str, office_day_seconds: int) -> int | None:
+    """The SOP's standard, amount times unit: "15 menit" is 900 s, "1 hari (kerja)" one office day
+    (30,600 s on the default hours). Not the span to the deadline, which skips nights and days
+    off: that is `Step.due_at`."""
+    if not amount or not unit:
+        return None
+    return amount * UNIT_SECONDS.get(unit, office_day_seconds)
 
 
 class Sop(models.Model):
@@ -72,12 +91,33 @@ class Sop(models.Model):
         help_text="The SOP's pelaksana columns in order: [{'role': ..., 'label': ...}]",
     )
     is_active = models.BooleanField(_("in force"), default=True)
+    # Each change made in the app is a new version (`workflow.services.sops.sop_revise`): a new
+    # row with its own steps, in force from then on; the one it replaces stays for history and
+    # for the editions that started on it (they carry its route, frozen in `Edition.route`).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["body", "applies_to", "-effective_on", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "number"], name="sop_unique_number"),
+            models.UniqueConstraint(
+                fields=["body", "number", "version"], name="sop_unique_number_version"
+            ),
             models.UniqueConstraint(
                 fields=["body", "applies_to"],
                 condition=Q(is_active=True),
@@ -99,7 +139,9 @@ class SopStep(models.Model):
     lane = models.CharField(_("executor (as named in the SOP)"), max_length=100)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     requirements = bounded_text(_("requirements"), max_length=SOP_STEP_TEXT_MAX_LENGTH, blank=True)
-    time_amount = models.PositiveIntegerField(_("time"))
+    time_amount = models.PositiveIntegerField(
+        _("time"), validators=[MinValueValidator(1), MaxValueValidator(SOP_TIME_MAX_AMOUNT)]
+    )
     time_unit = models.CharField(
         _("time unit"),
         max_length=TIME_UNIT_MAX_LENGTH,
@@ -145,6 +187,35 @@ class SopStep(models.Model):
                 )
 
 
+def route_problems(steps: Sequence[SopStep]) -> list[str]:
+    """What keeps these steps (of one SOP) from driving an edition, each problem a sentence;
+    empty when they can. The one set of rules, read by `sop_route` and by the SOP form."""
+    steps = sorted(steps, key=lambda s: s.number)
+    stages = [s.stage for s in steps]
+    problems = []
+    if Stage.COLLECTION not in stages:
+        problems.append(_("The SOP has no collection step."))
+    if not stages or stages[-1] != Stage.PUBLICATION:
+        problems.append(_("The SOP must end with the publication step."))
+    if stages != sorted(stages, key=STAGE_ORDER.index):
+        problems.append(_("The SOP's steps are not in the order of the stages."))
+    numbers = [s.number for s in steps]
+    for number in sorted({n for n in numbers if numbers.count(n) > 1}):
+        problems.append(_("Two steps have the number %(n)d.") % {"n": number})
+    for stage in sorted({s for s in stages if stages.count(s) > 1}, key=STAGE_ORDER.index):
+        problems.append(
+            _("Two steps are at the stage “%(stage)s”: each stage has one step.")
+            % {"stage": Stage(stage).label}
+        )
+    for step in steps:
+        if step.return_to and step.return_to not in stages:
+            problems.append(
+                _("Step %(n)d returns to the stage “%(stage)s”, which this SOP does not have.")
+                % {"n": step.number, "stage": Stage(step.return_to).label}
+            )
+    return [str(p) for p in problems]
+
+
 class Step(models.Model):
     """The clock of one started stage of one edition; its deadline is stored when it opens."""
 
@@ -156,6 +227,9 @@ class Step(models.Model):
     standard_unit = models.CharField(
         max_length=TIME_UNIT_MAX_LENGTH, choices=TimeUnit.choices, blank=True
     )
+    # The SOP's standard in seconds (amount times unit, see `standard_seconds_of`), frozen when the
+    # step opens like its deadline; whether the step was on time is judged by `due_at`.
+    standard_seconds = models.PositiveBigIntegerField(null=True, blank=True)
     started_at = models.DateTimeField()
     due_at = models.DateTimeField(null=True, blank=True)
     # How the deadline was counted, shown next to it: "Selasa 2026-06-02 07:40; dilewati: Sabtu
@@ -220,10 +294,11 @@ class Step(models.Model):
         return skipped
 
     @property
-    def standard_seconds(self) -> int | None:
-        if self.due_at is None:
+    def on_time(self) -> bool | None:
+        """Finished by its deadline; None while open or when it has no deadline."""
+        if self.finished_at is None or self.due_at is None:
             return None
-        return int((self.due_at - self.started_at).total_seconds())
+        return self.finished_at <= self.due_at
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -21,3 +21,12 @@ def can_view_report(user: User, body: Body) -> bool:
 def can_view_overview(user: User, body: Body) -> bool:
     """The overview of all the bodies under a PPID Utama is for the PPID Utama."""
     return has_role(user, body, Role.PPID_UTAMA)
+
+
+# An SOP is changed (a new version) by the PPID Utama over the body or by the body's head, who
+# sign off on it (the seeds: "Disahkan oleh Kepala Dinas").
+SOP_EDIT_ROLES = (Role.PPID_UTAMA, Role.ATASAN)
+
+
+def can_edit_sop(user: User, body: Body) -> bool:
+    return has_any_role(user, body, SOP_EDIT_ROLES)

@@ -38,6 +38,24 @@ from workflow.selectors import (
 class HistorySerializer(serializers.ModelSerializer):
     # None for the system's steps (publication).
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    standard_seconds = serializers.IntegerField(
+        source="step_standard_seconds",
+        read_only=True,
+        allow_null=True,
+        help_text="The SOP's time standard of the step this transition closed, in seconds "
+        "(amount times unit: menit 60, jam 3600, a day one office day of the body's calendar); "
+        "null when the step has no standard.",
+    )
+    due_at = serializers.DateTimeField(
+        source="step_due_at",
+        read_only=True,
+        allow_null=True,
+        help_text="The deadline of that step, counted in office time from when it started.",
+    )
+    on_time = serializers.SerializerMethodField(
+        help_text="Whether the step finished by its deadline (finished_at <= due_at); null "
+        "when it had no deadline."
+    )
 
     class Meta:
         model = AuditEntry
@@ -50,7 +68,15 @@ class HistorySerializer(serializers.ModelSerializer):
             "note",
             "duration_seconds",
             "standard_seconds",
+            "due_at",
+            "on_time",
         ]
+
+    def get_on_time(self, entry: AuditEntry) -> bool | None:
+        due, finished = entry.step_due_at, entry.step_finished_at
+        if due is None or finished is None:
+            return None
+        return finished <= due
 
 
 class EditionEntrySerializer(serializers.Serializer):

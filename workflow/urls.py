@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow.views import audit, calendar, editions, notices, report, review, tasks
+from workflow.views import audit, calendar, editions, notices, report, review, sops, tasks
 
 app_name = "workflow"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("jejak-audit/", audit.audit_log, name="audit_log"),
     path("badan/<slug:slug>/edisi/", editions.edition_list, name="editions"),
     path("badan/<slug:slug>/sop/", editions.sop_detail, name="sop"),
+    path("badan/<slug:slug>/sop/<int:pk>/", sops.sop_version, name="sop_version"),
+    path("badan/<slug:slug>/sop/<int:pk>/ubah/", sops.sop_edit, name="sop_edit"),
     path("badan/<slug:slug>/kalender/", calendar.calendar_page, name="calendar"),
     path("badan/<slug:slug>/kalender/hari/", calendar.calendar_day_add, name="calendar_day_add"),
     path(

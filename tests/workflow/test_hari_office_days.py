@@ -88,10 +88,10 @@ def test_the_sop_pages_keep_the_seeds_wording(seeded, login):
 
 
 def test_hari_kalender_is_offered_and_counts_calendar_days(seeded, client):
-    admin = get_user_model().objects.create_superuser("root16", "root16@example.go.id", "x")
-    client.force_login(admin)
+    # The in-app SOP form offers the unit (the admin no longer edits an SOP in place).
+    client.force_login(get_user_model().objects.get(username=f"{DINSOS}.atasan"))
     sop = Sop.objects.get(body__slug=DINSOS, is_active=True)
-    page = client.get(f"/admin/workflow/sop/{sop.pk}/change/")
+    page = client.get(f"/badan/{DINSOS}/sop/{sop.pk}/ubah/")
     assert page.status_code == 200
     assert 'value="hari_kalender"' in page.content.decode()
     assert "hari kalender" in page.content.decode()
@@ -101,7 +101,6 @@ def test_hari_kalender_is_offered_and_counts_calendar_days(seeded, client):
     assert step.standard_unit == "hari_kalender"
     assert step.due_at == OLD_SUNDAY_NIGHT
     assert step.due_explanation == "Minggu 2026-12-06 21:18; dihitung hari kalender"
-    client.force_login(get_user_model().objects.get(username="ppid-utama"))
     assert "1 Hari Kalender</td>" in client.get(f"/badan/{DINSOS}/sop/").content.decode()
 
 

@@ -33,7 +33,7 @@ from django.test.utils import CaptureQueriesContext
 from dip.models import Edition, Stage
 from ppid.models import Body
 from workflow.charts import compliance_chart
-from workflow.models import Sop, SopStep, Step
+from workflow.models import Sop, SopStep, Step, standard_seconds_of
 from workflow.periods import MONTH, QUARTER, Period, period_choices
 from workflow.selectors import report as report_selectors
 from workflow.selectors.report import compliance_report, percentile_cont, report_bodies_for_user
@@ -49,6 +49,7 @@ JAYAPURA = ZoneInfo("Asia/Jayapura")
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=PONTIANAK)
 MAY = Period(2026, MONTH, 5)
 HOUR, DAY = 3600, 86400
+OFFICE_DAY = 30600  # the default office hours: 07:30-16:00
 
 
 def _local(text: str, zone: ZoneInfo = PONTIANAK) -> datetime:
@@ -95,6 +96,9 @@ class Maker:
             sop_step_number=number,
             standard_amount=sop_step.time_amount,
             standard_unit=sop_step.time_unit,
+            standard_seconds=standard_seconds_of(
+                sop_step.time_amount, sop_step.time_unit, OFFICE_DAY
+            ),
             started_at=start,
             due_at=start + timedelta(seconds=allowed),
             finished_at=None if seconds is None else start + timedelta(seconds=seconds),

@@ -55,6 +55,15 @@ def _eager_celery():
     celery_app.conf.task_always_eager = before
 
 
+# The SOP standard in seconds, as the audit states it: amount times unit, a day being one
+# office day of the default hours (Monday to Thursday 07:30-16:00: 8 h 30 min).
+UNIT_SECONDS = {"menit": 60, "jam": 3600, "hari": 30600, "hari_kerja": 30600}
+
+
+def _standard(step: Step) -> int:
+    return step.standard_amount * UNIT_SECONDS[step.standard_unit]
+
+
 def _parse(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -147,7 +156,9 @@ class Flow:
                 "actor": username,
                 "note": note,
                 "duration_seconds": int(after.total_seconds()),
-                "standard_seconds": int((step.due_at - step.started_at).total_seconds()),
+                "standard_seconds": _standard(step),
+                "due_at": step.due_at,
+                "on_time": after <= step.due_at - step.started_at,
             }
         )
         return data
@@ -222,8 +233,11 @@ def _assert_history(flow: Flow) -> None:
         "note",
         "duration_seconds",
         "standard_seconds",
+        "due_at",
+        "on_time",
     ]
-    assert [{k: h[k] for k in keys} for h in history] == flow.expected_history
+    got = [{k: h[k] for k in keys} | {"due_at": _parse(h["due_at"])} for h in history]
+    assert got == flow.expected_history
     assert all(h["at"] for h in history)
     # The detail view carries the same history.
     assert [h["transition"] for h in flow.detail()["history"]] == [
@@ -384,9 +398,9 @@ def test_seed_000_dinsos_dip_with_nota_dinas_and_two_returns(
                 "actor": None,
                 "note": "",
                 "duration_seconds": 0,
-                "standard_seconds": int(
-                    (publication.due_at - publication.started_at).total_seconds()
-                ),
+                "standard_seconds": _standard(publication),
+                "due_at": publication.due_at,
+                "on_time": True,
             }
         )
         _assert_history(flow)
@@ -480,9 +494,9 @@ def test_seed_002_disdukcapil_kalbar_dip_without_atasan(
                 "actor": None,
                 "note": "",
                 "duration_seconds": 0,
-                "standard_seconds": int(
-                    (publication.due_at - publication.started_at).total_seconds()
-                ),
+                "standard_seconds": _standard(publication),
+                "due_at": publication.due_at,
+                "on_time": True,
             }
         )
         _assert_history(flow)
@@ -605,6 +619,8 @@ def test_seed_004_kubu_raya_dik_through_tim_pertimbangan_on_working_days(
                 "note": "",
                 "duration_seconds": 0,
                 "standard_seconds": 3600,
+                "due_at": publication.due_at,
+                "on_time": True,
             }
         )
         _assert_history(flow)

@@ -178,9 +178,23 @@ def editions_with_clock(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Edit
 
 
 def edition_history(edition: Edition) -> QuerySet[AuditEntry]:
+    """The edition's transitions, each with the step it closed: `step_standard_seconds` (the
+    SOP's standard), `step_due_at` (its deadline) and `step_finished_at` (read from the step,
+    so rows written before the standard was stored read right too)."""
+    closed = Step.objects.filter(
+        edition=OuterRef("edition"),
+        stage=OuterRef("from_state"),
+        transition=OuterRef("transition"),
+        finished_at__lte=OuterRef("at"),
+    ).order_by("-finished_at", "-pk")[:1]
     return (
         AuditEntry.objects.filter(edition=edition)
         .exclude(transition="")
+        .annotate(
+            step_standard_seconds=Subquery(closed.values("standard_seconds")),
+            step_due_at=Subquery(closed.values("due_at")),
+            step_finished_at=Subquery(closed.values("finished_at")),
+        )
         .select_related("actor")
         .order_by("at", "pk")
     )
@@ -367,3 +381,36 @@ def audit_entries_for(
     elif action:
         entries = entries.filter(action=action)
     return entries.select_related("actor", "body", "edition").order_by("-at", "-pk")
+
+
+# --- SOPs ------------------------------------------------------------------------------------
+
+
+def sop_steps_with_paths(sop: Sop) -> list[SopStep]:
+    """The SOP's steps, each with where it leads: `next_number` (the next step, what "setuju"
+    or a hand-over leads to; None after the last) and `return_number` (the step of the stage a
+    "tidak setuju" returns to; None when the step cannot return)."""
+    steps = list(sop.steps.all())
+    steps.sort(key=lambda s: s.number)
+    by_stage = {s.stage: s.number for s in steps}
+    for index, step in enumerate(steps):
+        step.next_number = steps[index + 1].number if index + 1 < len(steps) else None
+        step.return_number = by_stage.get(step.return_to) if step.return_to else None
+    return steps
+
+
+def sop_versions(body: Body) -> list[Sop]:
+    """Every SOP of the body, each version, newest first within its kind; each carries `change`,
+    the audit row that made it (None for a version made outside the app: the seed, the admin)."""
+    sops = list(
+        Sop.objects.filter(body=body)
+        .select_related("created_by")
+        .order_by("applies_to", "-version", "-pk")
+    )
+    entries = AuditEntry.objects.filter(
+        action="sop.revise", target_type="workflow.sop", target_id__in=[str(s.pk) for s in sops]
+    ).select_related("actor")
+    made = {entry.target_id: entry for entry in entries}
+    for sop in sops:
+        sop.change = made.get(str(sop.pk))
+    return sops

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Min, Q, QuerySet
+from django.db.models import Aggregate, Count, F, FloatField, Max, Min, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -31,16 +31,6 @@ from workflow.models import SopStep, Step, TimeUnit
 from workflow.periods import Period
 from workflow.permissions import REPORT_ROLES
 
-# A standard's nominal length, for the chart's standard line. A day (hari, hari kerja, hari
-# kalender) counts as 24 hours there; whether a step was on time is always judged against its
-# stored deadline.
-NOMINAL_SECONDS = {
-    TimeUnit.MENIT: 60,
-    TimeUnit.JAM: 3600,
-    TimeUnit.HARI: 86400,
-    TimeUnit.HARI_KERJA: 86400,
-    TimeUnit.HARI_KALENDER: 86400,
-}
 STAGE_INDEX = {stage: n for n, stage in enumerate(STAGE_ORDER)}
 
 
@@ -79,6 +69,9 @@ class StepReport:
     standard_amount: int | None
     standard_unit: str
     activity: str = ""
+    # The SOP's standard in seconds as the steps stored it (one office day per "hari"); None
+    # for a step no edition reached. "On time" is judged by each step's own deadline.
+    standard_seconds: int | None = None
     total: int = 0
     finished: int = 0
     timed: int = 0
@@ -117,12 +110,6 @@ class StepReport:
         if not self.standard_amount or not self.standard_unit:
             return ""
         return f"{self.standard_amount} {TimeUnit(self.standard_unit).label}"
-
-    @property
-    def standard_seconds(self) -> int | None:
-        if not self.standard_amount or not self.standard_unit:
-            return None
-        return self.standard_amount * NOMINAL_SECONDS[TimeUnit(self.standard_unit)]
 
     def sort_key(self) -> tuple:
         return (
@@ -256,6 +243,7 @@ def compliance_report(
     finished = Q(finished_at__isnull=False)
     aggregates: dict[str, Any] = {
         "total": Count("pk"),
+        "standard": Max("standard_seconds"),
         "finished": Count("pk", filter=finished),
         "timed": Count("pk", filter=finished & Q(due_at__isnull=False)),
         "on_time": Count("pk", filter=finished & Q(finished_at__lte=F("due_at"))),
@@ -275,6 +263,7 @@ def compliance_report(
             step_number=row["sop_step_number"],
             standard_amount=row["standard_amount"],
             standard_unit=row["standard_unit"],
+            standard_seconds=row["standard"],
             total=row["total"],
             finished=row["finished"],
             timed=row["timed"],
@@ -338,15 +327,20 @@ def _attach_overdue(scope: Q, now: datetime, groups: dict[tuple, StepReport]) ->
 def _label_and_complete(bodies: Sequence[Body], groups: dict[tuple, StepReport]) -> None:
     """Name each step by its SOP's activity, and add the steps of the SOPs in force that no
     edition reached in the period (with zero counts), so every step of the SOP is shown."""
-    sop_steps = SopStep.objects.filter(sop__body__in=[b.pk for b in bodies]).values_list(
-        "sop__body_id",
-        "sop__number",
-        "sop__is_active",
-        "number",
-        "stage",
-        "activity",
-        "time_amount",
-        "time_unit",
+    # Older versions first, so that the labels of the version in force win.
+    sop_steps = (
+        SopStep.objects.filter(sop__body__in=[b.pk for b in bodies])
+        .order_by("sop__is_active", "sop__pk", "number")
+        .values_list(
+            "sop__body_id",
+            "sop__number",
+            "sop__is_active",
+            "number",
+            "stage",
+            "activity",
+            "time_amount",
+            "time_unit",
+        )
     )
     activities: dict[tuple, str] = {}
     for body_id, sop_number, active, number, stage, activity, amount, unit in sop_steps:

@@ -32,7 +32,7 @@ from ppid.pagecache import invalidate_public_pages
 from ppid.permissions import user_roles
 from ppid.twofactor import check_signing_allowed
 from workflow.deadlines import compute_deadline
-from workflow.models import AuditEntry, Sop, Step
+from workflow.models import AuditEntry, Sop, Step, route_problems, standard_seconds_of
 from workflow.selectors import PRECONDITIONS, preconditions_check
 from workflow.services import clock, review
 from workflow.signals import edition_signed
@@ -70,18 +70,10 @@ def active_sop(body: Body, kind: str) -> Sop | None:
 def sop_route(sop: Sop) -> dict[str, Any]:
     """The route an edition carries: the SOP's stages, actors and time standards, frozen."""
     steps = list(sop.steps.order_by("number"))
-    stages = [s.stage for s in steps]
-    problems = []
-    if Stage.COLLECTION not in stages:
-        problems.append(_("The SOP has no collection step."))
-    if not stages or stages[-1] != Stage.PUBLICATION:
-        problems.append(_("The SOP must end with the publication step."))
-    if stages != sorted(stages, key=list(Stage.values).index):
-        problems.append(_("The SOP's steps are not in the order of the stages."))
-    if problems:
+    if problems := route_problems(steps):
         raise ValidationError(problems)
     return {
-        "sop": {"id": sop.pk, "number": sop.number, "name": sop.name},
+        "sop": {"id": sop.pk, "number": sop.number, "name": sop.name, "version": sop.version},
         "stages": [
             {
                 "stage": s.stage,
@@ -154,9 +146,11 @@ def _step_open(edition: Edition, *, handed_over_by: AbstractBaseUser | None) -> 
         handed_over_by=handed_over_by,
     )
     if info.get("amount"):
-        deadline = compute_deadline(
-            now, info["amount"], info["unit"], calendar_for_body(edition.body)
+        calendar = calendar_for_body(edition.body)
+        step.standard_seconds = standard_seconds_of(
+            info["amount"], info["unit"], calendar.office_day_seconds
         )
+        deadline = compute_deadline(now, info["amount"], info["unit"], calendar)
         step.due_at = deadline.due_at
         step.due_explanation = deadline.explain(edition.body.time_zone)
         step.remind_at = step.next_notice_at = deadline.remind_at

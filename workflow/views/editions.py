@@ -38,12 +38,15 @@ from workflow.forms import (
     NotaDinasForm,
 )
 from workflow.models import NotaDinas, Sop
+from workflow.permissions import can_edit_sop
 from workflow.selectors import (
     available_transitions,
     blocked_transitions,
     edition_history,
     edition_steps,
     open_step,
+    sop_steps_with_paths,
+    sop_versions,
     step_arrival,
 )
 from workflow.views.common import get_body, get_edition
@@ -458,5 +461,17 @@ def timeline(request, pk):
 @login_required
 def sop_detail(request, slug):
     body = get_body(request, slug)
-    sops = list(Sop.objects.filter(body=body).prefetch_related("steps").order_by("-is_active"))
-    return render(request, "workflow/sop.html", {"body": body, "sops": sops})
+    sops = list(Sop.objects.filter(body=body, is_active=True).prefetch_related("steps"))
+    for sop in sops:
+        sop.paths = sop_steps_with_paths(sop)
+        sop.returning = [step for step in sop.paths if step.return_number]
+    return render(
+        request,
+        "workflow/sop.html",
+        {
+            "body": body,
+            "sops": sops,
+            "versions": sop_versions(body),
+            "may_edit": can_edit_sop(request.user, body),
+        },
+    )
