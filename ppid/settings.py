@@ -376,6 +376,9 @@ PPID_SIGNING_TRUST_ROOTS = env_list("PPID_SIGNING_TRUST_ROOTS", "")
 
 # Demo accounts' password when seed_demo is run without --password.
 PPID_DEMO_PASSWORD = os.environ.get("PPID_DEMO_PASSWORD", "ppid-demo-2026")
+# The demo (bin/run sets it): the sign-in page names the demo accounts and their password.
+# Never on in production.
+PPID_DEMO = env_bool("PPID_DEMO", False)
 
 LOGGING = {
     "version": 1,
