@@ -113,10 +113,12 @@ def open_edition(page: Page, kind_label: str, title: str, slug: str, shot=None) 
 def add_all_items(page: Page, count: int, shot=None) -> None:
     page.get_by_role("link", name="Tambah informasi").first.click()
     expect(page).to_have_url(re.compile(r"/pilih/$"))
-    boxes = page.get_by_role("checkbox")
+    boxes = page.locator('#pick-rows input[name="items"]')
     expect(boxes).to_have_count(count)
+    # "Select all" (the picker's own box) ticks every row shown.
+    page.get_by_role("checkbox", name=re.compile(r"^Pilih semua")).check()
     for i in range(count):
-        boxes.nth(i).check()
+        expect(boxes.nth(i)).to_be_checked()
     if shot:
         shot(page, "pick-items")
     page.get_by_role("button", name="Tambahkan informasi yang dipilih").click()
