@@ -168,6 +168,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("PPID_TIME_ZONE", "Asia/Pontianak")
 USE_I18N = True
 USE_TZ = True
+# One date format on every page, "6 Desember 2026" / "6 Desember 2026 14:05" (ppid/formats/).
+FORMAT_MODULE_PATH = ["ppid.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -94,8 +94,13 @@ def test_pages_follow_the_same_rule(seeded, client, username, opd, status):
     link; what it does not reach is invisible (404)."""
     edition = edition_at(opd, "verification")
     client.force_login(get_user_model().objects.get(username=username))
-    assert client.get(f"/edisi/{edition.pk}/").status_code == status
+    response = client.get(f"/edisi/{edition.pk}/")
+    assert response.status_code == status
     assert client.get(f"/pengguna/badan/{opd}/").status_code == status
+    if status == 404:  # the project's own page, in Indonesian (DEBUG off, as in production)
+        page = response.content.decode()
+        assert "<h1>Halaman tidak ditemukan</h1>" in page and '<html lang="id">' in page
+        assert "Not Found" not in page
 
 
 def test_a_grandparents_ppid_utama_reaches_only_one_level_down(grandparent):
