@@ -409,7 +409,7 @@ def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, app_se
         expect(row(page, item.title)).to_contain_text("Tim pertimbangan")
     expect(row(page, changed.title)).to_contain_text("Ubah jangka waktu pengecualian")
     # The row now shows the new period (30 Jun, the same abbreviation in Indonesian).
-    expect(row(page, changed.title)).to_contain_text(f"sampai 30 Jun {new_until.year}")
+    expect(row(page, changed.title)).to_contain_text(f"sampai 30 Juni {new_until.year}")
     shot(page, "edition-consideration-recorded")
     act(page, "Teruskan hasil pertimbangan")
     expect_stage(page, "Persetujuan")

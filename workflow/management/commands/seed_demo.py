@@ -115,6 +115,7 @@ class Command(BaseCommand):
             position=spec["position"],
         )
         ppid_services.role_grant(user=user, body=body, role=Role.PPID_UTAMA)
+        self._signing_keys(body)  # a body like any other: its own lists may be signed too
         return body
 
     def _body(self, spec: dict, parent: Body) -> Body:
