@@ -168,6 +168,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("PPID_TIME_ZONE", "Asia/Pontianak")
 USE_I18N = True
 USE_TZ = True
+# One date format on every page, "6 Desember 2026" / "6 Desember 2026 14:05" (ppid/formats/).
+FORMAT_MODULE_PATH = ["ppid.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -225,6 +227,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No deep links: Swagger UI would put a link inside each operation's button (a nested
+    # interactive control, which screen readers cannot reach; axe reports it).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EditionKindEnum": "dip.models.EditionKind",
@@ -376,6 +381,9 @@ PPID_SIGNING_TRUST_ROOTS = env_list("PPID_SIGNING_TRUST_ROOTS", "")
 
 # Demo accounts' password when seed_demo is run without --password.
 PPID_DEMO_PASSWORD = os.environ.get("PPID_DEMO_PASSWORD", "ppid-demo-2026")
+# The demo (bin/run sets it): the sign-in page names the demo accounts and their password.
+# Never on in production.
+PPID_DEMO = env_bool("PPID_DEMO", False)
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -9,6 +11,7 @@ from dip.views.public import home
 from ppid.api import BodyList, ObtainToken, TokenRevokeView
 from ppid.forms import LoginForm
 from ppid.views import account, people, site
+from workflow import seed_data
 from workflow.api import EditionViewSet
 
 router = DefaultRouter()
@@ -28,10 +31,31 @@ api_patterns = [
     path("", include(router.urls)),
 ]
 
-# Django's sign-in page with our form (its wrong-login message reads right in Indonesian).
-LOGIN_VIEW = auth_views.LoginView.as_view(
-    authentication_form=LoginForm, redirect_authenticated_user=True
-)
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page with our form (its wrong-login message reads right in
+    Indonesian); in the demo (PPID_DEMO) it names the demo accounts that exist."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.PPID_DEMO:
+            names = {username for username, _body, _role in seed_data.demo_accounts()}
+            existing = set(
+                get_user_model()
+                .objects.filter(username__in=names, is_active=True)
+                .values_list("username", flat=True)
+            )
+            context["demo_accounts"] = [
+                row for row in seed_data.demo_accounts() if row[0] in existing
+            ]
+            context["demo_password"] = settings.PPID_DEMO_PASSWORD
+        return context
+
+
+LOGIN_VIEW = SignInView.as_view()
 
 BODY_PEOPLE = "pengguna/badan/<slug:slug>/"
 OFFICER = f"{BODY_PEOPLE}akun/<int:user_id>/"

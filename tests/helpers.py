@@ -28,12 +28,24 @@ from dip.models import (
     Stage,
 )
 from ppid.models import Body
-from workflow import services
+from workflow import seed_data, services
 from workflow.models import Consideration, NotaDinas, Sop
 
 User = get_user_model()
 
 NOTE = "Sudah sesuai."
+
+# The demo's PPID Utama accounts (seed_demo): the province's, and each kabupaten's.
+PROVINCE_UTAMA = "ppid-utama"
+KABUPATEN_UTAMA = {spec["slug"]: spec["username"] for spec in seed_data.KABUPATEN}
+
+
+def utama_of(slug: str) -> str:
+    """The username of the PPID Utama directly above the seed body `slug`: its kabupaten's
+    (Dinsos P3A Kapuas Hulu, Disdukcapil Kubu Raya) or the province's (Disdukcapil Kalbar)."""
+    spec = next(s for s in seed_data.BODIES if s["slug"] == slug)
+    return KABUPATEN_UTAMA[spec["parent"]] if "parent" in spec else PROVINCE_UTAMA
+
 
 NOTA_DINAS: dict[str, Any] = {
     "number": "800/015/PPID-DINSOSP3A/2027",

@@ -16,6 +16,7 @@ from dip.models import (
     Stage,
 )
 from ppid.models import CalendarDay
+from workflow.labels import ACTION_LABELS
 from workflow.models import (
     COMMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -253,28 +254,8 @@ class ReportPeriodForm(DescribedFieldsMixin, forms.Form):
         return self.default
 
 
-# The security and audit log: what each action is called on the page.
-AUDIT_ACTION_LABELS = {
-    "account.login": _("Signed in"),
-    "account.login_failed": _("Failed sign-in"),
-    "account.locked_out": _("Sign-in locked"),
-    "account.logout": _("Signed out"),
-    "account.create": _("Account created"),
-    "account.update": _("Account updated"),
-    "account.invite": _("Invitation sent"),
-    "account.password_set": _("Password chosen"),
-    "account.deactivate": _("Account deactivated"),
-    "account.reactivate": _("Account reactivated"),
-    "account.token": _("API token issued"),
-    "account.2fa_enrol": _("Second factor set up"),
-    "account.2fa_verify": _("Second factor confirmed"),
-    "account.2fa_failed": _("Wrong second-factor code"),
-    "account.2fa_recovery_codes": _("New recovery codes"),
-    "account.2fa_reset": _("Second factor reset"),
-    "role.grant": _("Role granted"),
-    "role.revoke": _("Role revoked"),
-    "sop.revise": _("SOP changed (new version)"),
-}
+# The security and audit log's filter: the groups, then each action by its label
+# (`workflow.labels`, the one table of what the codes are called).
 AUDIT_ACTION_GROUPS = [
     ("account.", _("All account events")),
     ("role.", _("All role changes")),
@@ -296,7 +277,7 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [
             ("", _("All")),
             *AUDIT_ACTION_GROUPS,
-            *AUDIT_ACTION_LABELS.items(),
+            *ACTION_LABELS.items(),
         ]
 
 

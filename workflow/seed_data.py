@@ -7,6 +7,10 @@ return for a review step, the edition returns to the stage that handed it over.
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
+from ppid.models import Role
+
 PPID_UTAMA = {
     "slug": "ppid-utama-kalbar",
     "name": "PPID Utama Pemerintah Provinsi Kalimantan Barat",
@@ -14,9 +18,34 @@ PPID_UTAMA = {
     "address": "Jalan Ahmad Yani, Pontianak, Kalimantan Barat",
 }
 
+# Three levels, as in Kalimantan Barat: the province's PPID Utama, a kabupaten's PPID Utama
+# under it, and the kabupaten's OPDs under that. Each kabupaten body has its own PPID Utama
+# officer (`username`); a seed body names its kabupaten in "parent" (none: the province).
+KABUPATEN = [
+    {
+        "slug": "pemkab-kapuas-hulu",
+        "name": "Pemerintah Kabupaten Kapuas Hulu",
+        "short_name": "PPID Utama Kapuas Hulu",
+        "address": "Putussibau, Kabupaten Kapuas Hulu, Kalimantan Barat",
+        "website": "https://ppid.kapuashulukab.go.id",
+        "username": "ppid-utama-kapuas-hulu",
+        "position": "PPID Utama Kabupaten Kapuas Hulu",
+    },
+    {
+        "slug": "pemkab-kubu-raya",
+        "name": "Pemerintah Kabupaten Kubu Raya",
+        "short_name": "PPID Utama Kubu Raya",
+        "address": "Sungai Raya, Kabupaten Kubu Raya, Kalimantan Barat",
+        "website": "",
+        "username": "ppid-utama-kubu-raya",
+        "position": "PPID Utama Kabupaten Kubu Raya",
+    },
+]
+
 BODIES = [
     {
         "slug": "dinsos-p3a-kapuas-hulu",
+        "parent": "pemkab-kapuas-hulu",
         "name": "Dinas Sosial, Pemberdayaan Perempuan dan Perlindungan Anak Kabupaten Kapuas Hulu",
         "short_name": "Dinsos P3A Kapuas Hulu",
         "address": "Putussibau, Kabupaten Kapuas Hulu, Kalimantan Barat",
@@ -285,6 +314,7 @@ BODIES = [
     },
     {
         "slug": "disdukcapil-kubu-raya",
+        "parent": "pemkab-kubu-raya",
         "name": "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Kubu Raya",
         "short_name": "Disdukcapil Kubu Raya",
         "address": "Sungai Raya, Kabupaten Kubu Raya, Kalimantan Barat",
@@ -412,6 +442,24 @@ BODIES = [
         },
     },
 ]
+
+PROVINCE_USERNAME = "ppid-utama"
+ADMIN_USERNAME = "admin"
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """Every account seed_demo creates: (username, body, role), as the README and the demo's
+    sign-in page list them."""
+    accounts = [
+        (ADMIN_USERNAME, "—", str(_("Superuser"))),
+        (PROVINCE_USERNAME, PPID_UTAMA["short_name"], str(Role.PPID_UTAMA.label)),
+    ]
+    accounts += [(k["username"], k["name"], str(Role.PPID_UTAMA.label)) for k in KABUPATEN]
+    for body in BODIES:
+        for role in body["officers"]:
+            accounts.append((f"{body['slug']}.{role}", body["short_name"], str(Role(role).label)))
+    return accounts
+
 
 # A handful of realistic register entries per body: (unit, fields).
 ITEMS = {

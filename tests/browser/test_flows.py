@@ -113,10 +113,12 @@ def open_edition(page: Page, kind_label: str, title: str, slug: str, shot=None) 
 def add_all_items(page: Page, count: int, shot=None) -> None:
     page.get_by_role("link", name="Tambah informasi").first.click()
     expect(page).to_have_url(re.compile(r"/pilih/$"))
-    boxes = page.get_by_role("checkbox")
+    boxes = page.locator('#pick-rows input[name="items"]')
     expect(boxes).to_have_count(count)
+    # "Select all" (the picker's own box) ticks every row shown.
+    page.get_by_role("checkbox", name=re.compile(r"^Pilih semua")).check()
     for i in range(count):
-        boxes.nth(i).check()
+        expect(boxes.nth(i)).to_be_checked()
     if shot:
         shot(page, "pick-items")
     page.get_by_role("button", name="Tambahkan informasi yang dipilih").click()
@@ -436,7 +438,7 @@ def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, app_se
         expect(row(page, item.title)).to_contain_text("Tim pertimbangan")
     expect(row(page, changed.title)).to_contain_text("Ubah jangka waktu pengecualian")
     # The row now shows the new period (30 Jun, the same abbreviation in Indonesian).
-    expect(row(page, changed.title)).to_contain_text(f"sampai 30 Jun {new_until.year}")
+    expect(row(page, changed.title)).to_contain_text(f"sampai 30 Juni {new_until.year}")
     shot(page, "edition-consideration-recorded")
     # ... writes its berita acara uji konsekuensi (place, date, the members present) ...
     page.get_by_role("link", name="Berita acara uji konsekuensi", exact=True).click()

@@ -15,10 +15,11 @@ from rest_framework.authtoken.models import Token
 from dip import services as dip_services
 from dip.models import Attachment, Edition, EditionItem, EditionRow, Item
 from dip.serializers import DIK_COLUMNS, DIP_COLUMNS
-from ppid.models import Body
+from ppid import services as ppid_services
+from ppid.models import Body, Role
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import ItemFactory
-from tests.helpers import drive_to, prepare_transition
+from tests.helpers import drive_to, prepare_transition, utama_of
 from workflow import services
 from workflow.models import AuditEntry, Step
 
@@ -26,6 +27,7 @@ DINSOS = "dinsos-p3a-kapuas-hulu"
 KALBAR = "disdukcapil-kalbar"
 KUBU = "disdukcapil-kubu-raya"
 SEED_SLUGS = {DINSOS, KALBAR, KUBU}
+PEMKAB_KAPUAS = "pemkab-kapuas-hulu"
 
 PUBLIC_ITEM = {
     "body": DINSOS,
@@ -200,7 +202,7 @@ def test_several_bad_fields_are_all_reported(seeded, api):
         ({"exemption_ground": "a"}, "exemption_ground"),
         ({"classification": "bebas"}, "classification"),
         ({"title": ""}, "title"),
-        ({"body": KALBAR}, "body"),
+        ({"body": PEMKAB_KAPUAS}, "body"),
     ],
 )
 def test_bad_patch_is_refused_and_item_unchanged(seeded, api, changes, field):
@@ -208,8 +210,9 @@ def test_bad_patch_is_refused_and_item_unchanged(seeded, api, changes, field):
     snapshot = Item.objects.filter(pk=item.pk).values().get()
     before = counts()
     client = api(f"{DINSOS}.operator")
-    if changes.get("body") == KALBAR:
-        client = api("ppid-utama")  # sees both bodies: the move itself is refused
+    if "body" in changes:
+        # The kabupaten's PPID Utama sees both bodies: the move itself is refused.
+        client = api(utama_of(DINSOS))
     response = client.patch(f"/api/items/{item.pk}/", changes, format="json")
     assert_field_error(response, field)
     assert Item.objects.filter(pk=item.pk).values().get() == snapshot
@@ -324,7 +327,7 @@ def test_one_bad_item_in_a_batch_adds_none(seeded, api):
     ("username", "items"),
     [
         (f"{DINSOS}.operator", "other body"),  # invisible: not found
-        ("ppid-utama", "other body"),  # visible, but of another body
+        ("utama+kalbar", "other body"),  # visible, but of another body
         (f"{DINSOS}.operator", "unknown"),
         (f"{DINSOS}.operator", "empty"),
         (f"{DINSOS}.operator", "not a list"),
@@ -339,6 +342,13 @@ def test_edition_items_bad_ids_add_none(seeded, api, username, items):
         "empty": {"items": []},
         "not a list": {"items": "semua"},
     }[items]
+    if username == "utama+kalbar":  # the kabupaten's PPID Utama, also an operator of Kalbar
+        username = utama_of(DINSOS)
+        ppid_services.role_grant(
+            user=get_user_model().objects.get(username=username),
+            body=Body.objects.get(slug=KALBAR),
+            role=Role.OPERATOR,
+        )
     before = counts()
     response = api(username).post(f"/api/editions/{edition['id']}/items/", payload, format="json")
     assert_field_error(response, "items")
@@ -721,12 +731,16 @@ def test_bodies_list_only_the_callers_bodies(seeded, api):
         rows = response.json()["results"]
         assert [b["slug"] for b in rows] == [slug]
         assert rows[0]["roles"] == ["operator"]
-    utama = api("ppid-utama").get("/api/bodies/").json()["results"]
-    slugs = {b["slug"] for b in utama}
-    assert slugs >= SEED_SLUGS
-    parent = Body.objects.get(slug=DINSOS).parent
-    assert slugs <= SEED_SLUGS | {parent.slug}
-    assert all("ppid_utama" in b["roles"] for b in utama if b["slug"] in SEED_SLUGS)
+    # Each PPID Utama: its own body and those directly under it, no deeper.
+    for slug in SEED_SLUGS:
+        utama = api(utama_of(slug)).get("/api/bodies/").json()["results"]
+        slugs = {b["slug"] for b in utama}
+        parent = Body.objects.get(slug=slug).parent
+        assert slugs == {parent.slug} | set(parent.children.values_list("slug", flat=True))
+        assert slug in slugs
+        assert all("ppid_utama" in b["roles"] for b in utama)
+    province = {b["slug"] for b in api("ppid-utama").get("/api/bodies/").json()["results"]}
+    assert province.isdisjoint({DINSOS, KUBU})
 
 
 def test_items_list_only_the_callers_bodies(seeded, api):
@@ -734,8 +748,11 @@ def test_items_list_only_the_callers_bodies(seeded, api):
     assert {row["body"] for row in listed["results"]} == {KALBAR}
     register = Item.objects.filter(body__slug=KALBAR).count()
     assert listed["count"] == len(listed["results"]) == register
-    everything = api("ppid-utama").get("/api/items/").json()
-    assert everything["count"] == Item.objects.filter(body__slug__in=SEED_SLUGS).count()
+    for slug in (DINSOS, KUBU):  # the kabupaten's PPID Utama: its OPD's register
+        everything = api(utama_of(slug)).get("/api/items/").json()
+        assert everything["count"] == Item.objects.filter(body__slug=slug).count()
+    everything = api("ppid-utama").get("/api/items/").json()  # the province's: Kalbar only
+    assert everything["count"] == Item.objects.filter(body__slug=KALBAR).count()
 
 
 # --- the public API -----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from PIL import Image
 from dip import uploads
 from dip.models import Attachment, Item
 from dip.services import attachments as attachment_services
+from tests.helpers import utama_of
 from workflow.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -392,7 +393,7 @@ def test_anonymous_is_refused(seeded, api):
 
 def test_ppid_utama_may_upload_to_a_body_under_it(seeded, api):
     item = item_of(KUBU_RAYA)
-    response = post_files(api("ppid-utama"), item, upload("a.pdf", pdf_bytes()))
+    response = post_files(api(utama_of(KUBU_RAYA)), item, upload("a.pdf", pdf_bytes()))
     assert response.status_code == 201, response.data
     assert Attachment.objects.filter(item=item).count() == 1
 

@@ -22,6 +22,7 @@ from dip import uploads
 from dip.models import Attachment, Item
 from ppid.models import Body
 from tests.factories import ItemFactory
+from tests.helpers import utama_of
 from workflow import services as workflow_services
 from workflow.models import AuditEntry
 
@@ -44,7 +45,8 @@ LAW = "Sebutkan undang-undangnya beserta nama dan pasalnya."
 
 
 def username(role: str, slug: str = KUBU_RAYA) -> str:
-    return role if role == "ppid-utama" else f"{slug}.{role}"
+    """The body's officer of `role`; "ppid-utama" is the PPID Utama directly above the body."""
+    return utama_of(slug) if role == "ppid-utama" else f"{slug}.{role}"
 
 
 def body(slug: str = KUBU_RAYA) -> Body:

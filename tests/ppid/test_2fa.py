@@ -28,7 +28,7 @@ from dip.models import Edition, Stage
 from ppid import twofactor
 from ppid.models import SecondFactorToken
 from tests.conftest import DEMO_PASSWORD
-from tests.helpers import edition_at
+from tests.helpers import edition_at, utama_of
 from workflow import services
 from workflow.models import AuditEntry, Sop
 
@@ -409,7 +409,7 @@ def test_an_unverified_session_gets_403_from_the_api(seeded, required):
 
 
 def test_the_ppid_utama_resets_a_lost_second_factor(seeded, required, api):
-    utama, utama_device, _ = enrolled("ppid-utama")
+    utama, utama_device, _ = enrolled(utama_of(DINSOS))  # the kabupaten's PPID Utama
     user, _device, _codes = enrolled(ATASAN)
     token = Token.objects.create(user=user)
     client = verified_client(utama, utama_device)
@@ -429,7 +429,7 @@ def test_the_ppid_utama_resets_a_lost_second_factor(seeded, required, api):
     assert again.get("/tugas/")["Location"].startswith("/akun/2fa/daftar/")
     # Moving to a new phone oneself needs the current second factor first.
     fresh = Client()
-    sign_in(fresh, "ppid-utama")
+    sign_in(fresh, utama_of(DINSOS))
     assert fresh.get("/akun/2fa/daftar/")["Location"].startswith("/akun/2fa/verifikasi/")
     with time_machine.travel(timezone.now() + timedelta(seconds=60), tick=False):
         assert verified_client(utama, utama_device).get("/akun/2fa/daftar/").status_code == 200

@@ -18,9 +18,11 @@ from rest_framework.authtoken.models import Token
 
 from ppid import services
 from ppid.models import Body, BodyUserObjectPermission, Officer, Role
+from ppid.oversight import bodies_reached
 from ppid.permissions import has_role
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import BodyFactory, OfficerFactory
+from tests.helpers import utama_of
 from workflow.models import AuditEntry
 
 User = get_user_model()
@@ -30,6 +32,7 @@ UTAMA = "ppid-utama-kalbar"
 KALBAR = "disdukcapil-kalbar"
 DINSOS = "dinsos-p3a-kapuas-hulu"
 KUBU = "disdukcapil-kubu-raya"
+PEMKAB_KUBU = "pemkab-kubu-raya"
 GOOD_PASSWORD = "Kapuas-Hulu-2026!"
 
 
@@ -94,7 +97,9 @@ def officer_data(**changes) -> dict:
         (f"{KALBAR}.ppid", f"/pengguna/badan/{KALBAR}/", 200),
         (f"{KALBAR}.ppid", f"/pengguna/badan/{KUBU}/", 404),
         (f"{KALBAR}.ppid", f"/pengguna/badan/{UTAMA}/", 404),
-        ("ppid-utama", f"/pengguna/badan/{KUBU}/", 200),
+        (utama_of(KUBU), f"/pengguna/badan/{KUBU}/", 200),  # the kabupaten's PPID Utama
+        ("ppid-utama", f"/pengguna/badan/{KUBU}/", 404),  # the province's: two levels up
+        ("ppid-utama", f"/pengguna/badan/{KALBAR}/", 200),
         ("ppid-utama", f"/pengguna/badan/{UTAMA}/", 200),
         (f"{KALBAR}.operator", "/jejak-audit/", 403),
         (f"{KALBAR}.ppid", "/jejak-audit/", 403),
@@ -128,7 +133,7 @@ def test_navigation_links_only_for_those_allowed(seeded, login, username, people
 
 
 def test_body_page_lists_officers_with_roles(seeded, login):
-    page = text(login("ppid-utama").get(f"/pengguna/badan/{KUBU}/"))
+    page = text(login(utama_of(KUBU)).get(f"/pengguna/badan/{KUBU}/"))
     for role in ("operator", "ppid", "tim", "atasan"):
         assert f"<code>{KUBU}.{role}</code>" in page
     assert "Tim pertimbangan" in page  # the role's label
@@ -220,7 +225,7 @@ def test_a_bodys_ppid_creates_operators_only(seeded, login):
 def test_invitation_sends_a_one_time_link_to_choose_a_password(
     seeded, login, client, django_capture_on_commit_callbacks
 ):
-    client = login("ppid-utama")
+    client = login(utama_of(DINSOS))
     data = officer_data(username="dinsos.tim", role="tim")
     del data["password1"], data["password2"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -253,7 +258,7 @@ def test_invitation_sends_a_one_time_link_to_choose_a_password(
 
 
 def test_invitation_needs_an_email(seeded, login):
-    client = login("ppid-utama")
+    client = login(utama_of(DINSOS))
     data = officer_data(username="dinsos.tim", role="tim", email="")
     before = state()
     response = client.post(f"/pengguna/badan/{DINSOS}/undang/", data)
@@ -475,11 +480,12 @@ def test_sign_in_failure_and_sign_out_are_audited_with_address(seeded, client):
 
 def test_audit_log_filters_and_pages_within_the_bodies_overseen(seeded, login, client):
     utama = User.objects.get(username="ppid-utama")
-    kalbar, kubu = Body.objects.get(slug=KALBAR), Body.objects.get(slug=KUBU)
-    tim = User.objects.get(username=f"{KUBU}.tim")
-    services.role_grant(user=tim, body=kalbar, role=Role.TIM, actor=utama)
-    services.role_revoke(user=tim, body=kalbar, role=Role.TIM, actor=utama)
-    client.post("/masuk/", {"username": f"{KUBU}.tim", "password": "salah"})
+    # Two bodies the province's PPID Utama oversees: a kabupaten's PPID Utama body and Kalbar.
+    pemkab, kalbar = Body.objects.get(slug=PEMKAB_KUBU), Body.objects.get(slug=KALBAR)
+    tim = User.objects.get(username=f"{KALBAR}.operator")
+    services.role_grant(user=tim, body=pemkab, role=Role.TIM, actor=utama)
+    services.role_revoke(user=tim, body=pemkab, role=Role.TIM, actor=utama)
+    client.post("/masuk/", {"username": f"{KALBAR}.operator", "password": "salah"})
     # Another province: its PPID Utama and body, invisible here.
     elsewhere = BodyFactory(slug="ppid-utama-lain", name="PPID Utama Lain")
     OfficerFactory(
@@ -488,15 +494,16 @@ def test_audit_log_filters_and_pages_within_the_bodies_overseen(seeded, login, c
     client.post("/masuk/", {"username": "orang-lain", "password": "salah"})
     client = login("ppid-utama")
 
-    grants = events(client.get("/jejak-audit/", {"action": "role.", "body": kalbar.pk}))
+    grants = events(client.get("/jejak-audit/", {"action": "role.", "body": pemkab.pk}))
     # Newest first; the seed's grants (by the system) come after.
     assert grants[:2] == ["Peran dicabut", "Peran diberikan"]
     assert set(grants) == {"Peran dicabut", "Peran diberikan"}
     failed = text(client.get("/jejak-audit/", {"action": "account.login_failed"}))
-    assert f"<code>{KUBU}.tim</code>" in failed and "orang-lain" not in failed
-    by_user = events(client.get("/jejak-audit/", {"user": f"{KUBU}.tim", "body": kubu.pk}))
-    assert by_user == ["Peran diberikan"]  # the seed's grant only: the others were on Kalbar
-    assert events(client.get("/jejak-audit/", {"user": f"{KUBU}.tim"}))[:3] == [
+    assert f"<code>{KALBAR}.operator</code>" in failed and "orang-lain" not in failed
+    mine = {"user": f"{KALBAR}.operator", "body": kalbar.pk, "action": "role."}
+    by_user = events(client.get("/jejak-audit/", mine))
+    assert by_user == ["Peran diberikan"]  # the seed's grant only: the others were on pemkab
+    assert events(client.get("/jejak-audit/", {"user": f"{KALBAR}.operator"}))[:3] == [
         "Gagal masuk",
         "Peran dicabut",
         "Peran diberikan",
@@ -519,5 +526,8 @@ def test_audit_log_is_paginated(seeded, login):
     assert len(events(first)) == 50 and "Halaman 1 dari 2" in text(first)
     assert "?action=role.&amp;page=2" in text(first)
     second = client.get("/jejak-audit/", {"action": "role.", "page": 2})
-    total = AuditEntry.objects.filter(action__startswith="role.").count()  # the seed's too
+    # The seed's too, on the bodies the province's PPID Utama oversees.
+    total = AuditEntry.objects.filter(
+        action__startswith="role.", body__in=bodies_reached(utama, [Role.PPID_UTAMA])
+    ).count()
     assert 60 < total <= 100 and len(events(second)) == total - 50

@@ -12,7 +12,7 @@ from django.utils import timezone
 from dip.models import Edition, Item, Stage
 from ppid.celery import app as celery_app
 from ppid.models import Body
-from tests.helpers import FORWARD, edition_at, prepare_transition
+from tests.helpers import FORWARD, edition_at, prepare_transition, utama_of
 from workflow import services
 from workflow.models import AuditEntry, Sop, Step
 from workflow.services import editions as edition_services
@@ -152,7 +152,8 @@ REFUSALS = [
     (f"{KUBU_RAYA}.ppid", "sign", "", 409),
     (f"{KUBU_RAYA}.operator", "submit", "", 409),
     (f"{KALBAR}.ppid", "verify", "", 404),  # another body's edition
-    ("ppid-utama", "verify", "", 403),
+    (utama_of(KUBU_RAYA), "verify", "", 403),  # oversees the body, not its PPID's step
+    ("ppid-utama", "verify", "", 404),  # the province's PPID Utama: two levels up
 ]
 
 
@@ -403,12 +404,12 @@ def test_item_create_update_delete_are_audited_with_the_actor(seeded, api):
 
 @pytest.mark.django_db
 def test_ppid_utama_writes_are_audited_as_ppid_utama(seeded, api):
-    created = api("ppid-utama").post(
+    created = api(utama_of(KUBU_RAYA)).post(
         "/api/items/", {**NEW_ITEM, "body": KUBU_RAYA, "title": "Dari PPID Utama"}, format="json"
     )
     assert created.status_code == 201, created.data
     [row] = item_rows(created.data["id"], "item.create")
-    assert row.actor.username == "ppid-utama"
+    assert row.actor.username == utama_of(KUBU_RAYA)
     assert row.body.slug == KUBU_RAYA
 
 

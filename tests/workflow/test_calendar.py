@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from ppid.calendar import calendar_for_body
 from ppid.models import Body, CalendarDay, WorkingCalendar
-from tests.helpers import open_edition
+from tests.helpers import open_edition, utama_of
 from workflow.models import AuditEntry, Step
 
 WIB = ZoneInfo("Asia/Pontianak")
@@ -26,12 +27,20 @@ def utama(client, seeded):
     return client
 
 
+@pytest.fixture
+def kabupaten(seeded):
+    """The PPID Utama of Kapuas Hulu, directly above Dinsos (the province's is two levels up)."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=utama_of(DINSOS)))
+    return client
+
+
 def url(slug: str, suffix: str = "") -> str:
     return f"/badan/{slug}/kalender/{suffix}"
 
 
-def test_the_page_lists_the_years_holidays_and_says_whose_calendar_it_is(utama):
-    response = utama.get(url(DINSOS), {"tahun": 2026})
+def test_the_page_lists_the_years_holidays_and_says_whose_calendar_it_is(kabupaten):
+    response = kabupaten.get(url(DINSOS), {"tahun": 2026})
     assert response.status_code == 200
     text = response.content.decode()
     assert "Hari Lahir Pancasila" in text
@@ -39,7 +48,7 @@ def test_the_page_lists_the_years_holidays_and_says_whose_calendar_it_is(utama):
     assert "Tambahkan ke kalender" in text  # the PPID Utama may change it
 
 
-def test_a_local_day_off_is_inherited_by_the_bodies_under_the_ppid_utama(utama):
+def test_a_local_day_off_is_inherited_by_the_bodies_under_the_ppid_utama(utama, kabupaten):
     response = utama.post(
         url(UTAMA, "hari/"),
         {"date": "2026-06-03", "kind": "off", "name": "Hari Jadi Provinsi (uji)"},
@@ -47,7 +56,7 @@ def test_a_local_day_off_is_inherited_by_the_bodies_under_the_ppid_utama(utama):
     assert response.status_code == 302
     dinsos = Body.objects.get(slug=DINSOS)
     assert calendar_for_body(dinsos).holiday_name(date(2026, 6, 3)) == "Hari Jadi Provinsi (uji)"
-    page = utama.get(url(DINSOS), {"tahun": 2026}).content.decode()
+    page = kabupaten.get(url(DINSOS), {"tahun": 2026}).content.decode()
     assert "Hari Jadi Provinsi (uji)" in page
     entry = AuditEntry.objects.get(action="calendar.day_add")
     assert entry.actor.username == "ppid-utama"
@@ -65,8 +74,8 @@ def test_a_new_step_counts_over_the_local_day_off(utama, seeded):
     assert step.due_explanation == "Kamis 2026-06-04 16:00; dilewati: Rabu 2026-06-03 (Libur lokal)"
 
 
-def test_a_worked_national_holiday_counts_as_a_working_day(utama):
-    response = utama.post(
+def test_a_worked_national_holiday_counts_as_a_working_day(kabupaten):
+    response = kabupaten.post(
         url(DINSOS, "hari/"),
         {"date": "2026-06-01", "kind": "work", "name": "Piket Hari Lahir Pancasila"},
     )
@@ -147,11 +156,11 @@ def test_office_hours_are_saved_and_bad_hours_store_nothing(utama):
     assert WorkingCalendar.objects.get(body__slug=UTAMA).office_hours == before
 
 
-def test_following_the_ppid_utama_again(utama):
-    utama.post(url(DINSOS, "hari/"), {"date": "2026-06-03", "kind": "off", "name": "Lokal"})
+def test_following_the_ppid_utama_again(kabupaten):
+    kabupaten.post(url(DINSOS, "hari/"), {"date": "2026-06-03", "kind": "off", "name": "Lokal"})
     assert WorkingCalendar.objects.filter(body__slug=DINSOS).exists()
-    assert utama.get(url(DINSOS, "ikuti/")).status_code == 200
-    assert utama.post(url(DINSOS, "ikuti/")).status_code == 302
+    assert kabupaten.get(url(DINSOS, "ikuti/")).status_code == 200
+    assert kabupaten.post(url(DINSOS, "ikuti/")).status_code == 302
     assert not WorkingCalendar.objects.filter(body__slug=DINSOS).exists()
     assert AuditEntry.objects.filter(action="calendar.follow_parent").exists()
 

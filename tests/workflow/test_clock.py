@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from dip.models import Edition, Stage
 from ppid.models import Body, BodyUserObjectPermission, Role
 from tests.factories import BodyFactory, OfficerFactory
-from tests.helpers import advance, edition_at, open_edition
+from tests.helpers import advance, edition_at, open_edition, utama_of
 from tests.workflow.test_concurrency import _wait_for_waiters, run_together
 from workflow import tasks
 from workflow.models import AuditEntry, Notice, NoticeKind, Step
@@ -38,6 +38,7 @@ WIB = ZoneInfo("Asia/Pontianak")
 KALBAR = "disdukcapil-kalbar"  # SOP 002: no atasan in this body
 KAPUAS = "dinsos-p3a-kapuas-hulu"  # SOP 000: operator, ppid, atasan
 KUBU = "disdukcapil-kubu-raya"  # SOP 004: operator, ppid, tim, atasan
+KAPUAS_UTAMA = utama_of(KAPUAS)  # the kabupaten's PPID Utama, not the province's
 T0 = datetime(2027, 3, 1, 8, 0, tzinfo=WIB)  # a Monday morning
 DUE = T0 + timedelta(hours=10)
 REMIND = T0 + timedelta(hours=8)
@@ -195,7 +196,7 @@ def test_a_sweep_that_was_held_up_catches_up_without_a_late_reminder(seeded):
     assert notices() == [
         (atasan, NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1"),
         (ppid, NoticeKind.OVERDUE, f"step:{step.pk}:overdue"),
-        ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
+        (KAPUAS_UTAMA, NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
     ]
     step.refresh_from_db()
     assert step.reminded_at is None  # "deadline approaching" after the deadline would be wrong
@@ -278,9 +279,11 @@ def test_escalation_reaches_the_bodys_atasan_then_the_ppid_utama(seeded):
     assert sweep_at(DUE + 2 * GRACE + timedelta(hours=1)) == 0
     assert notices(kind=NoticeKind.ESCALATION) == [
         (f"{KAPUAS}.atasan", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1"),
-        ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
+        (KAPUAS_UTAMA, NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
     ]
-    assert "selaku PPID Utama" in clock_notices().get(recipient__username="ppid-utama").message
+    assert "selaku PPID Utama" in clock_notices().get(recipient__username=KAPUAS_UTAMA).message
+    # The province's PPID Utama, two levels up, oversees the kabupaten body only: not told.
+    assert not Notice.objects.filter(recipient__username="ppid-utama").exists()
     step.refresh_from_db()
     assert (step.escalation_level, step.next_notice_at) == (2, None)
     # Another body's people hear nothing of it; its own step is untouched.
@@ -289,7 +292,7 @@ def test_escalation_reaches_the_bodys_atasan_then_the_ppid_utama(seeded):
     levels = [e.data["level"] for e in audit(step, "step.escalated").order_by("pk")]
     assert levels == [1, 2]
     recipients = [e.data["recipients"] for e in audit(step, "step.escalated").order_by("pk")]
-    assert recipients == [[user(f"{KAPUAS}.atasan").pk], [user("ppid-utama").pk]]
+    assert recipients == [[user(f"{KAPUAS}.atasan").pk], [user(KAPUAS_UTAMA).pk]]
 
 
 def test_the_atasans_own_late_step_goes_straight_to_the_ppid_utama(seeded):
@@ -305,7 +308,7 @@ def test_the_atasans_own_late_step_goes_straight_to_the_ppid_utama(seeded):
 
     assert notices() == [
         (f"{KAPUAS}.atasan", NoticeKind.OVERDUE, f"step:{step.pk}:overdue"),
-        ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
+        (KAPUAS_UTAMA, NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
     ]
     step.refresh_from_db()
     assert (step.escalation_level, step.next_notice_at) == (2, None)
@@ -485,7 +488,7 @@ def test_two_workers_watching_the_same_step_send_each_notice_once(seeded):
     with at(T0):
         edition = edition_at(KAPUAS, Stage.VERIFICATION, title="DIP Kapuas Hulu 2027")
     step = schedule(edition)
-    with_email(f"{KAPUAS}.ppid", f"{KAPUAS}.atasan", "ppid-utama")
+    with_email(f"{KAPUAS}.ppid", f"{KAPUAS}.atasan", KAPUAS_UTAMA)
     moment = DUE + 2 * GRACE
     results: dict[str, object] = {}
 
@@ -515,7 +518,7 @@ def test_two_workers_watching_the_same_step_send_each_notice_once(seeded):
     assert sorted(m.to[0] for m in mail.outbox) == [
         f"{KAPUAS}.atasan@ppid.example.go.id",
         f"{KAPUAS}.ppid@ppid.example.go.id",
-        "ppid-utama@ppid.example.go.id",
+        f"{KAPUAS_UTAMA}@ppid.example.go.id",
     ]
 
 

@@ -75,8 +75,9 @@ def test_the_task_list_shows_the_skipped_days_and_why(seeded, login):
 
 
 def test_the_sop_pages_keep_the_seeds_wording(seeded, login):
-    client = login("ppid-utama")
-    pages = {slug: client.get(f"/badan/{slug}/sop/") for slug in (DINSOS, KALBAR, KUBU)}
+    pages = {
+        slug: login(f"{slug}.ppid").get(f"/badan/{slug}/sop/") for slug in (DINSOS, KALBAR, KUBU)
+    }
     assert all(page.status_code == 200 for page in pages.values())
     text = {slug: page.content.decode() for slug, page in pages.items()}
     assert "1 Hari</td>" in text[DINSOS] and "15 Menit</td>" in text[DINSOS]

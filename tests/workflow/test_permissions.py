@@ -26,7 +26,7 @@ from dip import services as dip_services
 from dip.models import Edition, EditionRow
 from ppid.models import Body
 from tests.factories import BodyFactory, OfficerFactory
-from tests.helpers import drive_to, prepare_next
+from tests.helpers import drive_to, prepare_next, utama_of
 from workflow import services
 from workflow.models import AuditEntry, Step
 
@@ -107,7 +107,7 @@ def _target(slug: str, stage: str, name: str) -> str:
 
 def _username(slug: str, role: str) -> str:
     if role == "ppid_utama":
-        return "ppid-utama" if slug != OTHER_UTAMA else f"{OTHER_UTAMA}.utama"
+        return utama_of(slug) if slug != OTHER_UTAMA else f"{OTHER_UTAMA}.utama"
     return f"{slug}.{role}"
 
 

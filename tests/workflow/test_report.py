@@ -44,6 +44,7 @@ KUBU = "disdukcapil-kubu-raya"
 KAPUAS = "dinsos-p3a-kapuas-hulu"
 KALBAR = "disdukcapil-kalbar"
 UTAMA = "ppid-utama-kalbar"
+PEMKAB_KAPUAS, PEMKAB_KUBU = "pemkab-kapuas-hulu", "pemkab-kubu-raya"
 PONTIANAK = ZoneInfo("Asia/Pontianak")
 JAYAPURA = ZoneInfo("Asia/Jayapura")
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=PONTIANAK)
@@ -104,6 +105,14 @@ class Maker:
             finished_at=None if seconds is None else start + timedelta(seconds=seconds),
             duration_seconds=seconds,
         )
+
+
+@pytest.fixture
+def flat(seeded):
+    """The three seed bodies directly under the province's PPID Utama (the demo has a kabupaten
+    PPID Utama between two of them and the province): one overview over all three SOPs."""
+    Body.objects.filter(slug__in=[KAPUAS, KUBU]).update(parent=Body.objects.get(slug=UTAMA))
+    Body.objects.filter(slug__in=[PEMKAB_KAPUAS, PEMKAB_KUBU]).update(parent=None)
 
 
 @pytest.fixture
@@ -333,7 +342,10 @@ def test_report_bodies_follow_the_roles(seeded):
     assert slugs(f"{KUBU}.atasan") == [KUBU]
     assert slugs(f"{KALBAR}.ppid") == [KALBAR]
     assert slugs(f"{KUBU}.tim") == [] and slugs(f"{KUBU}.operator") == []
-    assert slugs("ppid-utama") == sorted([KAPUAS, KALBAR, KUBU, UTAMA])
+    # Each PPID Utama: its body and those directly under it (three levels in the demo).
+    assert slugs("ppid-utama") == sorted([KALBAR, PEMKAB_KAPUAS, PEMKAB_KUBU, UTAMA])
+    assert slugs("ppid-utama-kubu-raya") == sorted([KUBU, PEMKAB_KUBU])
+    assert slugs("ppid-utama-kapuas-hulu") == sorted([KAPUAS, PEMKAB_KAPUAS])
 
 
 @pytest.mark.django_db
@@ -342,7 +354,8 @@ def test_report_bodies_follow_the_roles(seeded):
     [
         (f"{KUBU}.atasan", f"/badan/{KUBU}/laporan/", 200),
         (f"{KUBU}.ppid", f"/badan/{KUBU}/laporan/", 200),
-        ("ppid-utama", f"/badan/{KUBU}/laporan/", 200),
+        ("ppid-utama-kubu-raya", f"/badan/{KUBU}/laporan/", 200),
+        ("ppid-utama", f"/badan/{KUBU}/laporan/", 404),  # two levels up
         (f"{KUBU}.tim", f"/badan/{KUBU}/laporan/", 403),
         (f"{KUBU}.operator", f"/badan/{KUBU}/laporan/", 403),
         (f"{KAPUAS}.atasan", f"/badan/{KUBU}/laporan/", 404),
@@ -448,7 +461,7 @@ def test_csv_has_the_same_numbers_with_indonesian_headers(steps, login):
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
-def test_overview_lists_each_body_under_the_ppid_utama(steps, login):
+def test_overview_lists_each_body_under_the_ppid_utama(steps, flat, login):
     client = login("ppid-utama")
     page = _text(client.get(f"/badan/{UTAMA}/ikhtisar/?period=2026-05"))
     for slug in (KAPUAS, KALBAR, KUBU):
@@ -491,7 +504,7 @@ def test_dashboard_shows_the_atasan_their_bodys_report(steps, login):
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
-def test_pages_cost_the_same_queries_whatever_the_size(steps, login):
+def test_pages_cost_the_same_queries_whatever_the_size(steps, flat, login):
     client = login("ppid-utama")
     urls = ["/dasbor/?period=2026", f"/badan/{UTAMA}/ikhtisar/?period=2026"]
     urls += [f"/badan/{KUBU}/laporan/?period=2026", f"/badan/{KUBU}/laporan.csv?period=2026"]

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 
 from dip.models import EXEMPTION_FIELDS, Edition, EditionItem, EditionRow, Item, Stage
 from ppid.models import Body
-from tests.helpers import advance, drive_to, edition_at, open_edition
+from tests.helpers import advance, drive_to, edition_at, open_edition, utama_of
 from workflow.models import AuditEntry, Consideration, NotaDinas, ReviewComment, Step
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_ppid_writes_the_nota_dinas_and_instruct_issues_it(instruction, api):
     step = Step.objects.get(edition=instruction, stage=Stage.INSTRUCTION)
     assert step.finished_at is not None and nota.issued_at >= step.started_at
     # Everyone of the body who sees the edition reads it; the operator acts on it now.
-    for username in (f"{DINSOS}.operator", f"{DINSOS}.ppid", f"{DINSOS}.atasan", "ppid-utama"):
+    for username in (f"{DINSOS}.operator", f"{DINSOS}.ppid", f"{DINSOS}.atasan", utama_of(DINSOS)):
         shown = api(username).get(url(instruction, "nota-dinas/"))
         assert shown.status_code == 200, (username, shown.content)
         assert shown.json()["issued_at"] is not None
@@ -158,7 +158,7 @@ def test_ppid_writes_the_nota_dinas_and_instruct_issues_it(instruction, api):
     [
         (f"{DINSOS}.operator", 403),
         (f"{DINSOS}.atasan", 403),
-        ("ppid-utama", 403),
+        (utama_of(DINSOS), 403),
         (f"{KUBU}.ppid", 404),  # another body's edition is invisible
     ],
 )
@@ -306,7 +306,7 @@ def test_the_tim_comments_at_consideration(seeded, api):
     [
         (f"{DINSOS}.operator", 403),
         (f"{DINSOS}.atasan", 403),  # its stage comes later
-        ("ppid-utama", 403),
+        (utama_of(DINSOS), 403),
         (f"{KUBU}.ppid", 404),
     ],
 )
@@ -621,7 +621,7 @@ def test_moving_a_permanent_exemption_to_ground_a_is_refused(dik, api):
         (f"{KUBU}.operator", 403),
         (f"{KUBU}.ppid", 403),
         (f"{KUBU}.atasan", 403),
-        ("ppid-utama", 403),
+        (utama_of(KUBU), 403),
         (f"{DINSOS}.ppid", 404),
     ],
 )

@@ -311,6 +311,28 @@ def test_pick_items_many_at_once_all_or_nothing(seeded, login):
 
 
 @pytest.mark.django_db
+def test_pick_select_all_adds_every_match_on_every_page(seeded, login):
+    from tests.factories import ItemFactory
+    from tests.helpers import open_edition
+
+    edition = open_edition(KALBAR, title="DIP Pilih Semua", items=[])
+    for n in range(55):  # more than one page of 50
+        ItemFactory(body=KALBAR, title=f"Laporan bulanan {n:02}")
+    client = login(f"{KALBAR}.operator")
+    page = text(client.get(f"/edisi/{edition.pk}/pilih/?q=bulanan"))
+    assert "Pilih semua: 55 informasi yang cocok (di semua halaman)" in page
+    # The headings say what the columns hold.
+    assert '<th scope="col">Pilih</th>' in page and '<th scope="col">Kelengkapan</th>' in page
+    assert '<span class="tag complete">Lengkap</span>' in page
+
+    response = client.post(f"/edisi/{edition.pk}/pilih/", {"all": "1", "q": "bulanan"})
+
+    assert response.status_code == 302
+    titles = set(edition.entries.values_list("item__title", flat=True))
+    assert titles == {f"Laporan bulanan {n:02}" for n in range(55)}  # the search's, all pages
+
+
+@pytest.mark.django_db
 def test_edition_page_shows_each_aggregator_push_with_its_last_error(seeded, login):
     from dip.models import Aggregator, Delivery
 

@@ -10,7 +10,8 @@ from django.shortcuts import render
 
 from ppid.permissions import may_view_audit
 from ppid.selectors import bodies_overseen_by
-from workflow.forms import AUDIT_ACTION_LABELS, AuditFilterForm
+from workflow.forms import AuditFilterForm
+from workflow.labels import action_label, role_label, stage_label
 from workflow.selectors import audit_entries_for
 
 PAGE_SIZE = 50
@@ -32,7 +33,11 @@ def audit_log(request):
     )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
-        entry.label = AUDIT_ACTION_LABELS.get(entry.action, entry.action)
+        entry.label = action_label(entry.action)
+        entry.from_label = stage_label(entry.from_state) if entry.from_state else ""
+        entry.to_label = stage_label(entry.to_state) if entry.to_state else ""
+        role = entry.data.get("role") if isinstance(entry.data, dict) else None
+        entry.role_label = role_label(role) if role else ""
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -279,12 +279,15 @@ def edition_pick(request, pk):
         if edition.kind == EditionKind.DIK
         else candidates.exclude(classification="dikecualikan")
     )
-    query = request.GET.get("q", "").strip()
+    query = request.POST.get("q", request.GET.get("q", "")).strip()
     if query:
         candidates = candidates.filter(Q(title__icontains=query) | Q(summary__icontains=query))
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
-        items = list(items_for_user(request.user).filter(pk__in=ids))
+        if request.POST.get("all"):  # "select all": every item that matches, on every page
+            items = list(candidates.order_by("title", "pk"))
+        else:
+            ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+            items = list(items_for_user(request.user).filter(pk__in=ids))
         if not items:
             messages.error(request, _("Choose at least one item."))
         else:

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             slug=seed_data.PPID_UTAMA["slug"], defaults=seed_data.PPID_UTAMA
         )
         utama_user = ppid_services.officer_upsert(
-            username="ppid-utama",
+            username=seed_data.PROVINCE_USERNAME,
             password=password,
             first_name="PPID",
             last_name="Utama",
@@ -53,13 +53,16 @@ class Command(BaseCommand):
         )
         ppid_services.role_grant(user=utama_user, body=utama, role=Role.PPID_UTAMA)
         admin = ppid_services.officer_upsert(
-            username="admin", password=password, first_name="Administrator"
+            username=seed_data.ADMIN_USERNAME, password=password, first_name="Administrator"
         )
         User.objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
 
         self._signing_keys(utama)
+        parents = {utama.slug: utama}
+        for spec in seed_data.KABUPATEN:
+            parents[spec["slug"]] = self._kabupaten(spec, utama, password)
         for spec in seed_data.BODIES:
-            body = self._body(spec, utama)
+            body = self._body(spec, parents[spec.get("parent", utama.slug)])
             self._signing_keys(body)
             officers = self._officers(spec, body, password)
             self._sop(body, spec["sop"])
@@ -73,11 +76,9 @@ class Command(BaseCommand):
                 f"  {body.slug}: {body.items.count()} items, {body.editions.count()} editions"
             )
         self._aggregators()
+        names = ", ".join(username for username, _body, _role in seed_data.demo_accounts())
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo loaded. Accounts: <slug>.operator|ppid|tim|atasan, ppid-utama, admin; "
-                f"password: {password}"
-            )
+            self.style.SUCCESS(f"Demo loaded. Accounts: {names}; password: {password}")
         )
 
     def _aggregators(self) -> None:
@@ -101,10 +102,27 @@ class Command(BaseCommand):
         for path in pki.demo_pki_create(settings.PPID_SIGNING_DIR, [body]):
             self.stdout.write(f"  created {path}")
 
-    def _body(self, spec: dict, utama: Body) -> Body:
+    def _kabupaten(self, spec: dict, province: Body, password: str) -> Body:
+        """A kabupaten's own PPID Utama body under the province, with its PPID Utama officer."""
         fields = {k: spec[k] for k in ("name", "short_name", "address", "website")}
         body, _ = Body.objects.update_or_create(
-            slug=spec["slug"], defaults={**fields, "parent": utama}
+            slug=spec["slug"], defaults={**fields, "parent": province}
+        )
+        user = ppid_services.officer_upsert(
+            username=spec["username"],
+            password=password,
+            first_name="PPID Utama",
+            last_name=spec["name"].removeprefix("Pemerintah "),
+            position=spec["position"],
+        )
+        ppid_services.role_grant(user=user, body=body, role=Role.PPID_UTAMA)
+        self._signing_keys(body)  # a body like any other: its own lists may be signed too
+        return body
+
+    def _body(self, spec: dict, parent: Body) -> Body:
+        fields = {k: spec[k] for k in ("name", "short_name", "address", "website")}
+        body, _ = Body.objects.update_or_create(
+            slug=spec["slug"], defaults={**fields, "parent": parent}
         )
         for name in spec["units"]:
             Unit.objects.get_or_create(body=body, name=name)

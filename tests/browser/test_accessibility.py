@@ -1,0 +1,152 @@
+"""axe-core (the npm package, installed by bin/setup into tests/browser/node_modules) over every
+kind of page, public and internal by role, including /api/docs/: no serious or critical
+violation. axe is evaluated in the page (Playwright's evaluate, which the page's CSP does not
+govern), so the pages are checked under their real Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dip.models import Stage
+from tests.browser.conftest import NARROW
+from tests.browser.test_flows import login, logout
+from tests.conftest import REQUIRE_SERVICES
+from tests.helpers import edition_at, published
+
+pytestmark = [pytest.mark.browser]
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+DINSOS = "dinsos-p3a-kapuas-hulu"
+KALBAR = "disdukcapil-kalbar"
+KUBU = "disdukcapil-kubu-raya"
+SERIOUS = ("serious", "critical")
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter((v) => ["serious", "critical"].includes(v.impact))
+    .map((v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 4)
+      .map((n) => n.target.join(" ")).join(" | ")}]`);
+}"""
+
+
+# Headings, terms and labels that show a lower-case first letter (the stylesheet capitalises
+# them: labels capitalised consistently).
+LOWER_CASE = """() => [...document.querySelectorAll("th, dt, label")]
+  .filter((e) => {
+    const text = e.textContent.trim();
+    if (!text || text[0] === text[0].toUpperCase()) return false;
+    return getComputedStyle(e, "::first-letter").textTransform !== "uppercase"
+      || getComputedStyle(e).display === "inline";
+  })
+  .map((e) => e.textContent.trim().slice(0, 40))"""
+
+
+def axe_source() -> str:
+    if not AXE.exists():
+        reason = f"axe-core is missing ({AXE}): bin/test installs it (npm ci in tests/browser)"
+        if REQUIRE_SERVICES:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return AXE.read_text()
+
+
+def check(page, url: str, found: dict[str, list[str]]) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status < 500, url
+    page.wait_for_load_state("networkidle")
+    page.evaluate(axe_source())
+    violations = page.evaluate(RUN_AXE)
+    lower = page.evaluate(LOWER_CASE)
+    if lower:
+        violations.append(f"labels not capitalised: {lower}")
+    if violations:
+        found[url] = violations
+
+
+def public_urls(edition) -> list[str]:
+    base = f"/badan-publik/{edition.body.slug}/"
+    return [
+        "/",
+        base,
+        f"{base}edisi/{edition.pk}/",
+        f"{base}edisi/{edition.pk}/informasi/1/",
+        "/pengumuman/",
+        "/verifikasi/",
+        f"/verifikasi/{edition.verification_code}/",
+        "/masuk/",
+        "/tidak-ada/",  # the 404 page
+        "/api/docs/",
+    ]
+
+
+def officer_urls(edition, review) -> dict[str, list[str]]:
+    """The internal pages each role opens, on its own body's objects."""
+    item = edition.body.items.order_by("pk").first()
+    kubu_item = review.body.items.order_by("pk").first()
+    return {
+        f"{KALBAR}.operator": [
+            "/tugas/",
+            "/badan/",
+            "/dasbor/",
+            "/pemberitahuan/",
+            "/akun/keamanan/",
+            f"/badan/{KALBAR}/informasi/",
+            f"/badan/{KALBAR}/informasi/baru/",
+            f"/informasi/{item.pk}/",
+            f"/informasi/{item.pk}/ubah/",
+            f"/badan/{KALBAR}/edisi/",
+            f"/edisi/{edition.pk}/",
+            f"/edisi/{edition.pk}/linimasa/",
+        ],
+        f"{KUBU}.tim": [f"/edisi/{review.pk}/", f"/informasi/{kubu_item.pk}/"],
+        f"{KUBU}.ppid": [
+            "/pengguna/",
+            f"/pengguna/badan/{KUBU}/",
+            f"/badan/{KUBU}/sop/",
+            f"/badan/{KUBU}/laporan/",
+            f"/badan/{KUBU}/kalender/",
+        ],
+        "ppid-utama": [
+            "/jejak-audit/",
+            f"/pengguna/badan/{KALBAR}/tambah/",
+            "/badan/ppid-utama-kalbar/ikhtisar/",
+            f"/badan/{KALBAR}/kalender/",
+            f"/badan/{KALBAR}/laporan/",
+        ],
+    }
+
+
+def test_no_serious_or_critical_violation_on_any_page(browser_seeded, page):
+    axe_source()
+    edition = published(KALBAR, title="DIP Aksesibilitas", year=2031)
+    review = edition_at(KUBU, Stage.CONSIDERATION, title="DIK Aksesibilitas", year=2031)
+    collecting = edition_at(KUBU, Stage.COLLECTION, title="DIK Pilih", year=2032)
+    found: dict[str, list[str]] = {}
+
+    for url in public_urls(edition):
+        check(page, url, found)
+    pages = officer_urls(edition, review)
+    pages[f"{KUBU}.operator"] = [f"/edisi/{collecting.pk}/", f"/edisi/{collecting.pk}/pilih/"]
+    for username, urls in pages.items():
+        login(page, username)
+        for url in urls:
+            check(page, url, found)
+        logout(page)
+
+    assert not found, "axe found serious or critical violations:\n" + "\n".join(
+        f"{url}\n  " + "\n  ".join(violations) for url, violations in found.items()
+    )
+
+
+def test_the_sha256_of_the_published_edition_wraps_at_375_px(browser_seeded, new_page):
+    edition = published(KALBAR, title="DIP Sempit", year=2033)
+    page = new_page(viewport=NARROW)
+    page.goto(f"/badan-publik/{KALBAR}/edisi/{edition.pk}/")
+    digest = page.locator("code.hash").first
+    box = digest.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= NARROW["width"]
+    assert box["height"] > 20  # on more than one line
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
