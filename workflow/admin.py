@@ -11,8 +11,16 @@ class SopStepInline(admin.TabularInline):
 
 @admin.register(Sop)
 class SopAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "body", "applies_to", "effective_on", "is_active"]
-    list_filter = ["body", "applies_to", "is_active"]
+    list_display = [
+        "number",
+        "name",
+        "body",
+        "applies_to",
+        "effective_on",
+        "is_active",
+        "is_default_route",
+    ]
+    list_filter = ["body", "applies_to", "is_active", "is_default_route"]
     inlines = [SopStepInline]
 
 

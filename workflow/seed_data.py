@@ -30,6 +30,8 @@ BODIES = [
         "officers": {
             "operator": ("Operator", "OPD", "Operator OPD", ""),
             "ppid": ("Ketua", "PPID Pembantu", "Ketua PPID Pembantu", ""),
+            # The tim of the default DIK route (the SOP covers the DIP only).
+            "tim": ("Tim", "Pertimbangan", "Tim Pertimbangan", ""),
             "atasan": (
                 "MARTHA BANANG,",
                 "S.H, M.M",
@@ -189,6 +191,15 @@ BODIES = [
         "officers": {
             "operator": ("Petugas", "PPID Pembantu", "Petugas PPID Pembantu", ""),
             "ppid": ("Ketua", "PPID Pembantu", "Ketua PPID Pembantu", ""),
+            # The tim and the atasan of the default DIK route (SOP 002 covers the DIP only and
+            # names no atasan); the atasan is the Kepala Dinas who approved SOP 002.
+            "tim": ("Tim", "Pertimbangan", "Tim Pertimbangan", ""),
+            "atasan": (
+                "YOHANES BUDIMAN,",
+                "S.I.P., M.Si",
+                "Kepala Dinas Kependudukan dan Pencatatan Sipil Provinsi Kalimantan Barat",
+                "19691215 198903 1 004",
+            ),
         },
         "sop": {
             "applies_to": "dip",

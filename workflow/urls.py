@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow.views import audit, calendar, editions, notices, report, review, tasks
+from workflow.views import audit, calendar, editions, notices, report, review, routes, tasks
 
 app_name = "workflow"
 
@@ -14,6 +14,16 @@ urlpatterns = [
     path("jejak-audit/", audit.audit_log, name="audit_log"),
     path("badan/<slug:slug>/edisi/", editions.edition_list, name="editions"),
     path("badan/<slug:slug>/sop/", editions.sop_detail, name="sop"),
+    path(
+        "badan/<slug:slug>/sop/rute-bawaan/<slug:kind>/tetapkan/",
+        routes.default_route_set,
+        name="default_route_set",
+    ),
+    path(
+        "badan/<slug:slug>/sop/rute-bawaan/<slug:kind>/tarik/",
+        routes.default_route_withdraw,
+        name="default_route_withdraw",
+    ),
     path("badan/<slug:slug>/kalender/", calendar.calendar_page, name="calendar"),
     path("badan/<slug:slug>/kalender/hari/", calendar.calendar_day_add, name="calendar_day_add"),
     path(

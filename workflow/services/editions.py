@@ -61,8 +61,40 @@ class UnknownTransition(Exception):
 # --- SOPs ----------------------------------------------------------------------------------
 
 
+# How far up `Body.parent` the default route is looked for (a guard against a cycle).
+MAX_DEPTH = 10
+
+
+def bodies_above(body: Body) -> list[Body]:
+    """`body`'s PPID Utama bodies, nearest first (its parent, the parent's parent, ...)."""
+    chain: list[Body] = []
+    seen = {body.pk}
+    current = body
+    while current.parent_id and current.parent_id not in seen and len(chain) < MAX_DEPTH:
+        current = current.parent
+        seen.add(current.pk)
+        chain.append(current)
+    return chain
+
+
 def active_sop(body: Body, kind: str) -> Sop | None:
-    return Sop.objects.filter(body=body, applies_to=kind, is_active=True).first()
+    """The route `body` uses for its DIP or DIK (`kind`): its own SOP in force for that list,
+    or else the default route set by the nearest PPID Utama (the body itself, then the bodies
+    above it) for that list; None when there is neither. The one door: every caller that asks
+    "which route does this body follow for this list" asks here."""
+    own = Sop.objects.filter(
+        body=body, applies_to=kind, is_active=True, is_default_route=False
+    ).first()
+    if own is not None:
+        return own
+    chain = [body, *bodies_above(body)]
+    defaults = {
+        sop.body_id: sop
+        for sop in Sop.objects.filter(
+            body__in=chain, applies_to=kind, is_active=True, is_default_route=True
+        ).select_related("body")
+    }
+    return next((defaults[b.pk] for b in chain if b.pk in defaults), None)
 
 
 def sop_route(sop: Sop) -> dict[str, Any]:
@@ -78,8 +110,12 @@ def sop_route(sop: Sop) -> dict[str, Any]:
         problems.append(_("The SOP's steps are not in the order of the stages."))
     if problems:
         raise ValidationError(problems)
+    sop_info: dict[str, Any] = {"id": sop.pk, "number": sop.number, "name": sop.name}
+    if sop.is_default_route:
+        # Where the route came from, for the edition's page: "the default route set by ...".
+        sop_info["default_route_of"] = {"slug": sop.body.slug, "name": sop.body.name}
     return {
-        "sop": {"id": sop.pk, "number": sop.number, "name": sop.name},
+        "sop": sop_info,
         "stages": [
             {
                 "stage": s.stage,

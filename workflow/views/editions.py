@@ -40,6 +40,7 @@ from workflow.forms import (
 from workflow.models import NotaDinas, Sop
 from workflow.selectors import available_transitions, edition_history, edition_steps, open_step
 from workflow.views.common import get_body, get_edition
+from workflow.views.routes import routes_context
 
 
 def _decision(transition: str) -> str:
@@ -395,4 +396,7 @@ def timeline(request, pk):
 def sop_detail(request, slug):
     body = get_body(request, slug)
     sops = list(Sop.objects.filter(body=body).prefetch_related("steps").order_by("-is_active"))
-    return render(request, "workflow/sop.html", {"body": body, "sops": sops})
+    context = routes_context(request, body)
+    # The default routes this body follows come first, labelled as such (rule: both lists).
+    sops = [*context["inherited_sops"], *sops]
+    return render(request, "workflow/sop.html", {"body": body, "sops": sops, **context})

@@ -13,7 +13,7 @@ from django.db import transaction
 from dip import pki
 from dip import selectors as dip_selectors
 from dip import services as dip_services
-from dip.models import FORWARD, Aggregator, Edition, Item
+from dip.models import FORWARD, Aggregator, Edition, EditionKind, Item
 from ppid import services as ppid_services
 from ppid.models import Body, Role, Unit
 from ppid.twofactor import second_factor_waived
@@ -51,6 +51,11 @@ class Command(BaseCommand):
             position="PPID Utama Provinsi Kalimantan Barat",
         )
         ppid_services.role_grant(user=utama_user, body=utama, role=Role.PPID_UTAMA)
+        # The PPID Utama's default DIP and DIK routes (Perki steps), for every body whose own
+        # SOPs cover only one of its two lists.
+        for kind in EditionKind.values:
+            if services.default_route(utama, kind) is None:
+                services.default_route_set(body=utama, kind=kind, user=utama_user)
         admin = ppid_services.officer_upsert(
             username="admin", password=password, first_name="Administrator"
         )
