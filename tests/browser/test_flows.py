@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 
 from dip.models import Edition, Item
-from tests.browser.conftest import NARROW
+from tests.browser.conftest import NARROW, fill_decree
 from tests.conftest import DEMO_PASSWORD
 from workflow.models import AuditEntry
 
@@ -133,6 +133,7 @@ def act(page: Page, label: str, *, note: str = "", shot=None, shot_name: str = "
     expect(page.get_by_role("main")).to_contain_text(title)
     if note:
         page.get_by_label("catatan").fill(note)
+    fill_decree(page)
     if shot:
         shot(page, shot_name or f"confirm-{label}")
     page.get_by_role("button", name=f"Ya, {label}: {title}").click()

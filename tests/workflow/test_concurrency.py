@@ -18,7 +18,7 @@ from dip.models import Edition, EditionRow, Stage
 from ppid.celery import app as celery_app
 from ppid.models import Role
 from tests.factories import OfficerFactory
-from tests.helpers import edition_at
+from tests.helpers import decree, edition_at
 from workflow import services
 from workflow.models import AuditEntry, Step
 from workflow.services import TransitionConflict
@@ -161,10 +161,10 @@ def test_api_race_on_verify_with_several_ppid_users_has_exactly_one_winner(seede
     usernames = [f"{KALBAR}.ppid", f"{KALBAR}.ppid", *extra_officers(KALBAR, Role.PPID, 4)]
     clients = [client_for(name) for name in usernames]
     url = f"/api/editions/{edition.pk}/transitions/verify/"
+    # SOP 002's verify is the signature: it records the decree.
+    payload = {"note": "Sudah sesuai.", **decree()}
 
-    results = run_together(
-        [lambda c=c: c.post(url, {"note": "Sudah sesuai."}, format="json") for c in clients]
-    )
+    results = run_together([lambda c=c: c.post(url, payload, format="json") for c in clients])
 
     winner = assert_single_winner_by_api(results)
     assert winner.data["id"] == edition.pk

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 
 from dip.models import Edition, Stage
 from ppid.models import Body
-from tests.helpers import drive_to, officers_of
+from tests.factories import ItemFactory
+from tests.helpers import drive_to, officers_of, open_edition
 from workflow import services
 from workflow.models import AuditEntry, Sop
 
@@ -69,13 +70,23 @@ def test_a_default_dik_route_runs_to_publication_through_the_tim(seeded):
     on the PPID Utama's route, and the atasan's signature sets it."""
     body = Body.objects.get(slug=DINSOS)
     officers = officers_of(body)
-    edition = services.edition_open(
-        body=body, kind="dik", year=2026, title="DIK Dinsos", user=officers["operator"]
+    item = ItemFactory(
+        body=body,
+        title="Data pribadi penerima bantuan sosial",
+        classification="dikecualikan",
+        exemption_ground="h",
+        consequence_if_opened="Rahasia pribadi penerima terungkap.",
+        consequence_if_closed="Data penerima terlindungi.",
+        public_interest="Perlindungan data pribadi lebih besar manfaatnya.",
+        exemption_permanent=True,
     )
+    edition = open_edition(body, title="DIK Dinsos", kind="dik", officers=officers)
+    assert list(edition.entries.values_list("item", flat=True)) == [item.pk]
     edition = drive_to(edition, Stage.CONSIDERATION, officers)
     assert edition.actor_role == "tim"
     edition = drive_to(edition, Stage.PUBLISHED, officers)
     assert edition.signed_by == officers["atasan"]
+    assert edition.decree_number == f"188.4/{edition.pk}/PPID/2026"
 
 
 def test_the_bodys_own_sop_wins_over_the_default(seeded):

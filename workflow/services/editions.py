@@ -10,6 +10,7 @@ commit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -199,7 +200,14 @@ def _step_close(
 
 
 def _audit_transition(
-    edition: Edition, *, user, name: str, from_state: str, note: str, step: Step | None
+    edition: Edition,
+    *,
+    user,
+    name: str,
+    from_state: str,
+    note: str,
+    step: Step | None,
+    data: dict[str, Any] | None = None,
 ) -> None:
     AuditEntry.objects.create(
         at=timezone.now(),
@@ -215,6 +223,7 @@ def _audit_transition(
         standard_seconds=step.standard_seconds if step else None,
         target_type="dip.edition",
         target_id=str(edition.pk),
+        data=data or {},
     )
 
 
@@ -253,8 +262,17 @@ EFFECTS: dict[str, Callable[[Edition, AbstractBaseUser], Any]] = {
 
 
 def edition_transition(
-    *, edition: Edition | int, name: str, user: AbstractBaseUser, note: str = ""
+    *,
+    edition: Edition | int,
+    name: str,
+    user: AbstractBaseUser,
+    note: str = "",
+    decree_number: str = "",
+    decree_date: date | None = None,
 ) -> Edition:
+    """Run the transition `name`. The signature (the step into publication) also records the
+    decree (Keputusan) that sets the list: `decree_number` and `decree_date` are required then
+    (400 naming the fields when missing or wrong) and ignored by every other transition."""
     if name not in USER_TRANSITIONS:
         raise UnknownTransition(name)
     spec = TRANSITIONS[name]
@@ -276,20 +294,41 @@ def edition_transition(
                     _("Your role in this public body may not run “%(name)s” at this stage.")
                     % {"name": name}
                 )
-            if spec.completes is not None and edition.next_stage() == Stage.PUBLICATION:
-                # Signing (the step into publication) needs a verified second factor.
+            signs = spec.completes is not None and edition.next_stage() == Stage.PUBLICATION
+            if signs:
+                # Signing (the step into publication) needs a verified second factor, and the
+                # decree that sets the list.
                 check_signing_allowed(user)
+                decree_number, decree_date = dip_services.edition_decree_check(
+                    edition, number=decree_number, dated=decree_date
+                )
             if check := CHECKS.get(name):
                 check(edition, note)
             from_state = edition.state
             method()
             edition.save()
             step = _step_close(edition, user=user, name=name, note=note)
+            decree = {}
             if edition.state == Stage.PUBLICATION:
-                dip_services.edition_freeze(edition=edition, user=user)
+                dip_services.edition_freeze(
+                    edition=edition,
+                    user=user,
+                    decree_number=decree_number,
+                    decree_date=decree_date,
+                )
+                decree = {
+                    "decree_number": edition.decree_number,
+                    "decree_date": edition.decree_date.isoformat(),
+                }
             _step_open(edition, handed_over_by=user)
             _audit_transition(
-                edition, user=user, name=name, from_state=from_state, note=note, step=step
+                edition,
+                user=user,
+                name=name,
+                from_state=from_state,
+                note=note,
+                step=step,
+                data=decree,
             )
             if effect := EFFECTS.get(name):
                 effect(edition, user)

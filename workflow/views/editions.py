@@ -269,7 +269,13 @@ def edition_action(request, pk, name):
     if name not in services.USER_TRANSITIONS:
         raise Http404
     edition = get_edition(request, pk)
-    form = ActionForm(request.POST or None, initial={"expected_state": edition.state})
+    spec = TRANSITIONS[name]
+    signs = (
+        spec.completes is not None
+        and spec.completes == edition.state
+        and edition.next_stage() == Stage.PUBLICATION
+    )
+    form = ActionForm(request.POST or None, initial={"expected_state": edition.state}, signs=signs)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["expected_state"] != edition.state:
             messages.warning(
@@ -280,7 +286,11 @@ def edition_action(request, pk, name):
             return redirect("workflow:edition", pk=edition.pk)
         try:
             edition = services.edition_transition(
-                edition=edition, name=name, user=request.user, note=form.cleaned_data["note"]
+                edition=edition,
+                name=name,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                **form.decree(),
             )
         except services.TransitionConflict as conflict:
             messages.warning(request, str(conflict))
@@ -315,6 +325,7 @@ def edition_action(request, pk, name):
             "name": name,
             "label": TRANSITIONS[name].label,
             "note_required": TRANSITIONS[name].note_required,
+            "signs": signs,
         },
     )
 

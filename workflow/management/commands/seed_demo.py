@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from dip import pki
 from dip import selectors as dip_selectors
@@ -178,11 +179,15 @@ class Command(BaseCommand):
                         services.consideration_record(
                             edition=edition, item=item, user=actor, decision="agree"
                         )
+                # The signature records the decree (Keputusan) that sets the list.
+                today = timezone.localdate()
                 edition = services.edition_transition(
                     edition=edition,
                     name=name,
                     user=officers[edition.actor_role],
                     note="Lengkapi ringkasan isi." if name == "return" else "Sudah sesuai.",
+                    decree_number=f"188.4/{edition.pk:03d}/PPID/{today.year}",
+                    decree_date=today,
                 )
             return edition
 
