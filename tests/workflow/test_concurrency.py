@@ -142,7 +142,7 @@ def test_service_race_on_verify_has_exactly_one_winner(seeded):
 
     def action(user):
         return lambda: services.edition_transition(
-            edition=edition.pk, name="verify", user=user, note="Sudah sesuai."
+            edition=edition.pk, name="verify", user=user, note="Sudah sesuai.", **decree()
         )
 
     results = run_together([action(u) for u in users])
@@ -213,7 +213,11 @@ def test_service_race_verify_against_return_has_exactly_one_winner(seeded, attem
     results = run_together(
         [
             lambda u=u, n=n: services.edition_transition(
-                edition=edition.pk, name=n, user=u, note="Ringkasan isi belum lengkap."
+                edition=edition.pk,
+                name=n,
+                user=u,
+                note="Ringkasan isi belum lengkap.",
+                **decree(),
             )
             for u, n in zip(users, names, strict=True)
         ]
