@@ -79,6 +79,8 @@ CLASSES = {
     "workflow:notice_open": OFFICER,  # a notice of body A's PPID
     "workflow:editions": OFFICER,
     "workflow:sop": OFFICER,
+    "workflow:default_route_set": OFFICER,  # the PPID Utama of the body only (POST)
+    "workflow:default_route_withdraw": OFFICER,
     "workflow:calendar": OFFICER,
     "workflow:calendar_day_add": OFFICER,
     "workflow:calendar_day_remove": OFFICER,
@@ -227,6 +229,7 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "name": "instruct",
         "user_id": get_user_model().objects.get(username=f"{A}.operator").pk,
         "role": "operator",
+        "kind": "dip",
     }
     pk = edition.pk
     if name in (

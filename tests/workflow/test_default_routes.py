@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from dip.models import Edition, Stage
+from ppid import twofactor
 from ppid.models import Body
 from tests.factories import ItemFactory
 from tests.helpers import drive_to, officers_of, open_edition
@@ -146,7 +147,7 @@ def test_the_nearest_ppid_utama_above_sets_the_route(seeded):
     assert services.active_sop(kabupaten, "dip") == own
 
 
-def test_without_any_route_the_list_cannot_be_opened(seeded, login):
+def test_without_any_route_the_list_cannot_be_opened(seeded, login, api):
     utama_user = User.objects.get(username="ppid-utama")
     utama = Body.objects.get(slug=UTAMA)
     services.default_route_withdraw(body=utama, kind="dik", user=utama_user)
@@ -155,6 +156,10 @@ def test_without_any_route_the_list_cannot_be_opened(seeded, login):
     response = client.post(f"/badan/{KALBAR}/edisi/", {"kind": "dik", "year": 2026, "title": "X"})
     assert response.status_code == 200
     assert "belum memiliki SOP yang berlaku untuk DIK" in text(response)
+    refused = api(f"{KALBAR}.operator").post(
+        "/api/editions/", {"body": KALBAR, "kind": "dik", "year": 2026}, format="json"
+    )
+    assert refused.status_code == 400 and "kind" in refused.json()
     assert Edition.objects.count() == before
 
 
@@ -201,3 +206,35 @@ def test_only_the_ppid_utama_sets_default_routes(seeded, login, username):
     assert response.status_code in (403, 404)
     assert Sop.objects.count() == count
     assert Sop.objects.filter(is_default_route=True, is_active=True).count() == 2
+
+
+def test_signers_of_a_default_route_need_a_second_factor(seeded, settings):
+    """A default route whose final approval is the PPID's verify (like SOP 002) makes the PPIDs
+    of the bodies below signers: the second factor is asked of them."""
+    settings.PPID_REQUIRE_2FA = True
+    ppid = User.objects.get(username=f"{KUBU}.ppid")  # SOP 004: the atasan signs, not the PPID
+    assert not twofactor.second_factor_required(User.objects.get(pk=ppid.pk))
+    utama = Body.objects.get(slug=UTAMA)
+    Sop.objects.filter(body=utama, applies_to="dip").update(is_active=False)
+    route = Sop.objects.create(
+        body=utama,
+        applies_to="dip",
+        number="RUTE-BAWAAN/DIP/SINGKAT",
+        name="Rute bawaan singkat",
+        is_default_route=True,
+    )
+    for number, stage, role in (
+        (1, "collection", "operator"),
+        (2, "verification", "ppid"),
+        (3, "publication", "operator"),
+    ):
+        route.steps.create(
+            number=number,
+            activity="Langkah",
+            role=role,
+            lane=role,
+            stage=stage,
+            time_amount=1,
+            time_unit="hari_kerja",
+        )
+    assert twofactor.second_factor_required(User.objects.get(pk=ppid.pk))
