@@ -315,6 +315,7 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
     expect(page.get_by_role("main").locator("strong").first).to_contain_text(title)
     sign = page.get_by_role("button", name=f"Ya, Tandatangani: {title}")
     expect(sign).to_be_visible()
+    fill_decree(page)
     shot(page, "confirm-sign")
     sign.click()
     expect_message(page, "Selesai: edisi kini berada pada tahap")

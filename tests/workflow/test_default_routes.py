@@ -168,7 +168,8 @@ def test_sop_page_shows_both_routes_with_the_default_labelled(seeded, login):
     # Its own DIK SOP (seed 004), word for word, and the DIP from the PPID Utama's route.
     assert "000.8.3/122/Dukcapil-Sekre" in page
     assert "Memeriksa dan menandatangani draft dokumen" in page
-    assert "Rute bawaan yang ditetapkan PPID Utama PPID Utama Pemerintah Provinsi" in page
+    assert "Rute bawaan yang ditetapkan PPID Utama Pemerintah Provinsi Kalimantan Barat" in page
+    assert "PPID Utama PPID Utama" not in page
     assert "RUTE-BAWAAN/DIP" in page
     assert "RUTE-BAWAAN/DIK" not in page
     # The body's officer cannot set or withdraw anything.

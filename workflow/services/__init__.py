@@ -11,6 +11,7 @@ from workflow.services.editions import (
     edition_publish,
     edition_transition,
     sop_route,
+    utama_name,
 )
 from workflow.services.review import (
     consideration_record,
@@ -42,4 +43,5 @@ __all__ = [
     "nota_dinas_save",
     "review_comment_add",
     "sop_route",
+    "utama_name",
 ]

@@ -78,6 +78,12 @@ def bodies_above(body: Body) -> list[Body]:
     return chain
 
 
+def utama_name(body: Body) -> str:
+    """How a default route names who set it: "PPID Utama <body>", unless the body's name says
+    so already ("PPID Utama Pemerintah Provinsi Kalimantan Barat")."""
+    return body.name if body.name.lower().startswith("ppid utama") else f"PPID Utama {body.name}"
+
+
 def active_sop(body: Body, kind: str) -> Sop | None:
     """The route `body` uses for its DIP or DIK (`kind`): its own SOP in force for that list,
     or else the default route set by the nearest PPID Utama (the body itself, then the bodies
@@ -114,7 +120,11 @@ def sop_route(sop: Sop) -> dict[str, Any]:
     sop_info: dict[str, Any] = {"id": sop.pk, "number": sop.number, "name": sop.name}
     if sop.is_default_route:
         # Where the route came from, for the edition's page: "the default route set by ...".
-        sop_info["default_route_of"] = {"slug": sop.body.slug, "name": sop.body.name}
+        sop_info["default_route_of"] = {
+            "slug": sop.body.slug,
+            "name": sop.body.name,
+            "set_by": utama_name(sop.body),
+        }
     return {
         "sop": sop_info,
         "stages": [

@@ -26,6 +26,8 @@ def routes_context(request, body: Body) -> dict:
     inherited: list[Sop] = []
     for kind in EditionKind:
         sop = services.active_sop(body, kind)
+        if sop is not None and sop.is_default_route:
+            sop.set_by = services.utama_name(sop.body)
         routes.append({"kind": kind, "label": kind.label, "sop": sop})
         if sop is not None and sop.body_id != body.pk:
             inherited.append(sop)
