@@ -251,7 +251,8 @@ def test_api_race_verify_against_return_has_exactly_one_winner(seeded):
         [
             lambda c=c, n=n: c.post(
                 f"/api/editions/{edition.pk}/transitions/{n}/",
-                {"note": "Ringkasan isi belum lengkap."},
+                # SOP 002's verify is the signature: it records the decree.
+                {"note": "Ringkasan isi belum lengkap.", **decree()},
                 format="json",
             )
             for c, n in zip(clients, names, strict=True)
