@@ -420,6 +420,7 @@ STAGE_ORDER = [s.value for s in Stage]
 EDITABLE_STAGES = frozenset({Stage.IDENTIFICATION, Stage.INSTRUCTION, Stage.COLLECTION})
 REVIEW_STAGES = frozenset({Stage.VERIFICATION, Stage.CONSIDERATION, Stage.APPROVAL})
 SYSTEM_ACTOR = "system"
+DECREE_NUMBER_MAX_LENGTH = 100
 
 
 def _step(name: str, completes: str, label: str, decision: str) -> dict[str, Any]:
@@ -481,6 +482,12 @@ class Edition(ConcurrentTransitionMixin, models.Model):
         help_text="Printed under the QR code of the signed document; set when it is signed.",
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The decision (Keputusan) of the atasan that sets the list, recorded when it is signed and
+    # printed on the signed document and the public page.
+    decree_number = models.CharField(
+        _("decree number"), max_length=DECREE_NUMBER_MAX_LENGTH, blank=True
+    )
+    decree_date = models.DateField(_("decree date"), null=True, blank=True)
 
     class Meta:
         ordering = ["body", "-year", "-revision"]

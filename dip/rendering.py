@@ -246,6 +246,9 @@ def document_context(edition: Edition, *, draft: bool = False) -> dict:
         "qr": qr_data_uri(url),
         "verification_url": url,
         "code": edition.verification_code or "",
+        # The decision that sets the list (recorded at signing; empty on older editions).
+        "decree_number": edition.decree_number,
+        "decree_date": tanggal(edition.decree_date) if edition.decree_date else "",
         "created_iso": local.replace(microsecond=0).isoformat(),
     }
 

@@ -136,6 +136,8 @@ class PublicEditionSerializer(serializers.ModelSerializer):
             "revision",
             "title",
             "signed_at",
+            "decree_number",
+            "decree_date",
             "published_at",
             "verification_code",
             "verification_url",

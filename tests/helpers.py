@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -21,6 +22,7 @@ from dip import selectors as dip_selectors
 from dip import services as dip_services
 from dip.models import (
     FORWARD,
+    Classification,
     ConsiderationRecord,
     DocumentStatus,
     Edition,
@@ -117,15 +119,38 @@ def prepare_next(edition: Edition, officers: Mapping[str, Any] | None = None) ->
     prepare_transition(edition, name, officers[edition.actor_role])
 
 
+DECREE_NUMBER = "188.4/123/PPID/2026"
+
+
+def decree() -> dict[str, Any]:
+    """A decree (Keputusan) dated today in West Kalimantan, as a signer writes it (service
+    calls; the test clients send the date as its ISO text)."""
+    return {"decree_number": DECREE_NUMBER, "decree_date": timezone.localdate()}
+
+
+def decree_for(edition: Edition) -> dict[str, Any]:
+    """The decree (Keputusan) the signer writes when the next forward transition signs the
+    edition (the step into publication); nothing for any other transition."""
+    if edition.next_stage() != Stage.PUBLICATION:
+        return {}
+    return {
+        "decree_number": f"188.4/{edition.pk}/PPID/{edition.year}",
+        "decree_date": timezone.localdate(timezone=ZoneInfo(edition.body.time_zone)),
+    }
+
+
 def advance(
     edition: Edition, officers: Mapping[str, Any] | None = None, *, note: str = NOTE
 ) -> Edition:
-    """Run the forward transition of the current stage as the role the SOP names."""
+    """Run the forward transition of the current stage as the role the SOP names (with the
+    decree when it signs)."""
     officers = officers if officers is not None else officers_of(edition.body)
     name = FORWARD[edition.state]
     user = officers[edition.actor_role]
     prepare_transition(edition, name, user)
-    return services.edition_transition(edition=edition, name=name, user=user, note=note)
+    return services.edition_transition(
+        edition=edition, name=name, user=user, note=note, **decree_for(edition)
+    )
 
 
 def drive_to(
@@ -154,27 +179,41 @@ def open_edition(
     year: int = 2026,
     items: Iterable | None = None,
     officers: Mapping[str, Any] | None = None,
+    kind: str | None = None,
 ) -> Edition:
-    """A new edition of the body's SOP kind holding `items` (default: its whole register)."""
+    """A new edition of `kind` (default: the kind of the body's own SOP) holding `items`
+    (default: its whole register of that kind)."""
     if isinstance(body, str):
         body = Body.objects.get(slug=body)
     officers = officers if officers is not None else officers_of(body)
     operator = officers["operator"]
-    kind = Sop.objects.get(body=body, is_active=True).applies_to
+    if kind is None:
+        kind = Sop.objects.get(body=body, is_active=True, is_default_route=False).applies_to
     # Tests open several editions of a year: each after the first is a revision, on purpose.
     edition = services.edition_open(
         body=body, kind=kind, year=year, title=title, user=operator, revise=True
     )
-    items = list(body.items.all() if items is None else items)
+    if items is None:
+        items = body.items.all()
+        if kind != Sop.objects.get(body=body, is_active=True, is_default_route=False).applies_to:
+            dik = Classification.DIKECUALIKAN
+            items = (
+                items.filter(classification=dik)
+                if kind == "dik"
+                else items.exclude(classification=dik)
+            )
+    items = list(items)
     dip_services.edition_add_items(edition=edition, items=items, user=operator)
     return edition
 
 
-def edition_at(slug: str, state: str, *, title: str = "Uji", year: int = 2026) -> Edition:
+def edition_at(
+    slug: str, state: str, *, title: str = "Uji", year: int = 2026, kind: str | None = None
+) -> Edition:
     """A new edition of the body with all its register, moved by the SOP's actors to `state`."""
     body = Body.objects.get(slug=slug)
     officers = officers_of(body)
-    edition = open_edition(body, title=title, year=year, officers=officers)
+    edition = open_edition(body, title=title, year=year, officers=officers, kind=kind)
     return drive_to(edition, state, officers)
 
 
@@ -202,7 +241,9 @@ def make_ready(
     return document
 
 
-def published(slug: str, *, title: str = "Uji", year: int = 2026) -> Edition:
-    edition = edition_at(slug, Stage.PUBLISHED, title=title, year=year)
+def published(
+    slug: str, *, title: str = "Uji", year: int = 2026, kind: str | None = None
+) -> Edition:
+    edition = edition_at(slug, Stage.PUBLISHED, title=title, year=year, kind=kind)
     make_ready(edition)
     return Edition.objects.get(pk=edition.pk)

@@ -82,6 +82,8 @@ CLASSES = {
     "workflow:sop": OFFICER,
     "workflow:sop_version": OFFICER,
     "workflow:sop_edit": OFFICER,
+    "workflow:default_route_set": OFFICER,  # the PPID Utama of the body only (POST)
+    "workflow:default_route_withdraw": OFFICER,
     "workflow:calendar": OFFICER,
     "workflow:calendar_day_add": OFFICER,
     "workflow:calendar_day_remove": OFFICER,
@@ -236,6 +238,7 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "name": "instruct",
         "user_id": get_user_model().objects.get(username=f"{A}.operator").pk,
         "role": "operator",
+        "kind": "dip",
     }
     pk = edition.pk
     if name in (

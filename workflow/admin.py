@@ -20,8 +20,17 @@ class SopAdmin(admin.ModelAdmin):
     """A first SOP may be added here; every change after that is made in the app (the SOP
     page's "Ubah SOP"), where it becomes a new version with an audit row."""
 
-    list_display = ["number", "version", "name", "body", "applies_to", "effective_on", "is_active"]
-    list_filter = ["body", "applies_to", "is_active"]
+    list_display = [
+        "number",
+        "version",
+        "name",
+        "body",
+        "applies_to",
+        "effective_on",
+        "is_active",
+        "is_default_route",
+    ]
+    list_filter = ["body", "applies_to", "is_active", "is_default_route"]
     readonly_fields = ["version", "replaces", "created_by"]
     inlines = [SopStepInline]
 

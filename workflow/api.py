@@ -37,8 +37,8 @@ from workflow.serializers import (
     HistorySerializer,
     ItemIdsSerializer,
     NotaDinasSerializer,
-    NoteSerializer,
     ReviewCommentSerializer,
+    TransitionSerializer,
 )
 from workflow.services.review import require_current_actor
 
@@ -105,16 +105,26 @@ class EditionViewSet(
         dip_services.edition_remove_item(edition=edition, item=item, user=request.user)
         return self._fresh(edition.pk)
 
-    @extend_schema(request=NoteSerializer, responses=EditionSerializer)
+    @extend_schema(request=TransitionSerializer, responses=EditionSerializer)
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z]+)")
     def transition(self, request, pk=None, name=None):
+        """Run a transition. The signature (the step into publication: `sign`, or `verify`
+        where the SOP has no atasan) also records the decree (Keputusan) that sets the list:
+        `decree_number` and `decree_date` are required then (400 naming the field, nothing
+        stored)."""
         edition = self.get_object()
         if name not in services.USER_TRANSITIONS:
             raise Http404
-        payload = NoteSerializer(data=request.data)
+        payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        data = payload.validated_data
         services.edition_transition(
-            edition=edition, name=name, user=request.user, note=payload.validated_data["note"]
+            edition=edition,
+            name=name,
+            user=request.user,
+            note=data["note"],
+            decree_number=data["decree_number"],
+            decree_date=data["decree_date"],
         )
         return self._fresh(edition.pk)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dip.forms import DescribedFieldsMixin
 from dip.models import (
+    DECREE_NUMBER_MAX_LENGTH,
     RECORD_OPENING_MAX_LENGTH,
     Classification,
     EditionKind,
@@ -62,7 +63,7 @@ class EditionCreateForm(forms.Form):
         return year
 
 
-class ActionForm(forms.Form):
+class ActionForm(DescribedFieldsMixin, forms.Form):
     note = forms.CharField(
         label=_("note"),
         required=False,
@@ -70,6 +71,41 @@ class ActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     expected_state = forms.CharField(widget=forms.HiddenInput)
+    # The signature (the step into publication) records the decree that sets the list; the
+    # fields are offered only then (`signs=True`). The service requires them (after the checks
+    # of stage and role, so a caller who may not sign is refused first).
+    decree_number = forms.CharField(
+        label=_("decree number"),
+        required=False,
+        max_length=DECREE_NUMBER_MAX_LENGTH,
+        help_text=_("As it stands on the Keputusan, for example 188.4/123/DINSOS/2026."),
+    )
+    decree_date = forms.DateField(
+        label=_("decree date"),
+        required=False,
+        help_text=_("The date on the Keputusan; not after today."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, signs: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.signs = signs
+        if not signs:
+            del self.fields["decree_number"]
+            del self.fields["decree_date"]
+        else:
+            for name in ("decree_number", "decree_date"):
+                self.fields[name].widget.attrs.update({"required": True, "aria-required": "true"})
+        self._describe_fields()
+
+    def decree(self) -> dict[str, Any]:
+        """The decree for the service (nothing unless the transition signs)."""
+        if not self.signs:
+            return {}
+        return {
+            "decree_number": self.cleaned_data["decree_number"],
+            "decree_date": self.cleaned_data["decree_date"],
+        }
 
 
 class NotaDinasForm(forms.ModelForm):

@@ -110,6 +110,16 @@ class Sop(models.Model):
         blank=True,
         related_name="+",
     )
+    # A route the PPID Utama of `body` sets for the bodies under it (and for `body` itself) whose
+    # own SOPs do not cover this list: `workflow.services.active_sop` falls back to it.
+    is_default_route = models.BooleanField(
+        _("default route for the bodies below"),
+        default=False,
+        help_text=_(
+            "Set by the PPID Utama: the route of every body under this one that has no SOP of "
+            "its own for this list."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -119,7 +129,7 @@ class Sop(models.Model):
                 fields=["body", "number", "version"], name="sop_unique_number_version"
             ),
             models.UniqueConstraint(
-                fields=["body", "applies_to"],
+                fields=["body", "applies_to", "is_default_route"],
                 condition=Q(is_active=True),
                 name="sop_one_active_per_kind",
             ),

@@ -59,6 +59,8 @@ BODIES = [
         "officers": {
             "operator": ("Operator", "OPD", "Operator OPD", ""),
             "ppid": ("Ketua", "PPID Pembantu", "Ketua PPID Pembantu", ""),
+            # The tim of the default DIK route (the SOP covers the DIP only).
+            "tim": ("Tim", "Pertimbangan", "Tim Pertimbangan", ""),
             "atasan": (
                 "MARTHA BANANG,",
                 "S.H, M.M",

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dip.models import (
+    DECREE_NUMBER_MAX_LENGTH,
     ConsiderationRecord,
     DocumentStatus,
     Edition,
@@ -136,6 +137,8 @@ class EditionSerializer(serializers.ModelSerializer):
             "items",
             "history",
             "signed_at",
+            "decree_number",
+            "decree_date",
             "published_at",
             "created_at",
         ]
@@ -228,6 +231,28 @@ class ItemIdsSerializer(serializers.Serializer):
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
+    )
+
+
+class TransitionSerializer(NoteSerializer):
+    """A transition's note, and for the signature (the step into publication) the decree that
+    sets the list."""
+
+    decree_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=DECREE_NUMBER_MAX_LENGTH,
+        help_text="Signature only (the step into publication), and required then: the number "
+        "of the decree (Keputusan) that sets the list, as it stands on it, e.g. "
+        "188.4/123/DINSOS/2026. Ignored by every other transition.",
+    )
+    decree_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Signature only, and required then: the date of the decree (not after today "
+        "in the body's time zone, not before 1 January of the year before the edition's).",
     )
 
 

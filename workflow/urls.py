@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow.views import audit, calendar, editions, notices, report, review, sops, tasks
+from workflow.views import audit, calendar, editions, notices, report, review, routes, sops, tasks
 
 app_name = "workflow"
 
@@ -16,6 +16,16 @@ urlpatterns = [
     path("badan/<slug:slug>/sop/", editions.sop_detail, name="sop"),
     path("badan/<slug:slug>/sop/<int:pk>/", sops.sop_version, name="sop_version"),
     path("badan/<slug:slug>/sop/<int:pk>/ubah/", sops.sop_edit, name="sop_edit"),
+    path(
+        "badan/<slug:slug>/sop/rute-bawaan/<slug:kind>/tetapkan/",
+        routes.default_route_set,
+        name="default_route_set",
+    ),
+    path(
+        "badan/<slug:slug>/sop/rute-bawaan/<slug:kind>/tarik/",
+        routes.default_route_withdraw,
+        name="default_route_withdraw",
+    ),
     path("badan/<slug:slug>/kalender/", calendar.calendar_page, name="calendar"),
     path("badan/<slug:slug>/kalender/hari/", calendar.calendar_day_add, name="calendar_day_add"),
     path(

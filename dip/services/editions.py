@@ -3,8 +3,11 @@ while it considers a DIK."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -14,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dip.models import (
+    DECREE_NUMBER_MAX_LENGTH,
     Classification,
     ConsiderationRecord,
     Edition,
@@ -41,6 +45,10 @@ from dip.services.common import (
 )
 from dip.services.documents import new_verification_code
 from ppid.models import Body
+
+# A decree number as it stands on a Keputusan: "188.4/123/DINSOS/2026", "065/2551/DISDUKCAPIL",
+# "Nomor 46 Tahun 2022"; at least one digit, no line breaks or markup.
+DECREE_NUMBER = re.compile(r"(?=.*\d)[0-9A-Za-z][0-9A-Za-z .,/\-:()]*")
 
 
 def edition_year_conflict(*, body: Body, kind: str, year: int) -> str | None:
@@ -248,15 +256,72 @@ def edition_check_ready(edition: Edition) -> None:
         raise ValidationError({"items": [m for ms in problems.values() for m in ms]})
 
 
-def edition_freeze(*, edition: Edition, user: AbstractBaseUser) -> Edition:
-    """Sign: copy every row as it is now. Must run inside the transition's transaction."""
+def edition_decree_check(
+    edition: Edition, *, number: str | None, dated: date | None
+) -> tuple[str, date]:
+    """The decree (Keputusan) that sets the list, as the signer writes it: its number (as it
+    stands on the decision, e.g. 188.4/123/DINSOS/2026) and its date, both required; the date
+    not after today (the body's day) and not before the year before the edition's. Returns them
+    cleaned; raises ValidationError naming the fields."""
+    errors: dict[str, list[str]] = {}
+    number = (number or "").strip()
+    if not number:
+        errors["decree_number"] = [_("Write the number of the decree (Keputusan) that sets it.")]
+    elif len(number) > DECREE_NUMBER_MAX_LENGTH or not DECREE_NUMBER.fullmatch(number):
+        errors["decree_number"] = [
+            _(
+                "Write the decree number as it stands on the Keputusan, for example "
+                "188.4/123/DINSOS/2026 (letters, digits, spaces and the signs . , / - : ( ) only, "
+                "at most %(max)d characters)."
+            )
+            % {"max": DECREE_NUMBER_MAX_LENGTH}
+        ]
+    if dated is None:
+        errors["decree_date"] = [_("Give the date of the decree (Keputusan).")]
+    else:
+        today = timezone.localdate(timezone=ZoneInfo(edition.body.time_zone))
+        earliest = date(edition.year - 1, 1, 1)
+        if dated > today:
+            errors["decree_date"] = [_("The decree cannot be dated after today.")]
+        elif dated < earliest:
+            errors["decree_date"] = [
+                _("A decree setting the lists of %(year)d is dated %(earliest)s or later.")
+                % {"year": edition.year, "earliest": earliest.isoformat()}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return number, dated
+
+
+def edition_freeze(
+    *,
+    edition: Edition,
+    user: AbstractBaseUser,
+    decree_number: str,
+    decree_date: date,
+) -> Edition:
+    """Sign: copy every row as it is now, and record the decree that sets the list (checked by
+    `edition_decree_check` first). Must run inside the transition's transaction."""
+    decree_number, decree_date = edition_decree_check(
+        edition, number=decree_number, dated=decree_date
+    )
     edition_check_ready(edition)
     rows = edition_rows_as_signed(edition)
     EditionRow.objects.bulk_create(rows)
     edition.signed_at = timezone.now()
     edition.signed_by = user
     edition.verification_code = edition.verification_code or new_verification_code()
-    edition.save(update_fields=["signed_at", "signed_by", "verification_code"])
+    edition.decree_number = decree_number
+    edition.decree_date = decree_date
+    edition.save(
+        update_fields=[
+            "signed_at",
+            "signed_by",
+            "verification_code",
+            "decree_number",
+            "decree_date",
+        ]
+    )
     # The signed PDF is an artefact of its own, pending until the publication task builds it.
     EditionDocument.objects.get_or_create(edition=edition)
     # So is the tim's berita acara, when the edition went through a consideration.

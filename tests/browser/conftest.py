@@ -194,3 +194,13 @@ def shot(request) -> Callable:
         return path
 
     return save
+
+
+def fill_decree(page) -> None:
+    """The signature's confirmation asks for the decree (Keputusan) that sets the list."""
+    from django.utils import timezone
+
+    number = page.get_by_label("Nomor keputusan")
+    if number.count():
+        number.fill("188.4/123/PPID/2026")
+        page.get_by_label("Tanggal keputusan").fill(timezone.localdate().isoformat())

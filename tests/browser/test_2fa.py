@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django_otp.oath import totp
 
 from dip.models import Edition, Stage
+from tests.browser.conftest import fill_decree
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import edition_at
 from workflow.models import AuditEntry
@@ -64,6 +65,7 @@ def test_enrol_then_code_then_the_sign_page_is_allowed(browser_seeded, page, sho
 
     page.goto(f"/edisi/{edition.pk}/aksi/sign/")
     expect(page.get_by_role("heading", level=1, name="Tandatangani")).to_be_visible()
+    fill_decree(page)
     shot(page, "2fa-sign-allowed")
     page.get_by_role("button", name=f"Ya, Tandatangani: {edition.title}").click()
     expect(page.locator(".messages")).to_contain_text("Selesai: edisi kini berada pada tahap")

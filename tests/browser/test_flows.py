@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 
 from dip.models import Edition, Item
-from tests.browser.conftest import NARROW
+from tests.browser.conftest import NARROW, fill_decree
 from tests.conftest import DEMO_PASSWORD
 from workflow.models import AuditEntry
 
@@ -135,6 +135,7 @@ def act(page: Page, label: str, *, note: str = "", shot=None, shot_name: str = "
     expect(page.get_by_role("main")).to_contain_text(title)
     if note:
         page.get_by_label("catatan").fill(note)
+    fill_decree(page)
     if shot:
         shot(page, shot_name or f"confirm-{label}")
     page.get_by_role("button", name=f"Ya, {label}: {title}").click()
@@ -337,6 +338,7 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
     expect(page.get_by_role("main").locator("strong").first).to_contain_text(title)
     sign = page.get_by_role("button", name=f"Ya, Tandatangani: {title}")
     expect(sign).to_be_visible()
+    fill_decree(page)
     shot(page, "confirm-sign")
     sign.click()
     expect_message(page, "Selesai: edisi kini berada pada tahap")

@@ -225,6 +225,9 @@ def test_the_push_is_signed_and_carries_the_signed_rows_and_pdf(seeded, server, 
         "year": edition.year,
         "revision": edition.revision,
         "title": edition.title,
+        # The decree (Keputusan) that set the list, recorded at signing.
+        "decree_number": edition.decree_number,
+        "decree_date": edition.decree_date.isoformat(),
         "sha256": hashlib.sha256(pdf).hexdigest(),
         # The push has no request: the addresses come from PPID_PUBLIC_BASE_URL.
         "verification_code": code,

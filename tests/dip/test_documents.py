@@ -18,7 +18,7 @@ from dip import services as dip_services
 from dip.models import DocumentStatus, Edition, EditionDocument, EditionRow, Stage
 from ppid.celery import app as celery_app
 from ppid.models import Body
-from tests.helpers import edition_at
+from tests.helpers import decree, edition_at
 from workflow import services, tasks
 from workflow.models import AuditEntry
 
@@ -406,7 +406,9 @@ def test_signing_renders_signs_and_publishes_on_commit(
     atasan = User.objects.get(username=f"{DINSOS}.atasan")
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.edition_transition(edition=edition.pk, name="sign", user=atasan, note="Setuju")
+        services.edition_transition(
+            edition=edition.pk, name="sign", user=atasan, note="Setuju", **decree()
+        )
 
     edition.refresh_from_db()
     document = EditionDocument.objects.get(edition=edition)

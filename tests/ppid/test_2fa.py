@@ -28,7 +28,7 @@ from dip.models import Edition, Stage
 from ppid import twofactor
 from ppid.models import SecondFactorToken
 from tests.conftest import DEMO_PASSWORD
-from tests.helpers import edition_at, utama_of
+from tests.helpers import decree, edition_at, utama_of
 from workflow import services
 from workflow.models import AuditEntry, Sop
 
@@ -326,7 +326,7 @@ def test_the_sign_page_refuses_an_unverified_session_with_a_clear_403(
     # way), the signature is still refused by the service.
     monkeypatch.setattr(twofactor, "second_factor_required", lambda user: False)
     audited = edition_audit(edition)
-    refused = unverified.post(url, {"expected_state": "approval", "note": "Setuju."})
+    refused = unverified.post(url, {"expected_state": "approval", "note": "Setuju.", **decree()})
     assert refused.status_code == 403
     assert "Penandatanganan memerlukan faktor kedua" in text(refused)
     assert "/akun/2fa/verifikasi/?next=" in text(refused)
@@ -334,7 +334,7 @@ def test_the_sign_page_refuses_an_unverified_session_with_a_clear_403(
     assert edition_audit(edition) == audited
 
     signed = verified_client(user, device).post(
-        url, {"expected_state": "approval", "note": "Setuju."}
+        url, {"expected_state": "approval", "note": "Setuju.", **decree()}
     )
     assert signed.status_code == 302
     edition.refresh_from_db()
@@ -381,7 +381,9 @@ def test_a_signer_needs_the_code_to_obtain_a_token_and_only_that_token_signs(see
     assert not Token.objects.filter(user=user).exclude(key=key).exists()  # the old one is gone
     assert old.get("/api/bodies/").status_code == 401
     anonymous.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    signed = anonymous.post(f"/api/editions/{edition.pk}/transitions/sign/", {"note": "Setuju."})
+    signed = anonymous.post(
+        f"/api/editions/{edition.pk}/transitions/sign/", {"note": "Setuju.", **decree()}
+    )
     assert signed.status_code == 200, signed.content
     assert Edition.objects.get(pk=edition.pk).state == Stage.PUBLICATION
     token_entry = AuditEntry.objects.filter(action="account.token", actor=user).latest("pk")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from dip.models import Edition, Item, Stage
 from ppid.celery import app as celery_app
 from ppid.models import Body
-from tests.helpers import FORWARD, edition_at, prepare_transition, utama_of
+from tests.helpers import FORWARD, decree, edition_at, prepare_transition, utama_of
 from workflow import services
 from workflow.models import AuditEntry, Sop, Step
 from workflow.services import editions as edition_services
@@ -93,7 +93,9 @@ def test_every_transition_writes_exactly_one_audit_row(
 
         with django_capture_on_commit_callbacks(execute=True):  # publication, after commit
             response = api(username).post(
-                f"/api/editions/{edition_id}/transitions/{name}/", {"note": note}, format="json"
+                f"/api/editions/{edition_id}/transitions/{name}/",
+                {"note": note, **decree()},
+                format="json",
             )
 
         assert response.status_code == 200, (name, state, response.data)
@@ -228,7 +230,7 @@ def test_when_the_transition_fails_after_its_audit_row_the_row_is_rolled_back(se
 
     monkeypatch.setattr(transaction, "on_commit", failing_on_commit)
     with pytest.raises(RuntimeError):
-        services.edition_transition(edition=edition.pk, name="verify", user=ppid)
+        services.edition_transition(edition=edition.pk, name="verify", user=ppid, **decree())
 
     assert seen == [1]  # the row existed inside the transaction …
     assert snapshot(edition.pk) == before  # … and went with it

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from dip import services as dip_services
 from dip.models import Edition, EditionRow, Stage
 from tests.conftest import REDIS_URL
-from tests.helpers import edition_at
+from tests.helpers import decree, edition_at
 from tests.servers import celery_worker, project_env
 from workflow import services, tasks
 from workflow.models import AuditEntry, Step
@@ -38,7 +38,9 @@ CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 def sign(edition: Edition) -> Edition:
     assert edition.state == Stage.APPROVAL
     atasan = User.objects.get(username=f"{edition.body.slug}.atasan")
-    return services.edition_transition(edition=edition.pk, name="sign", user=atasan, note="Setuju")
+    return services.edition_transition(
+        edition=edition.pk, name="sign", user=atasan, note="Setuju", **decree()
+    )
 
 
 def publish_rows(edition: Edition):

@@ -18,7 +18,7 @@ from dip.models import Edition, EditionRow, Stage
 from ppid.celery import app as celery_app
 from ppid.models import Role
 from tests.factories import OfficerFactory
-from tests.helpers import edition_at
+from tests.helpers import decree, edition_at
 from workflow import services
 from workflow.models import AuditEntry, Step
 from workflow.services import TransitionConflict
@@ -142,7 +142,7 @@ def test_service_race_on_verify_has_exactly_one_winner(seeded):
 
     def action(user):
         return lambda: services.edition_transition(
-            edition=edition.pk, name="verify", user=user, note="Sudah sesuai."
+            edition=edition.pk, name="verify", user=user, note="Sudah sesuai.", **decree()
         )
 
     results = run_together([action(u) for u in users])
@@ -161,10 +161,10 @@ def test_api_race_on_verify_with_several_ppid_users_has_exactly_one_winner(seede
     usernames = [f"{KALBAR}.ppid", f"{KALBAR}.ppid", *extra_officers(KALBAR, Role.PPID, 4)]
     clients = [client_for(name) for name in usernames]
     url = f"/api/editions/{edition.pk}/transitions/verify/"
+    # SOP 002's verify is the signature: it records the decree.
+    payload = {"note": "Sudah sesuai.", **decree()}
 
-    results = run_together(
-        [lambda c=c: c.post(url, {"note": "Sudah sesuai."}, format="json") for c in clients]
-    )
+    results = run_together([lambda c=c: c.post(url, payload, format="json") for c in clients])
 
     winner = assert_single_winner_by_api(results)
     assert winner.data["id"] == edition.pk
@@ -213,7 +213,11 @@ def test_service_race_verify_against_return_has_exactly_one_winner(seeded, attem
     results = run_together(
         [
             lambda u=u, n=n: services.edition_transition(
-                edition=edition.pk, name=n, user=u, note="Ringkasan isi belum lengkap."
+                edition=edition.pk,
+                name=n,
+                user=u,
+                note="Ringkasan isi belum lengkap.",
+                **decree(),
             )
             for u, n in zip(users, names, strict=True)
         ]
@@ -247,7 +251,8 @@ def test_api_race_verify_against_return_has_exactly_one_winner(seeded):
         [
             lambda c=c, n=n: c.post(
                 f"/api/editions/{edition.pk}/transitions/{n}/",
-                {"note": "Ringkasan isi belum lengkap."},
+                # SOP 002's verify is the signature: it records the decree.
+                {"note": "Ringkasan isi belum lengkap.", **decree()},
                 format="json",
             )
             for c, n in zip(clients, names, strict=True)

@@ -22,7 +22,7 @@ from rest_framework.authtoken.models import Token
 
 from dip import signing
 from dip.models import DocumentStatus, Edition, EditionDocument, Stage
-from tests.helpers import edition_at
+from tests.helpers import DECREE_NUMBER, decree, edition_at
 from tests.servers import (
     BIN,
     PostgresCluster,
@@ -98,7 +98,9 @@ def sign(edition: Edition) -> Edition:
     """The signing transition of the edition's SOP, by the officer who runs it."""
     name = "sign" if edition.state == Stage.APPROVAL else "verify"
     user = User.objects.get(username=f"{edition.body.slug}.{edition.actor_role}")
-    return services.edition_transition(edition=edition.pk, name=name, user=user, note="Setuju")
+    return services.edition_transition(
+        edition=edition.pk, name=name, user=user, note="Setuju", **decree()
+    )
 
 
 def state_of(edition: Edition) -> str:
@@ -186,7 +188,13 @@ def test_redis_down_at_signing_the_signature_commits_and_the_sweep_publishes_onc
         port,
         "POST",
         f"/api/editions/{edition.pk}/transitions/sign/",
-        body=json.dumps({"note": "Setuju"}).encode(),
+        body=json.dumps(
+            {
+                "note": "Setuju",
+                "decree_number": DECREE_NUMBER,
+                "decree_date": decree()["decree_date"].isoformat(),
+            }
+        ).encode(),
         headers={"Authorization": f"Token {token.key}", "Content-Type": "application/json"},
     )
 

@@ -26,7 +26,7 @@ from dip import services as dip_services
 from dip.models import Edition, EditionRow
 from ppid.models import Body
 from tests.factories import BodyFactory, OfficerFactory
-from tests.helpers import drive_to, prepare_next, utama_of
+from tests.helpers import decree, drive_to, prepare_next, utama_of
 from workflow import services
 from workflow.models import AuditEntry, Step
 
@@ -214,7 +214,9 @@ def test_transition_permission_table(editions, db, api, slug, stage, name):
             if offered != (expected[label] == 200):
                 problems.append(f"{label}: `transitions` offers {name}: {offered}")
 
-        response = client.post(f"{url}transitions/{name}/", {"note": "Catatan uji."}, format="json")
+        response = client.post(
+            f"{url}transitions/{name}/", {"note": "Catatan uji.", **decree()}, format="json"
+        )
         got[label] = response.status_code
         if response.status_code != expected[label]:
             problems.append(f"{label}: {response.status_code} {response.content[:300]!r}")

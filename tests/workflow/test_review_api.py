@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 
 from dip.models import EXEMPTION_FIELDS, Edition, EditionItem, EditionRow, Item, Stage
 from ppid.models import Body
-from tests.helpers import advance, drive_to, edition_at, open_edition, utama_of
+from tests.helpers import advance, decree, drive_to, edition_at, open_edition, utama_of
 from workflow.models import AuditEntry, Consideration, NotaDinas, ReviewComment, Step
 
 pytestmark = pytest.mark.django_db
@@ -515,7 +515,7 @@ def test_change_classification_opens_the_row_and_the_dik_is_signed_without_it(di
     passed = api(f"{KUBU}.tim").post(url(dik, "transitions/consider/"), {}, format="json")
     assert passed.status_code == 200, passed.content
     assert passed.json()["state"] == Stage.APPROVAL
-    signed = api(f"{KUBU}.atasan").post(url(dik, "transitions/sign/"), {}, format="json")
+    signed = api(f"{KUBU}.atasan").post(url(dik, "transitions/sign/"), decree(), format="json")
     assert signed.status_code == 200, signed.content
     rows = EditionRow.objects.filter(edition=dik)
     assert rows.count() == 3

@@ -142,7 +142,12 @@ class Flow:
         step = Step.objects.get(edition_id=self.edition_id, finished_at=None)
         assert step.stage == current["state"]
         self.traveller.shift(after)
-        response = actor.post(f"{self.url}transitions/{name}/", {"note": note}, format="json")
+        payload = {"note": note}
+        if to == "publication":
+            # The signature records the decree (Keputusan) that sets the list.
+            payload["decree_number"] = f"188.4/{self.edition_id}/PPID/2026"
+            payload["decree_date"] = self.now().astimezone(WIB).date().isoformat()
+        response = actor.post(f"{self.url}transitions/{name}/", payload, format="json")
         assert response.status_code == 200, (name, response.status_code, response.content)
         data = response.json()
         assert data["state"] == to, (name, data["state"])
@@ -253,6 +258,7 @@ def _sign_and_publish(flow: Flow, name: str, *, after: timedelta, django_capture
         data = flow.act(name, after=after, to="publication", next_role="system")
         # Signed, not yet published while the transaction is open.
         assert data["signed_at"] is not None
+        assert data["decree_number"] == f"188.4/{flow.edition_id}/PPID/2026"
         assert data["published_at"] is None
         assert Edition.objects.get(pk=flow.edition_id).state == "publication"
     assert callbacks, "signing must queue the publication on commit"

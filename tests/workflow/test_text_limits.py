@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from dip.models import Edition, Stage
+from dip.models import DECREE_NUMBER_MAX_LENGTH, Edition, Stage
 from tests.helpers import NOTA_DINAS, edition_at
 from workflow import services
 from workflow.models import (
@@ -196,7 +196,8 @@ def test_the_openapi_document_states_the_limits(seeded, api):
     components = api(f"{DINSOS}.ppid").get("/api/schema/", {"format": "json"}).json()
     schemas = components["components"]["schemas"]
     expected = {
-        ("NoteRequest", "note"): NOTE_MAX_LENGTH,
+        ("TransitionRequest", "note"): NOTE_MAX_LENGTH,
+        ("TransitionRequest", "decree_number"): DECREE_NUMBER_MAX_LENGTH,
         ("ReviewCommentRequest", "text"): COMMENT_MAX_LENGTH,
         ("ConsiderationRequest", "note"): NOTE_MAX_LENGTH,
         ("NotaDinasRequest", "content"): NOTA_DINAS_MAX_LENGTH,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from dip.models import Edition, Stage
 from tests.helpers import edition_at
-from workflow.models import AuditEntry, Consideration, NotaDinas, ReviewComment
+from workflow.models import AuditEntry, Consideration, NotaDinas, ReviewComment, Sop
 
 User = get_user_model()
 KALBAR = "disdukcapil-kalbar"
@@ -110,6 +110,8 @@ def test_bad_edition_form_keeps_input_and_stores_nothing(seeded, login):
     body = text(response)
     assert response.status_code == 200
     assert "Tahun harus antara 2000" in body and 'value="DIK Lama"' in body
+    # Without the PPID Utama's default DIK route, Kalbar (SOP 002: DIP only) has no DIK route.
+    Sop.objects.filter(is_default_route=True, applies_to="dik").update(is_active=False)
     response = client.post(f"/badan/{KALBAR}/edisi/", {"kind": "dik", "year": 2026})
     assert "belum memiliki SOP yang berlaku" in text(response)
     assert not Edition.objects.filter(body__slug=KALBAR).exists()
@@ -279,7 +281,16 @@ def test_atasan_dashboard_puts_signatures_first_and_signs(seeded, login):
     assert "menunggu tanda tangan" in page
     confirm = text(client.get(f"/edisi/{waiting.pk}/aksi/sign/"))
     assert "DIK Tanda Tangan" in confirm
-    client.post(f"/edisi/{waiting.pk}/aksi/sign/", {"note": "", "expected_state": "approval"})
+    assert "Nomor keputusan" in confirm
+    client.post(
+        f"/edisi/{waiting.pk}/aksi/sign/",
+        {
+            "note": "",
+            "expected_state": "approval",
+            "decree_number": "188.4/77/DUKCAPIL/2026",
+            "decree_date": "2026-01-05",
+        },
+    )
     waiting.refresh_from_db()
     assert waiting.state in (Stage.PUBLICATION, Stage.PUBLISHED) and waiting.signed_at
 

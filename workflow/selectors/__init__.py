@@ -310,15 +310,20 @@ def user_signs(user: AbstractBaseUser | AnonymousUser) -> bool:
         .order_by("-number")
         .values("role")[:1]
     )
-    holds = BodyUserObjectPermission.objects.filter(
-        user=user,
-        content_object=OuterRef("body"),
-        permission__codename=Concat(Value("role_"), OuterRef("signing_role")),
+    grants = BodyUserObjectPermission.objects.filter(
+        user=user, permission__codename=Concat(Value("role_"), OuterRef("signing_role"))
+    )
+    holds = grants.filter(content_object=OuterRef("body"))
+    # A default route is followed by the bodies below its PPID Utama's body.
+    holds_below = grants.filter(
+        Q(content_object__parent=OuterRef("body"))
+        | Q(content_object__parent__parent=OuterRef("body"))
+        | Q(content_object__parent__parent__parent=OuterRef("body"))
     )
     return (
         Sop.objects.filter(is_active=True)
         .annotate(signing_role=Subquery(signing_role))
-        .filter(Exists(holds))
+        .filter(Exists(holds) | Q(Exists(holds_below), is_default_route=True))
         .exists()
     )
 

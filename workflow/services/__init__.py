@@ -5,11 +5,13 @@ from workflow.services.editions import (
     TransitionConflict,
     UnknownTransition,
     active_sop,
+    bodies_above,
     edition_document_rebuild,
     edition_open,
     edition_publish,
     edition_transition,
     sop_route,
+    utama_name,
 )
 from workflow.services.review import (
     RowErrors,
@@ -18,6 +20,12 @@ from workflow.services.review import (
     nota_dinas_save,
     review_comment_add,
 )
+from workflow.services.routes import (
+    default_route,
+    default_route_set,
+    default_route_withdraw,
+    may_set_default_routes,
+)
 
 __all__ = [
     "USER_TRANSITIONS",
@@ -25,13 +33,19 @@ __all__ = [
     "TransitionConflict",
     "UnknownTransition",
     "active_sop",
+    "bodies_above",
     "consideration_record",
     "considerations_record_all",
+    "default_route",
+    "default_route_set",
+    "default_route_withdraw",
     "edition_document_rebuild",
     "edition_open",
     "edition_publish",
     "edition_transition",
+    "may_set_default_routes",
     "nota_dinas_save",
     "review_comment_add",
     "sop_route",
+    "utama_name",
 ]

@@ -10,6 +10,7 @@ commit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -63,8 +64,46 @@ class UnknownTransition(Exception):
 # --- SOPs ----------------------------------------------------------------------------------
 
 
+# How far up `Body.parent` the default route is looked for (a guard against a cycle).
+MAX_DEPTH = 10
+
+
+def bodies_above(body: Body) -> list[Body]:
+    """`body`'s PPID Utama bodies, nearest first (its parent, the parent's parent, ...)."""
+    chain: list[Body] = []
+    seen = {body.pk}
+    current = body
+    while current.parent_id and current.parent_id not in seen and len(chain) < MAX_DEPTH:
+        current = current.parent
+        seen.add(current.pk)
+        chain.append(current)
+    return chain
+
+
+def utama_name(body: Body) -> str:
+    """How a default route names who set it: "PPID Utama <body>", unless the body's name says
+    so already ("PPID Utama Pemerintah Provinsi Kalimantan Barat")."""
+    return body.name if body.name.lower().startswith("ppid utama") else f"PPID Utama {body.name}"
+
+
 def active_sop(body: Body, kind: str) -> Sop | None:
-    return Sop.objects.filter(body=body, applies_to=kind, is_active=True).first()
+    """The route `body` uses for its DIP or DIK (`kind`): its own SOP in force for that list,
+    or else the default route set by the nearest PPID Utama (the body itself, then the bodies
+    above it) for that list; None when there is neither. The one door: every caller that asks
+    "which route does this body follow for this list" asks here."""
+    own = Sop.objects.filter(
+        body=body, applies_to=kind, is_active=True, is_default_route=False
+    ).first()
+    if own is not None:
+        return own
+    chain = [body, *bodies_above(body)]
+    defaults = {
+        sop.body_id: sop
+        for sop in Sop.objects.filter(
+            body__in=chain, applies_to=kind, is_active=True, is_default_route=True
+        ).select_related("body")
+    }
+    return next((defaults[b.pk] for b in chain if b.pk in defaults), None)
 
 
 def sop_route(sop: Sop) -> dict[str, Any]:
@@ -72,8 +111,21 @@ def sop_route(sop: Sop) -> dict[str, Any]:
     steps = list(sop.steps.order_by("number"))
     if problems := route_problems(steps):
         raise ValidationError(problems)
+    sop_info: dict[str, Any] = {
+        "id": sop.pk,
+        "number": sop.number,
+        "name": sop.name,
+        "version": sop.version,
+    }
+    if sop.is_default_route:
+        # Where the route came from, for the edition's page: "the default route set by ...".
+        sop_info["default_route_of"] = {
+            "slug": sop.body.slug,
+            "name": sop.body.name,
+            "set_by": utama_name(sop.body),
+        }
     return {
-        "sop": {"id": sop.pk, "number": sop.number, "name": sop.name, "version": sop.version},
+        "sop": sop_info,
         "stages": [
             {
                 "stage": s.stage,
@@ -174,7 +226,14 @@ def _step_close(
 
 
 def _audit_transition(
-    edition: Edition, *, user, name: str, from_state: str, note: str, step: Step | None
+    edition: Edition,
+    *,
+    user,
+    name: str,
+    from_state: str,
+    note: str,
+    step: Step | None,
+    data: dict[str, Any] | None = None,
 ) -> None:
     AuditEntry.objects.create(
         at=timezone.now(),
@@ -190,6 +249,7 @@ def _audit_transition(
         standard_seconds=step.standard_seconds if step else None,
         target_type="dip.edition",
         target_id=str(edition.pk),
+        data=data or {},
     )
 
 
@@ -232,8 +292,17 @@ EFFECTS: dict[str, Callable[[Edition, AbstractBaseUser], Any]] = {
 
 
 def edition_transition(
-    *, edition: Edition | int, name: str, user: AbstractBaseUser, note: str = ""
+    *,
+    edition: Edition | int,
+    name: str,
+    user: AbstractBaseUser,
+    note: str = "",
+    decree_number: str = "",
+    decree_date: date | None = None,
 ) -> Edition:
+    """Run the transition `name`. The signature (the step into publication) also records the
+    decree (Keputusan) that sets the list: `decree_number` and `decree_date` are required then
+    (400 naming the fields when missing or wrong) and ignored by every other transition."""
     if name not in USER_TRANSITIONS:
         raise UnknownTransition(name)
     spec = TRANSITIONS[name]
@@ -255,21 +324,42 @@ def edition_transition(
                     _("Your role in this public body may not run “%(name)s” at this stage.")
                     % {"name": name}
                 )
-            if spec.completes is not None and edition.next_stage() == Stage.PUBLICATION:
-                # Signing (the step into publication) needs a verified second factor.
+            signs = spec.completes is not None and edition.next_stage() == Stage.PUBLICATION
+            if signs:
+                # Signing (the step into publication) needs a verified second factor, and the
+                # decree that sets the list.
                 check_signing_allowed(user)
+                decree_number, decree_date = dip_services.edition_decree_check(
+                    edition, number=decree_number, dated=decree_date
+                )
             if check := CHECKS.get(name):
                 check(edition, note)
             from_state = edition.state
             method()
             edition.save()
             step = _step_close(edition, user=user, name=name, note=note)
+            decree = {}
             if edition.state == Stage.PUBLICATION:
-                dip_services.edition_freeze(edition=edition, user=user)
+                dip_services.edition_freeze(
+                    edition=edition,
+                    user=user,
+                    decree_number=decree_number,
+                    decree_date=decree_date,
+                )
+                decree = {
+                    "decree_number": edition.decree_number,
+                    "decree_date": edition.decree_date.isoformat(),
+                }
             opened = _step_open(edition, handed_over_by=user)
             clock.step_handover_notify(opened, by=user, transition=name, note=note)
             _audit_transition(
-                edition, user=user, name=name, from_state=from_state, note=note, step=step
+                edition,
+                user=user,
+                name=name,
+                from_state=from_state,
+                note=note,
+                step=step,
+                data=decree,
             )
             if effect := EFFECTS.get(name):
                 effect(edition, user)

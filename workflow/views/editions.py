@@ -50,6 +50,7 @@ from workflow.selectors import (
     step_arrival,
 )
 from workflow.views.common import get_body, get_edition
+from workflow.views.routes import routes_context
 
 
 def _decision(transition: str) -> str:
@@ -332,7 +333,13 @@ def edition_action(request, pk, name):
     if name not in services.USER_TRANSITIONS:
         raise Http404
     edition = get_edition(request, pk)
-    form = ActionForm(request.POST or None, initial={"expected_state": edition.state})
+    spec = TRANSITIONS[name]
+    signs = (
+        spec.completes is not None
+        and spec.completes == edition.state
+        and edition.next_stage() == Stage.PUBLICATION
+    )
+    form = ActionForm(request.POST or None, initial={"expected_state": edition.state}, signs=signs)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["expected_state"] != edition.state:
             messages.warning(
@@ -343,7 +350,11 @@ def edition_action(request, pk, name):
             return redirect("workflow:edition", pk=edition.pk)
         try:
             edition = services.edition_transition(
-                edition=edition, name=name, user=request.user, note=form.cleaned_data["note"]
+                edition=edition,
+                name=name,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                **form.decree(),
             )
         except services.TransitionConflict as conflict:
             messages.warning(request, str(conflict))
@@ -384,6 +395,7 @@ def edition_action(request, pk, name):
             "name": name,
             "label": TRANSITIONS[name].label,
             "note_required": TRANSITIONS[name].note_required,
+            "signs": signs,
         },
     )
 
@@ -465,6 +477,9 @@ def timeline(request, pk):
 def sop_detail(request, slug):
     body = get_body(request, slug)
     sops = list(Sop.objects.filter(body=body, is_active=True).prefetch_related("steps"))
+    context = routes_context(request, body)
+    # The default routes this body follows come first, labelled as such (rule: both lists).
+    sops = [*context["inherited_sops"], *sops]
     for sop in sops:
         sop.paths = sop_steps_with_paths(sop)
         sop.returning = [step for step in sop.paths if step.return_number]
@@ -476,5 +491,6 @@ def sop_detail(request, slug):
             "sops": sops,
             "versions": sop_versions(body),
             "may_edit": can_edit_sop(request.user, body),
+            **context,
         },
     )

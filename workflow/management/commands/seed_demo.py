@@ -14,7 +14,7 @@ from django.utils import timezone
 from dip import pki
 from dip import selectors as dip_selectors
 from dip import services as dip_services
-from dip.models import FORWARD, Aggregator, Edition, Item
+from dip.models import FORWARD, Aggregator, Edition, EditionKind, Item
 from ppid import services as ppid_services
 from ppid.models import Body, Role, Unit
 from ppid.twofactor import second_factor_waived
@@ -52,6 +52,11 @@ class Command(BaseCommand):
             position="PPID Utama Provinsi Kalimantan Barat",
         )
         ppid_services.role_grant(user=utama_user, body=utama, role=Role.PPID_UTAMA)
+        # The PPID Utama's default DIP and DIK routes (Perki steps), for every body whose own
+        # SOPs cover only one of its two lists.
+        for kind in EditionKind.values:
+            if services.default_route(utama, kind) is None:
+                services.default_route_set(body=utama, kind=kind, user=utama_user)
         admin = ppid_services.officer_upsert(
             username=seed_data.ADMIN_USERNAME, password=password, first_name="Administrator"
         )
@@ -204,11 +209,15 @@ class Command(BaseCommand):
                         opening="Tim pertimbangan melakukan uji konsekuensi atas informasi "
                         "yang diusulkan untuk dikecualikan.",
                     )
+                # The signature records the decree (Keputusan) that sets the list.
+                today = timezone.localdate()
                 edition = services.edition_transition(
                     edition=edition,
                     name=name,
                     user=officers[edition.actor_role],
                     note="Lengkapi ringkasan isi." if name == "return" else "Sudah sesuai.",
+                    decree_number=f"188.4/{edition.pk:03d}/PPID/{today.year}",
+                    decree_date=today,
                 )
             return edition
 
