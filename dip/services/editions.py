@@ -178,7 +178,8 @@ def edition_remove_item(*, edition: Edition, item: Item, user: AbstractBaseUser)
 def edition_check_ready(edition: Edition) -> None:
     """Refuse to hand an edition on while it is empty, mixed, or has incomplete rows."""
     items = edition_entries(edition)
-    if not items:
+    if not items and not edition.classification_changes.exists():
+        # A DIK may carry only classification changes (e.g. it opens its last exempted row).
         raise ValidationError({"items": [_("The edition has no items yet.")]})
     problems: dict[str, list[str]] = {}
     for item in items:

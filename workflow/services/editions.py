@@ -21,7 +21,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from dip import services as dip_services
 from dip.models import SYSTEM_ACTOR, TRANSITIONS, Edition, EditionDocument, EditionKind, Stage
-from dip.services import announcements
+from dip.services import announcements, classification
 from dip.signals import edition_published
 from ppid.calendar import calendar_for_body
 from ppid.exceptions import Conflict
@@ -119,6 +119,8 @@ def edition_open(
     edition = dip_services.edition_create(
         body=body, kind=kind, year=year, title=title, route=sop_route(sop), user=user
     )
+    # Classification changes waiting for a DIK ride on this one (the tim decides them).
+    classification.classification_changes_attach(edition=edition)
     _step_open(edition, handed_over_by=user)
     return edition
 
@@ -203,12 +205,18 @@ def _note_given(edition: Edition, note: str) -> None:
 CHECKS: dict[str, Callable[[Edition, str], None]] = {
     "submit": lambda edition, note: dip_services.edition_check_ready(edition),
     "instruct": lambda edition, note: review.nota_dinas_check(edition),
-    "consider": lambda edition, note: review.considerations_check(edition),
+    "consider": lambda edition, note: (
+        review.considerations_check(edition),
+        classification.classification_changes_check(edition),
+    ),
     "return": _note_given,
 }
 EFFECTS: dict[str, Callable[[Edition, AbstractBaseUser], Any]] = {
     "instruct": lambda edition, user: review.nota_dinas_issue(edition),
-    "return": lambda edition, user: review.considerations_reset(edition),
+    "return": lambda edition, user: (
+        review.considerations_reset(edition),
+        classification.classification_changes_reset(edition),
+    ),
     # Serta merta rows are announced now, not after the signature (Pasal 10).
     "verify": lambda edition, user: announcements.edition_announce_serta_merta(
         edition=edition, user=user
@@ -250,6 +258,8 @@ def edition_transition(
             edition.save()
             step = _step_close(edition, user=user, name=name, note=note)
             if edition.state == Stage.PUBLICATION:
+                # The signature applies the classification changes the DIK carries.
+                classification.classification_changes_apply(edition=edition, user=user)
                 dip_services.edition_freeze(edition=edition, user=user)
             _step_open(edition, handed_over_by=user)
             _audit_transition(
