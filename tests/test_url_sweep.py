@@ -112,6 +112,9 @@ CLASSES = {
     "dip:mark_updated": OFFICER,
     "dip:exemption_reopen": OFFICER,
     "dip:exemption_retest": OFFICER,
+    "dip:exemption_event_close": OFFICER,
+    "dip:classification_change": OFFICER,
+    "dip:classification_change_decide": OFFICER,
     "dip:public_body": PUBLIC,
     "dip:announcements": PUBLIC,
     "dip:body_announcements": PUBLIC,
@@ -237,6 +240,8 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "dip:mark_updated",
         "dip:exemption_reopen",
         "dip:exemption_retest",
+        "dip:exemption_event_close",
+        "dip:classification_change",
         "api:item-detail",
         "api:item-attachments",
     ):
