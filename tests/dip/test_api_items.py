@@ -18,7 +18,7 @@ from dip.serializers import DIK_COLUMNS, DIP_COLUMNS
 from ppid.models import Body
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import ItemFactory
-from tests.helpers import drive_to, prepare_transition
+from tests.helpers import drive_to
 from workflow import services
 from workflow.models import AuditEntry, Step
 
