@@ -36,6 +36,7 @@ from dip.selectors.public import (
     rows_with_update_flags,
 )
 from dip.selectors.register import (
+    edition_classification_changes,
     edition_document,
     edition_entries,
     editions_for_user,
@@ -78,6 +79,7 @@ __all__ = [
     "current_dip_rows_search",
     "current_published_edition",
     "deliveries_due",
+    "edition_classification_changes",
     "edition_document",
     "edition_entries",
     "editions_for_user",

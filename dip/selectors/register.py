@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from dip.models import REVIEW_STAGES, Edition, EditionDocument, EditionItem, EditionRow, Item
+from dip.models import (
+    REVIEW_STAGES,
+    ClassificationChange,
+    Edition,
+    EditionDocument,
+    EditionItem,
+    EditionRow,
+    Item,
+)
 from ppid.models import Body
 from ppid.selectors import bodies_for_user
 
@@ -66,3 +74,12 @@ def edition_entries(edition: Edition) -> list[Item]:
         .select_related("item__unit")
         .order_by("position", "pk")
     ]
+
+
+def edition_classification_changes(edition: Edition) -> list[ClassificationChange]:
+    """The classification changes a DIK edition carries, oldest first: one query."""
+    return list(
+        ClassificationChange.objects.filter(edition=edition)
+        .select_related("item", "decided_by")
+        .order_by("proposed_at", "pk")
+    )

@@ -54,9 +54,15 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = ChangeDecisionForm(request.POST)
+    # Back to the edition page when the tim decided there, else to the item's page.
+    back = (
+        redirect("workflow:edition", pk=change.edition_id)
+        if request.POST.get("back") == "edition" and change.edition_id
+        else redirect("dip:item", pk=change.item_id)
+    )
     if not form.is_valid():
         messages.error(request, _("Choose agree or refuse."))
-        return redirect("dip:item", pk=change.item_id)
+        return back
     agree = form.cleaned_data["decision"] == ChangeDecisionForm.AGREE
     try:
         classification.classification_change_decide(
@@ -72,4 +78,4 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             if agree
             else _("The classification change is refused."),
         )
-    return redirect("dip:item", pk=change.item_id)
+    return back

@@ -333,13 +333,23 @@ def test_a_closing_needs_the_consequence_test_and_a_refusal_changes_nothing(kubu
             body, EditionKind.DIK, officers, items=body.items.filter(classification="dikecualikan")
         )
         dik = drive_to(dik, Stage.CONSIDERATION, officers)
+        # The tim sees the changes on the DIK's page and decides there.
+        tim = client_of(officers["tim"])
+        page = text(tim.get(f"/edisi/{dik.pk}/"))
+        section = page.split('id="classification-changes"', 1)[1].split("</section>", 1)[0]
+        assert item.title in section and other.title in section
+        decide_url = f"/perubahan-klasifikasi/{refused_change.pk}/putuskan/"
+        assert decide_url in section
         with pytest.raises(ValidationError):
             classification.classification_change_decide(
                 change=refused_change, user=officers["tim"], agree=False, note=""
             )
-        classification.classification_change_decide(
-            change=refused_change, user=officers["tim"], agree=False, note="Denah sudah publik."
+        response = tim.post(
+            decide_url, {"decision": "refuse", "note": "Denah sudah publik.", "back": "edition"}
         )
+        assert response.status_code == 302 and response["Location"] == f"/edisi/{dik.pk}/"
+        refused_change.refresh_from_db()
+        assert refused_change.state == ChangeState.REFUSED
         drive_to(dik, Stage.PUBLICATION, officers)
     item.refresh_from_db()
     other.refresh_from_db()
@@ -352,6 +362,7 @@ def test_a_closing_needs_the_consequence_test_and_a_refusal_changes_nothing(kubu
     assert other.classification == Classification.SETIAP_SAAT
     assert not EditionRow.objects.filter(edition=dik, item=other).exists()
     assert not Announcement.objects.exists()  # closing is not announced as an opening
+    assert refused_change.state == ChangeState.REFUSED  # not applied at the signature
 
 
 # --- rule 3: exemptions that end -------------------------------------------------------------
