@@ -969,7 +969,8 @@ class ClassificationChange(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["item"],
-                condition=Q(state__in=["pending", "agreed"]),
+                # OR, not IN: PostgreSQL restores an IN-list index predicate in another spelling.
+                condition=Q(state="pending") | Q(state="agreed"),
                 name="classification_change_one_open",
             )
         ]

@@ -486,3 +486,42 @@ def test_an_exemption_whose_date_passed_leaves_the_public_dik_at_the_sweep(
     assert change.origin == ChangeOrigin.EXEMPTION_ENDED and change.proposed_by is None
     memo.refresh_from_db()
     assert memo.classification == Classification.DIKECUALIKAN
+
+
+def test_the_api_proposes_a_change_and_refuses_bad_input_and_other_roles(kubu, api):
+    body, officers = kubu
+    memo = Item.objects.get(body=body, title=MEMO)
+    url = f"/api/items/{memo.pk}/classification-change/"
+    other = officers_of(Body.objects.get(slug=DINSOS))["operator"].username
+    assert api(other).post(url, {}, format="json").status_code == 404
+    atasan = api(officers["atasan"].username)
+    refused = atasan.post(url, {"to_classification": "setiap_saat", "reason": "x"}, format="json")
+    assert refused.status_code == 403
+    operator = api(officers["operator"].username)
+    for data, field in (
+        ({"to_classification": "setiap_saat", "reason": ""}, "reason"),
+        ({"to_classification": "dikecualikan", "reason": "x"}, "to_classification"),
+        ({"to_classification": "setiap_saat", "reason": "x", "exemption_ground": "i"}, None),
+    ):
+        response = operator.post(url, data, format="json")
+        assert response.status_code == 400, response.content
+        if field:
+            assert field in response.json(), response.json()
+    assert not ClassificationChange.objects.exists()
+    response = operator.post(
+        url,
+        {"to_classification": "berkala", "update_period_months": 3, "reason": "Sudah final."},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["state"], data["from_classification"], data["to_classification"]) == (
+        "pending",
+        "dikecualikan",
+        "berkala",
+    )
+    assert data["update_period_months"] == 3 and data["edition"] is None
+    again = operator.post(url, {"to_classification": "setiap_saat", "reason": "x"}, format="json")
+    assert again.status_code == 400 and "to_classification" in again.json()
+    memo.refresh_from_db()
+    assert memo.classification == Classification.DIKECUALIKAN
