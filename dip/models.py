@@ -889,6 +889,7 @@ class Announcement(models.Model):
 class ChangeOrigin(models.TextChoices):
     PROPOSED = "proposed", _("Proposed by an officer")
     EXEMPTION_ENDED = "exemption_ended", _("The exemption period has ended")
+    TIM = "tim", _("Decided by the tim pertimbangan while considering the DIK")
 
 
 class ChangeState(models.TextChoices):

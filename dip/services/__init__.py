@@ -17,7 +17,6 @@ from dip.services.editions import (
     edition_check_ready,
     edition_create,
     edition_freeze,
-    edition_open_row,
     edition_remove_item,
 )
 from dip.services.items import item_create, item_delete, item_update
@@ -38,7 +37,6 @@ __all__ = [
     "edition_document_build",
     "edition_document_retry",
     "edition_freeze",
-    "edition_open_row",
     "edition_remove_item",
     "item_create",
     "item_delete",

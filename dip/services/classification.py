@@ -281,6 +281,50 @@ def classification_change_decide(
     return change
 
 
+def classification_change_by_tim(
+    *, edition: Edition, item: Item, user: AbstractBaseUser, to_classification: str, note: str
+) -> ClassificationChange:
+    """The tim, considering a DIK row, decides to open it (the "open it" decision of its
+    consideration). Inside the consideration's transaction, the tim's role already checked.
+    The row stays in the DIK until the atasan signs; then it is opened like any other change."""
+    item = _lock_item(item.pk)
+    change = open_change(item)
+    if change is None:
+        change = ClassificationChange(
+            body=item.body,
+            item=item,
+            origin=ChangeOrigin.TIM,
+            from_classification=item.classification,
+            proposed_by=user,
+            proposed_at=timezone.now(),
+            reason=note,
+        )
+    change.edition = edition
+    change.to_classification = to_classification
+    change.update_period_months = _period(change.update_period_months, to_classification)
+    change.state = ChangeState.AGREED
+    change.decided_by = user
+    change.decided_at = timezone.now()
+    change.decision_note = note
+    change.full_clean()
+    change.save()
+    audit(
+        actor=user,
+        body=edition.body,
+        action="classification_change.decide",
+        target=item,
+        data={"change": change.pk, "edition": edition.pk, "state": change.state, "note": note},
+    )
+    return change
+
+
+def classification_change_tim_withdraw(*, edition: Edition, item: Item) -> None:
+    """The tim took back its "open it" decision on a row (it recorded another one)."""
+    ClassificationChange.objects.filter(
+        edition=edition, item=item, origin=ChangeOrigin.TIM, state__in=OPEN_CHANGE_STATES
+    ).update(state=ChangeState.WITHDRAWN)
+
+
 def classification_changes_check(edition: Edition) -> None:
     """The tim passes the DIK on only after deciding every change it carries."""
     pending = list(

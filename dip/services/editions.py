@@ -31,7 +31,6 @@ from dip.permissions import (
 )
 from dip.selectors import edition_entries
 from dip.services.common import (
-    EMPTY_EXEMPTION,
     audit,
     check_item_fields,
     item_save,
@@ -290,28 +289,5 @@ def edition_amend_row(
         action="item.amend_in_consideration",
         target=item,
         data={k: str(v) for k, v in fields.items() if before[k] != v} | {"edition": edition.pk},
-    )
-    return item
-
-
-@transaction.atomic
-def edition_open_row(
-    *, edition: Edition, item: Item, user: AbstractBaseUser, classification: str
-) -> Item:
-    """The tim opens an exempted row: it becomes public information and leaves the DIK."""
-    edition = _lock_for_consideration(edition, user)
-    item = Item.objects.select_for_update().get(pk=item.pk, entries__edition=edition)
-    item.classification = classification
-    for name, value in EMPTY_EXEMPTION.items():
-        setattr(item, name, value)
-    item.full_clean()
-    item_save(item)
-    EditionItem.objects.filter(edition=edition, item=item).delete()
-    audit(
-        actor=user,
-        body=edition.body,
-        action="item.opened_in_consideration",
-        target=item,
-        data={"edition": edition.pk, "classification": classification},
     )
     return item
