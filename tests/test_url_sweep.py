@@ -136,6 +136,7 @@ CLASSES = {
     "api:item-list": API_LIST,
     "api:item-detail": API_OFFICER,
     "api:item-attachments": API_OFFICER,
+    "api:item-classification-change": API_OFFICER,
     "api:edition-list": API_LIST,
     "api:edition-detail": API_OFFICER,
     "api:edition-add-items": API_OFFICER,
@@ -244,6 +245,7 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "dip:classification_change",
         "api:item-detail",
         "api:item-attachments",
+        "api:item-classification-change",
     ):
         pk = item.pk
     elif name in ("dip:attachment_download", "dip:attachment_thumbnail"):
