@@ -15,11 +15,15 @@ from rest_framework.views import APIView
 
 from dip import services
 from dip.models import (
+    CONSEQUENCE_MAX_LENGTH,
+    EXEMPTION_FIELDS,
     ITEM_FIELDS,
     Attachment,
     AttachmentKind,
     Classification,
+    ClassificationChange,
     EditionKind,
+    ExemptionGround,
     Item,
 )
 from dip.selectors import current_published_edition, items_for_user
@@ -30,6 +34,7 @@ from dip.serializers import (
     PublicEditionSerializer,
     edition_public_data,
 )
+from dip.services import classification as classification_services
 from ppid.api import BodyFilter
 from ppid.lists import ChoiceFilter
 from ppid.models import Body, Unit
@@ -79,6 +84,62 @@ class ItemSerializer(serializers.ModelSerializer):
         return body
 
 
+class ClassificationChangeSerializer(serializers.ModelSerializer):
+    """A change into or out of dikecualikan: it waits in the body's DIK for the tim, and is
+    applied when the atasan signs that DIK (issue 12 rule 1)."""
+
+    class Meta:
+        model = ClassificationChange
+        fields = [
+            "id",
+            "item",
+            "edition",
+            "origin",
+            "state",
+            "from_classification",
+            "to_classification",
+            "update_period_months",
+            "reason",
+            *EXEMPTION_FIELDS,
+            "proposed_at",
+            "decided_at",
+            "decision_note",
+            "applied_at",
+        ]
+        read_only_fields = fields
+
+
+class ClassificationChangeRequest(serializers.Serializer):
+    """Propose a classification change. Opening (out of dikecualikan): the public class, and
+    for berkala its period. Closing (into dikecualikan): the whole consequence test."""
+
+    to_classification = serializers.ChoiceField(choices=Classification.choices)
+    reason = serializers.CharField(max_length=CONSEQUENCE_MAX_LENGTH, allow_blank=True)
+    update_period_months = serializers.IntegerField(
+        min_value=1, max_value=6, required=False, allow_null=True
+    )
+    exemption_ground = serializers.ChoiceField(
+        choices=ExemptionGround.choices, required=False, allow_blank=True, default=""
+    )
+    exemption_law = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+    consequence_if_opened = serializers.CharField(
+        max_length=CONSEQUENCE_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    consequence_if_closed = serializers.CharField(
+        max_length=CONSEQUENCE_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    public_interest = serializers.CharField(
+        max_length=CONSEQUENCE_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    exemption_until = serializers.DateField(required=False, allow_null=True, default=None)
+    exemption_event = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+    exemption_permanent = serializers.BooleanField(required=False, default=False)
+
+
 class ItemFilter(BodyFilter):
     classification = ChoiceFilter(choices=Classification.choices, required=False)
 
@@ -116,6 +177,21 @@ class ItemViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.item_delete(item=instance, user=self.request.user)
+
+    @extend_schema(
+        summary="Propose a change into or out of dikecualikan (decided by the tim in the DIK)",
+        request=ClassificationChangeRequest,
+        responses={201: ClassificationChangeSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="classification-change", pagination_class=None)
+    def classification_change(self, request, pk=None):
+        item = self.get_object()
+        data = ClassificationChangeRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = classification_services.classification_change_propose(
+            item=item, user=request.user, **data.validated_data
+        )
+        return Response(ClassificationChangeSerializer(change).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request={

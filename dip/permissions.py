@@ -54,3 +54,13 @@ EXEMPTION_REVIEW_ROLES = (Role.PPID, Role.TIM)
 
 def can_review_exemption(user: User, body: Body) -> bool:
     return has_any_role(user, body, EXEMPTION_REVIEW_ROLES)
+
+
+def can_close_exemption_event(user: User, body: Body) -> bool:
+    """Record that the event an exemption ran until has happened: the body's PPID only."""
+    return has_role(user, body, Role.PPID)
+
+
+def can_propose_classification_change(user: User, body: Body) -> bool:
+    """Propose moving an item into or out of dikecualikan: whoever keeps the register."""
+    return can_change_items(user, body)

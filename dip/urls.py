@@ -1,6 +1,14 @@
 from django.urls import path
 
-from dip.views import announcements, downloads, public, register, rowflags, verify
+from dip.views import (
+    announcements,
+    classification,
+    downloads,
+    public,
+    register,
+    rowflags,
+    verify,
+)
 
 app_name = "dip"
 
@@ -18,6 +26,21 @@ urlpatterns = [
     path("informasi/<int:pk>/sudah-diperbarui/", rowflags.mark_updated, name="mark_updated"),
     path("informasi/<int:pk>/buka-kembali/", rowflags.exemption_reopen, name="exemption_reopen"),
     path("informasi/<int:pk>/uji-ulang/", rowflags.exemption_retest, name="exemption_retest"),
+    path(
+        "informasi/<int:pk>/peristiwa-terjadi/",
+        rowflags.exemption_event_close,
+        name="exemption_event_close",
+    ),
+    path(
+        "informasi/<int:pk>/usulan-klasifikasi/",
+        classification.propose,
+        name="classification_change",
+    ),
+    path(
+        "perubahan-klasifikasi/<int:pk>/putuskan/",
+        classification.decide,
+        name="classification_change_decide",
+    ),
     path("lampiran/<int:pk>/unduh/", register.attachment_download, name="attachment_download"),
     path(
         "lampiran/<int:pk>/gambar-kecil/",

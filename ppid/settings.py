@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
         "AttachmentKindEnum": "dip.models.AttachmentKind",
         "DocumentStatusEnum": "dip.models.DocumentStatus",
         "StageEnum": "dip.models.Stage",
+        "ClassificationEnum": "dip.models.Classification",
     },
     # Every operation's error answers (400, 401, 403, 404, 409, 413, 429, 503), said once.
     "POSTPROCESSING_HOOKS": [

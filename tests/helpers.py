@@ -106,6 +106,10 @@ def prepare_transition(edition: Edition, name: str, user) -> None:
                 services.consideration_record(
                     edition=edition, item=item, user=user, decision="agree"
                 )
+        for change in edition.classification_changes.filter(state="pending"):
+            dip_services.classification.classification_change_decide(
+                change=change, user=user, agree=True
+            )
         if not ConsiderationRecord.objects.filter(edition=edition).exists():
             write_record(edition, user)
 

@@ -120,6 +120,9 @@ CLASSES = {
     "dip:mark_updated": OFFICER,
     "dip:exemption_reopen": OFFICER,
     "dip:exemption_retest": OFFICER,
+    "dip:exemption_event_close": OFFICER,
+    "dip:classification_change": OFFICER,
+    "dip:classification_change_decide": OFFICER,
     "dip:public_body": PUBLIC,
     "dip:announcements": PUBLIC,
     "dip:body_announcements": PUBLIC,
@@ -143,6 +146,7 @@ CLASSES = {
     "api:item-list": API_LIST,
     "api:item-detail": API_OFFICER,
     "api:item-attachments": API_OFFICER,
+    "api:item-classification-change": API_OFFICER,
     "api:edition-list": API_LIST,
     "api:edition-detail": API_OFFICER,
     "api:edition-add-items": API_OFFICER,
@@ -249,8 +253,11 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "dip:mark_updated",
         "dip:exemption_reopen",
         "dip:exemption_retest",
+        "dip:exemption_event_close",
+        "dip:classification_change",
         "api:item-detail",
         "api:item-attachments",
+        "api:item-classification-change",
     ):
         pk = item.pk
     elif name in ("dip:attachment_download", "dip:attachment_thumbnail"):

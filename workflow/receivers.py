@@ -67,7 +67,7 @@ def _row_flag_text(item: Item, flag: str, since: date) -> tuple[str, str]:
         ) % {
             "title": item.title,
             "body": item.body.name,
-            "date": formats.date_format(item.exemption_until, "j F Y"),
+            "date": formats.date_format(item.exemption_until or since, "j F Y"),
         }
     return title, message
 

@@ -46,6 +46,7 @@ from dip.selectors.records import (
     record_member_role,
 )
 from dip.selectors.register import (
+    edition_classification_changes,
     edition_document,
     edition_entries,
     edition_rows_as_signed,
@@ -90,6 +91,7 @@ __all__ = [
     "current_dip_rows_search",
     "current_published_edition",
     "deliveries_due",
+    "edition_classification_changes",
     "edition_document",
     "edition_entries",
     "edition_rows_as_signed",

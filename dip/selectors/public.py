@@ -52,9 +52,22 @@ def published(prefix: str = "") -> Q:
 
 
 # A row the public may read: of a published edition, and never a dikecualikan row of a DIP
-# (whatever put it there). A DIK row is read by its DIK columns only (dip.serializers).
-PUBLIC_ROW = published("edition__") & ~Q(
-    edition__kind=EditionKind.DIP, classification=Classification.DIKECUALIKAN
+# (whatever put it there, or an item closed since by a signed classification change). A DIK row
+# leaves the public DIK at once when its exemption ends (date passed or event happened) or its
+# item was opened since; a DIK row is read by its DIK columns only (dip.serializers).
+PUBLIC_ROW = (
+    published("edition__")
+    & ~Q(edition__kind=EditionKind.DIP, classification=Classification.DIKECUALIKAN)
+    & ~Q(edition__kind=EditionKind.DIP, item__classification=Classification.DIKECUALIKAN)
+    & ~Q(edition__kind=EditionKind.DIK, item__exemption_ended_on__isnull=False)
+    & ~Q(
+        edition__kind=EditionKind.DIK,
+        item__classification__in=[
+            Classification.SERTA_MERTA,
+            Classification.BERKALA,
+            Classification.SETIAP_SAAT,
+        ],
+    )
 )
 
 

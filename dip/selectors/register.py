@@ -12,6 +12,7 @@ from dip.models import (
     REVIEW_STAGES,
     Attachment,
     Classification,
+    ClassificationChange,
     Edition,
     EditionDocument,
     EditionItem,
@@ -135,3 +136,12 @@ def edition_rows_as_signed(edition: Edition) -> list[EditionRow]:
             )
         )
     return rows
+
+
+def edition_classification_changes(edition: Edition) -> list[ClassificationChange]:
+    """The classification changes a DIK edition carries, oldest first: one query."""
+    return list(
+        ClassificationChange.objects.filter(edition=edition)
+        .select_related("item", "decided_by")
+        .order_by("proposed_at", "pk")
+    )

@@ -2,7 +2,7 @@
 document, pushes to aggregators, row flags and announcements. Every write checks the actor's
 role on the server. Callers import from here; the modules share `dip.services.common`."""
 
-from dip.services import announcements, rowflags
+from dip.services import announcements, classification, rowflags
 from dip.services.attachments import attachments_create
 from dip.services.deliveries import TransientDeliveryError, deliveries_create, delivery_send
 from dip.services.documents import (
@@ -19,7 +19,6 @@ from dip.services.editions import (
     edition_create,
     edition_decree_check,
     edition_freeze,
-    edition_open_row,
     edition_remove_item,
 )
 from dip.services.items import item_create, item_delete, item_update
@@ -34,6 +33,7 @@ __all__ = [
     "TransientDeliveryError",
     "announcements",
     "attachments_create",
+    "classification",
     "consideration_record_check",
     "consideration_record_reset",
     "consideration_record_save",
@@ -48,7 +48,6 @@ __all__ = [
     "edition_document_build",
     "edition_document_retry",
     "edition_freeze",
-    "edition_open_row",
     "edition_remove_item",
     "item_create",
     "item_delete",

@@ -37,7 +37,6 @@ from dip.permissions import (
 )
 from dip.selectors import edition_entries, edition_rows_as_signed
 from dip.services.common import (
-    EMPTY_EXEMPTION,
     audit,
     check_item_fields,
     item_save,
@@ -232,7 +231,8 @@ def edition_remove_item(*, edition: Edition, item: Item, user: AbstractBaseUser)
 def edition_check_ready(edition: Edition) -> None:
     """Refuse to hand an edition on while it is empty, mixed, or has incomplete rows."""
     items = edition_entries(edition)
-    if not items:
+    if not items and not edition.classification_changes.exists():
+        # A DIK may carry only classification changes (e.g. it opens its last exempted row).
         raise ValidationError({"items": [_("The edition has no items yet.")]})
     problems: dict[str, list[str]] = {}
     for item in items:
@@ -355,28 +355,5 @@ def edition_amend_row(
         action="item.amend_in_consideration",
         target=item,
         data={k: str(v) for k, v in fields.items() if before[k] != v} | {"edition": edition.pk},
-    )
-    return item
-
-
-@transaction.atomic
-def edition_open_row(
-    *, edition: Edition, item: Item, user: AbstractBaseUser, classification: str
-) -> Item:
-    """The tim opens an exempted row: it becomes public information and leaves the DIK."""
-    edition = _lock_for_consideration(edition, user)
-    item = Item.objects.select_for_update().get(pk=item.pk, entries__edition=edition)
-    item.classification = classification
-    for name, value in EMPTY_EXEMPTION.items():
-        setattr(item, name, value)
-    item.full_clean()
-    item_save(item)
-    EditionItem.objects.filter(edition=edition, item=item).delete()
-    audit(
-        actor=user,
-        body=edition.body,
-        action="item.opened_in_consideration",
-        target=item,
-        data={"edition": edition.pk, "classification": classification},
     )
     return item

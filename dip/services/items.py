@@ -8,17 +8,17 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dip.models import (
     Attachment,
-    Classification,
     Item,
 )
 from dip.permissions import (
     can_change_items,
 )
+from dip.services.classification import crosses_exemption
 from dip.services.common import (
-    EMPTY_EXEMPTION,
     audit,
     check_item_fields,
     item_save,
@@ -26,6 +26,11 @@ from dip.services.common import (
     require,
 )
 from ppid.models import Body
+
+CROSSING_REFUSED = gettext_lazy(
+    "A change into or out of dikecualikan cannot be saved as an edit: it goes to the tim "
+    "pertimbangan and the atasan. Use “Propose a classification change” on the item's page."
+)
 
 
 @transaction.atomic
@@ -52,14 +57,11 @@ def item_update(*, item: Item, user: AbstractBaseUser, **fields: Any) -> Item:
     refuse_if_in_review(item)
     check_item_fields(fields)
     before = {name: getattr(item, name) for name in fields}
+    if crosses_exemption(item.classification, fields.get("classification", item.classification)):
+        # Into or out of dikecualikan only through the tim pertimbangan and the atasan.
+        raise ValidationError({"classification": [CROSSING_REFUSED]})
     for name, value in fields.items():
         setattr(item, name, value)
-    if item.classification != Classification.DIKECUALIKAN and (
-        "classification" in fields and before["classification"] == Classification.DIKECUALIKAN
-    ):
-        # Re-opened information keeps no consequence test of its own.
-        for name, value in EMPTY_EXEMPTION.items():
-            setattr(item, name, value)
     item.full_clean()
     item_save(item)
     changed = {k: str(v) for k, v in fields.items() if before[k] != getattr(item, k)}

@@ -25,32 +25,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dip.models import (
-    EDITABLE_STAGES,
-    AnnouncementKind,
+    ChangeState,
     Classification,
-    Edition,
-    EditionItem,
-    EditionKind,
+    ClassificationChange,
     Item,
     add_months,
 )
 from dip.permissions import can_mark_updated, can_review_exemption
-from dip.services.announcements import announce, public_fields
-from dip.services.common import EMPTY_EXEMPTION, audit, item_save, refuse_if_in_review, require
-from dip.services.editions import edition_append_items
+from dip.services.classification import (
+    FLAG_EXEMPTION_ENDED,
+    PUBLIC_CLASSIFICATIONS,
+    classification_change_for_ended,
+    classification_change_withdraw_ended,
+    open_change,
+)
+from dip.services.common import audit, item_save, refuse_if_in_review, require
 from dip.signals import row_flagged
 from ppid.exceptions import Conflict
 from ppid.fields import note_check
 from ppid.pagecache import invalidate_public_pages
 
 FLAG_BERKALA_DUE = "berkala_due"
-FLAG_EXEMPTION_ENDED = "exemption_ended"
-# The classifications an exempted item may be re-opened as.
-PUBLIC_CLASSIFICATIONS = (
-    Classification.SERTA_MERTA,
-    Classification.BERKALA,
-    Classification.SETIAP_SAAT,
-)
+__all__ = ["FLAG_BERKALA_DUE", "FLAG_EXEMPTION_ENDED", "PUBLIC_CLASSIFICATIONS"]
 
 
 class AlreadyProcessed(Conflict):
@@ -118,21 +114,29 @@ def item_flag_update_due(*, item_id: int, today: date) -> Item | None:
 
 def item_flag_exemption_ended(*, item_id: int, today: date) -> Item | None:
     """Flag a dikecualikan item whose exemption ran until a date before `today`. Run by the
-    system; idempotent like `item_flag_update_due`. Nothing public changes until the PPID or
-    the tim decides."""
+    system; idempotent like `item_flag_update_due`. The row leaves the public DIK at once
+    (dip.selectors.public) and an opening change waits for the tim and the atasan."""
     with transaction.atomic():
         item = Item.objects.select_for_update().select_related("body").filter(pk=item_id).first()
         end = item.exemption_end_day() if item else None
         if item is None or item.exemption_ended_on is not None or end is None or end > today:
             return None
         item.exemption_ended_on = end
-        item_save(item, update_fields=["exemption_ended_on"])
+        # The row leaves the public DIK now: the public pages' mark moves (PublicMarks).
+        item.needs_update_changed_at = timezone.now()
+        item_save(item, update_fields=["exemption_ended_on", "needs_update_changed_at"])
         audit(
             actor=None,
             body=item.body,
             action="item.exemption_ended",
             target=item,
             data={"exemption_until": item.exemption_until.isoformat()},
+        )
+        classification_change_for_ended(
+            item=item,
+            user=None,
+            reason=_("The exemption period ended on %(date)s.")
+            % {"date": item.exemption_until.isoformat()},
         )
         row_flagged.send(
             sender=Item,
@@ -141,6 +145,7 @@ def item_flag_exemption_ended(*, item_id: int, today: date) -> Item | None:
             key=f"exemption:{item.pk}:{item.exemption_until.isoformat()}",
             since=end,
         )
+        transaction.on_commit(invalidate_public_pages, robust=True)
     return item
 
 
@@ -242,8 +247,12 @@ def item_exemption_retest(
         raise ValidationError(errors)
     previous = item.exemption_until
     item.exemption_until = exemption_until
+    # An exemption that ran until an event now runs until the new date.
+    item.exemption_event = ""
+    item.exemption_event_happened_on = None
     item.full_clean()
     item_save(item)  # the new date no longer matches the flag: it goes away
+    classification_change_withdraw_ended(item=item, user=user)
     audit(
         actor=user,
         body=item.body,
@@ -267,61 +276,52 @@ def item_reopen(
     update_period_months: int | None = None,
     note: str = "",
     expected: str | None = None,
-) -> Item:
-    """Open an item whose exemption has ended: it becomes public information (a class chosen by
-    the PPID or the tim), leaves any DIK being assembled, joins the DIP edition being assembled
-    (or, with none, the next one opened) and the re-opening is announced on the public site."""
+) -> ClassificationChange:
+    """Choose the public class an item whose exemption has ended is re-opened as. The opening
+    itself goes the way of every classification change (dip.services.classification): the tim
+    pertimbangan decides it in the body's DIK, and when the atasan signs that DIK the item
+    becomes public, joins the next DIP and the re-opening is announced."""
     item = _lock_ended_exemption(item, user, expected)
     note_check(note.strip())
     if classification not in PUBLIC_CLASSIFICATIONS:
         raise ValidationError(
             {"classification": [_("Choose serta merta, berkala or setiap saat.")]}
         )
-    ended_until = item.exemption_until
-    item.classification = classification
-    for name, value in EMPTY_EXEMPTION.items():
-        setattr(item, name, value)
-    if classification == Classification.BERKALA:
-        item.update_period_months = update_period_months or item.update_period_months or 6
-        item.last_updated_on = timezone.localdate()  # published from today on
-    dip = (
-        Edition.objects.select_for_update()
-        .filter(body=item.body, kind=EditionKind.DIP, state__in=EDITABLE_STAGES)
-        .order_by("-year", "-revision", "-pk")
-        .first()
+    change = open_change(item)
+    if change is None:
+        change = classification_change_for_ended(
+            item=item,
+            user=user,
+            reason=note.strip() or _("The exemption period has ended."),
+            to=classification,
+        )
+    elif change.state != ChangeState.PENDING:
+        raise ValidationError(
+            {
+                "classification": [
+                    _("The tim has decided this change already; it waits for the signature.")
+                ]
+            }
+        )
+    change.to_classification = classification
+    change.update_period_months = (
+        (update_period_months or 6) if classification == Classification.BERKALA else None
     )
-    item.full_clean()
-    item_save(item)
-    # Saved as public first; then it waits for a DIP if none is being assembled.
-    if dip is None:
-        item.reopened_awaiting_dip = True
-        item_save(item, update_fields=["reopened_awaiting_dip"])
-    left = EditionItem.objects.filter(
-        item=item, edition__kind=EditionKind.DIK, edition__state__in=EDITABLE_STAGES
-    )
-    left_dik = list(left.values_list("edition_id", flat=True))
-    left.delete()
-    if dip is not None:
-        edition_append_items(edition=dip, items=[item], user=user)
+    if note.strip():
+        change.reason = note.strip()
+    change.full_clean()
+    change.save()
     audit(
         actor=user,
         body=item.body,
         action="item.reopen",
         target=item,
         data={
+            "change": change.pk,
             "classification": classification,
-            "exemption_until": flag_token(ended_until),
-            "dip_edition": dip.pk if dip else None,
-            "left_dik_editions": left_dik,
+            "exemption_ended_on": flag_token(item.exemption_ended_on),
+            "dik_edition": change.edition_id,
             "note": note.strip(),
         },
     )
-    announce(
-        item=item,
-        kind=AnnouncementKind.REOPENED,
-        key=f"reopened:{item.pk}:{flag_token(ended_until)}",
-        fields=public_fields(item),
-        user=user,
-        edition=None,
-    )
-    return item
+    return change

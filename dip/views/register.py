@@ -25,12 +25,20 @@ from dip.forms import AttachmentUploadForm, ItemFilterForm, ItemForm, add_servic
 from dip.models import (
     CLASSIFICATION_ORDER,
     EXEMPTION_FIELDS,
+    OPEN_CHANGE_STATES,
     PERKI_FIELDS,
     Attachment,
     Classification,
     Item,
 )
-from dip.permissions import can_change_items, can_mark_updated, can_review_exemption
+from dip.permissions import (
+    can_amend_in_consideration,
+    can_change_items,
+    can_close_exemption_event,
+    can_mark_updated,
+    can_propose_classification_change,
+    can_review_exemption,
+)
 from dip.selectors import (
     item_editions,
     item_review_edition,
@@ -243,6 +251,13 @@ def _item_page(
     review = item_review_edition(item)
     if upload_form is None:
         upload_form = AttachmentUploadForm(max_size=filesizeformat(settings.PPID_UPLOAD_MAX_BYTES))
+    changes = list(
+        item.classification_changes.select_related("edition", "proposed_by", "decided_by").order_by(
+            "-proposed_at", "-pk"
+        )[:10]
+    )
+    pending = next((c for c in changes if c.state in OPEN_CHANGE_STATES), None)
+    dikecualikan = item.classification == Classification.DIKECUALIKAN
     context = {
         "item": item,
         "body": item.body,
@@ -261,6 +276,18 @@ def _item_page(
         "may_review_exemption": item.exemption_ended_on is not None
         and review is None
         and can_review_exemption(request.user, item.body),
+        "changes": changes,
+        "pending_change": pending,
+        "may_propose_change": pending is None
+        and review is None
+        and can_propose_classification_change(request.user, item.body),
+        "may_decide_change": pending is not None
+        and pending.edition is not None
+        and can_amend_in_consideration(request.user, pending.edition),
+        "may_close_event": dikecualikan
+        and bool(item.exemption_event.strip())
+        and item.exemption_event_happened_on is None
+        and can_close_exemption_event(request.user, item.body),
     }
     return render(request, "dip/item_detail.html", context)
 

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dip.forms import (
+    ExemptionEventForm,
     ExemptionRetestForm,
     MarkUpdatedForm,
     ReopenForm,
@@ -24,9 +25,9 @@ from dip.forms import (
     add_service_errors,
 )
 from dip.models import Classification, Item
-from dip.permissions import can_mark_updated, can_review_exemption
+from dip.permissions import can_close_exemption_event, can_mark_updated, can_review_exemption
 from dip.selectors import items_for_user
-from dip.services import rowflags
+from dip.services import classification, rowflags
 
 
 def _item(request: HttpRequest, pk: int) -> Item:
@@ -168,15 +169,54 @@ def exemption_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         heading=_("Re-open as public information"),
         intro=_(
-            "The exemption of “%(title)s” ran until %(until)s. Re-opening makes it public "
-            "information of the class you choose: its consequence test is removed, it goes into "
-            "the next DIP of %(body)s, and the re-opening is announced on the public site at "
-            "once with its title and summary."
+            "The exemption of “%(title)s” has ended; it is no longer listed in the public DIK. "
+            "Choose the public class it is re-opened as. The re-opening goes to the tim "
+            "pertimbangan in the DIK of %(body)s; when the atasan signs that DIK, the item "
+            "becomes public, goes into the next DIP and the re-opening is announced."
         )
-        % {"title": item.title, "until": _day(item.exemption_until), "body": item.body.name},
+        % {"title": item.title, "body": item.body.name},
         button=_("Yes, re-open “%(title)s”") % {"title": item.title},
         done=_(
-            "“%(title)s” is public information now; its re-opening is announced on the public site."
+            "The re-opening of “%(title)s” is proposed to the tim pertimbangan; it takes effect "
+            "when the atasan signs the DIK."
+        )
+        % {"title": item.title},
+    )
+
+
+@login_required
+def exemption_event_close(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    return _flag_page(
+        request,
+        item,
+        form_class=ExemptionEventForm,
+        allowed=can_close_exemption_event,
+        available=item.classification == Classification.DIKECUALIKAN
+        and bool(item.exemption_event.strip())
+        and item.exemption_event_happened_on is None,
+        current=item.exemption_event_happened_on,
+        initial={"happened_on": timezone.localdate()},
+        run=lambda item, data: classification.item_exemption_event_close(
+            item=item,
+            user=request.user,
+            happened_on=data["happened_on"],
+            note=data["note"],
+            to_classification=data["classification"],
+            update_period_months=data["update_period_months"],
+        ),
+        heading=_("The event has happened"),
+        intro=_(
+            "“%(title)s” is exempted until: %(event)s. Record the day it happened and what "
+            "happened. The exemption ends that day: the row leaves the public DIK at once, and "
+            "re-opening it goes to the tim pertimbangan in the DIK of %(body)s; when the atasan "
+            "signs, it is announced and goes into the next DIP."
+        )
+        % {"title": item.title, "event": item.exemption_event, "body": item.body.name},
+        button=_("Yes, the event has happened"),
+        done=_(
+            "The exemption of “%(title)s” has ended: it is no longer listed in the public DIK, "
+            "and its re-opening waits for the tim pertimbangan."
         )
         % {"title": item.title},
     )

@@ -19,7 +19,7 @@ from ppid import services as ppid_services
 from ppid.models import Body, Role
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import ItemFactory
-from tests.helpers import drive_to, prepare_transition, utama_of
+from tests.helpers import drive_to, utama_of
 from workflow import services
 from workflow.models import AuditEntry, Step
 
@@ -446,26 +446,20 @@ def test_submit_with_an_incomplete_item_lists_the_missing_fields(seeded, api):
     assert Edition.objects.get(pk=edition["id"]).state == "collection"
 
 
-def test_item_reclassified_as_dikecualikan_inside_a_dip_edition_blocks_submit(seeded, api):
+def test_an_item_in_a_dip_edition_is_not_reclassified_as_dikecualikan_by_an_edit(seeded, api):
+    """Closing an item goes through the tim and the atasan (a classification change), never a
+    PATCH: the edit is a 400 on `classification` and nothing is stored."""
     operator = api(f"{DINSOS}.operator")
     edition = open_edition(api, DINSOS, "dip")
     ids = body_items(DINSOS)
     operator.post(f"/api/editions/{edition['id']}/items/", {"items": ids}, format="json")
     exempt_fields = {k: v for k, v in EXEMPT_ITEM.items() if k not in ("body", "title", "summary")}
-    response = operator.patch(f"/api/items/{ids[0]}/", exempt_fields, format="json")
-    assert response.status_code == 200, response.content
-    for name in ("identify", "instruct"):
-        role = "operator" if name == "identify" else "ppid"
-        user = get_user_model().objects.get(username=f"{DINSOS}.{role}")
-        prepare_transition(Edition.objects.get(pk=edition["id"]), name, user)
-        url = f"/api/editions/{edition['id']}/transitions/{name}/"
-        assert api(f"{DINSOS}.{role}").post(url).status_code == 200
     before = counts()
-    response = operator.post(f"/api/editions/{edition['id']}/transitions/submit/")
-    assert_field_error(response, "items")
-    assert Item.objects.get(pk=ids[0]).title in " ".join(response.json()["items"])
+    response = operator.patch(f"/api/items/{ids[0]}/", exempt_fields, format="json")
+    assert_field_error(response, "classification")
     assert counts() == before
-    assert Edition.objects.get(pk=edition["id"]).state == "collection"
+    item = Item.objects.get(pk=ids[0])
+    assert item.classification != "dikecualikan" and not item.consequence_if_opened
 
 
 @pytest.mark.parametrize("note", [None, "", "   "])
@@ -701,13 +695,14 @@ def test_dikecualikan_item_round_trip(seeded, api):
     data = response.json()
     assert data["exemption_law"] == "UU 24/2013 Pasal 79"
     assert data["missing_fields"] == []
-    # Re-opened as public information: its consequence test goes with it.
+    # Re-opening it is not an edit: a 400 on the classification, the test stays as it was.
     response = client.patch(
         f"/api/items/{data['id']}/", {"classification": "setiap_saat"}, format="json"
     )
-    assert response.status_code == 200, response.content
+    assert_field_error(response, "classification")
     item = Item.objects.get(pk=data["id"])
-    assert (item.exemption_ground, item.exemption_law, item.exemption_event) == ("", "", "")
+    assert item.classification == "dikecualikan"
+    assert (item.exemption_ground, item.exemption_event) == ("j", "Selama perkara belum diputus")
 
 
 def test_removing_an_item_from_an_editable_edition(seeded, api):

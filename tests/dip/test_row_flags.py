@@ -22,7 +22,9 @@ from dip import services as dip_services
 from dip.models import (
     Announcement,
     AnnouncementKind,
+    ChangeState,
     Classification,
+    ClassificationChange,
     Edition,
     EditionItem,
     EditionKind,
@@ -32,12 +34,12 @@ from dip.models import (
 from dip.services import rowflags
 from dip.tasks import sweep_row_flags
 from ppid.celery import app as celery_app
-from ppid.models import Body
+from ppid.models import Body, Role
 from ppid.pagecache import GENERATION_KEY
-from tests.factories import ItemFactory
+from tests.factories import ItemFactory, OfficerFactory
 from tests.helpers import advance, drive_to, officers_of, open_edition
 from workflow import services as workflow_services
-from workflow.models import AuditEntry, Notice, NoticeKind
+from workflow.models import AuditEntry, Notice, NoticeKind, Sop
 
 pytestmark = pytest.mark.django_db
 
@@ -433,7 +435,42 @@ def test_reopen_refuses_bad_input_and_other_roles_and_stores_nothing(ended):
     assert audits("item.reopen", item) == 0
 
 
-def test_reopening_makes_it_public_waits_for_the_next_dip_and_is_announced(
+def give_route(body: Body, kind: str, source_slug: str) -> None:
+    """Give the body the route another seed body's SOP has (hlists' default routes do it in
+    the app; here the test sets it up)."""
+    source = Sop.objects.get(body__slug=source_slug, applies_to=kind, is_active=True)
+    steps = list(source.steps.order_by("number"))
+    source.pk = None
+    source.body = body
+    source.number = f"{source.number}-{body.pk}"
+    source.save()
+    for step in steps:
+        step.pk = None
+        step.sop = source
+        step.save()
+
+
+def sign_dik(body: Body, officers, *, year: int, capture, refuse=()) -> Edition:
+    """A DIK of the body carrying its waiting classification changes, signed by the atasan;
+    the tim refuses the changes of the items in `refuse` and agrees to the others."""
+    dik = workflow_services.edition_open(
+        body=body,
+        kind=EditionKind.DIK,
+        year=year,
+        title=f"DIK {year}",
+        user=officers["operator"],
+        revise=True,  # a second DIK of the year is a revision, opened on purpose
+    )
+    dik = drive_to(dik, Stage.CONSIDERATION, officers)
+    for change in dik.classification_changes.filter(item__in=refuse):
+        dip_services.classification.classification_change_decide(
+            change=change, user=officers["tim"], agree=False, note="Belum saatnya dibuka."
+        )
+    with capture(execute=True):
+        return drive_to(dik, Stage.PUBLICATION, officers)
+
+
+def test_reopening_goes_to_the_tim_and_is_public_and_announced_once_signed(
     ended, django_capture_on_commit_callbacks
 ):
     body, officers, item = ended
@@ -445,19 +482,28 @@ def test_reopening_makes_it_public_waits_for_the_next_dip_and_is_announced(
             "note": "Kebijakan sudah ditetapkan.",
             "expected": "2028-01-01",
         }
+        assert client.post(url, data).status_code == 302
+        item.refresh_from_db()
+        # Not yet public: the opening waits for the tim's decision and the atasan's signature.
+        assert item.classification == Classification.DIKECUALIKAN
+        change = ClassificationChange.objects.get(item=item)
+        assert (change.state, change.to_classification, change.reason) == (
+            ChangeState.PENDING,
+            Classification.SETIAP_SAAT,
+            "Kebijakan sudah ditetapkan.",
+        )
+        assert not Announcement.objects.exists()
+        entry = AuditEntry.objects.get(action="item.reopen", target_id=str(item.pk))
+        assert entry.actor == officers["tim"] and entry.data["change"] == change.pk
         before = generation()
-        with django_capture_on_commit_callbacks(execute=True):
-            assert client.post(url, data).status_code == 302
+        sign_dik(body, officers, year=2028, capture=django_capture_on_commit_callbacks)
         assert generation() > before
-        assert "Sudah diproses" in text(client.post(url, data, follow=True))
     item.refresh_from_db()
     assert item.classification == Classification.SETIAP_SAAT
     assert not item.consequence_if_opened and item.exemption_until is None
     assert item.exemption_ended_on is None
     # Kubu Raya has no DIP edition being assembled: the item waits for the next one.
     assert item.reopened_awaiting_dip
-    entry = AuditEntry.objects.get(action="item.reopen", target_id=str(item.pk))
-    assert entry.actor == officers["tim"] and entry.data["exemption_until"] == "2027-12-31"
 
     announcement = Announcement.objects.get()
     assert announcement.kind == AnnouncementKind.REOPENED and announcement.edition is None
@@ -471,6 +517,8 @@ def test_a_reopened_item_joins_the_dip_being_assembled_or_the_next_one_opened(
     seeded, django_capture_on_commit_callbacks
 ):
     body = Body.objects.get(slug=DINSOS)
+    give_route(body, EditionKind.DIK, KUBU_RAYA)
+    OfficerFactory(body=body, roles=[Role.TIM], username=f"{body.slug}.tim")
     officers = officers_of(body)
     with time_machine.travel(at(date(2027, 1, 10)), tick=False):
         closed = [
@@ -487,7 +535,9 @@ def test_a_reopened_item_joins_the_dip_being_assembled_or_the_next_one_opened(
             )
             for n in (1, 2)
         ]
-        assembling = open_edition(body, title="DIP 2027", year=2027, items=[])
+        assembling = workflow_services.edition_open(
+            body=body, kind=EditionKind.DIP, year=2027, title="DIP 2027", user=officers["operator"]
+        )
     with time_machine.travel(at(date(2027, 4, 1)), tick=False):
         sweep(django_capture_on_commit_callbacks)
         rowflags.item_reopen(
@@ -496,6 +546,14 @@ def test_a_reopened_item_joins_the_dip_being_assembled_or_the_next_one_opened(
             classification=Classification.BERKALA,
             update_period_months=6,
             expected="2027-04-01",
+        )
+        # The sweep put both into the re-opening path; the tim opens the first only.
+        sign_dik(
+            body,
+            officers,
+            year=2027,
+            capture=django_capture_on_commit_callbacks,
+            refuse=[closed[1]],
         )
         assert list(
             EditionItem.objects.filter(edition=assembling).values_list("item_id", flat=True)
@@ -508,6 +566,7 @@ def test_a_reopened_item_joins_the_dip_being_assembled_or_the_next_one_opened(
         rowflags.item_reopen(
             item=closed[1], user=officers["ppid"], classification=Classification.SETIAP_SAAT
         )
+        sign_dik(body, officers, year=2027, capture=django_capture_on_commit_callbacks)
         closed[1].refresh_from_db()
         assert closed[1].reopened_awaiting_dip
         following = workflow_services.edition_open(

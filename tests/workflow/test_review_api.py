@@ -14,7 +14,18 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 
-from dip.models import EXEMPTION_FIELDS, Edition, EditionItem, EditionRow, Item, Stage
+from dip.models import (
+    EXEMPTION_FIELDS,
+    Announcement,
+    AnnouncementKind,
+    ChangeState,
+    ClassificationChange,
+    Edition,
+    EditionItem,
+    EditionRow,
+    Item,
+    Stage,
+)
 from ppid.models import Body
 from tests.helpers import advance, decree, drive_to, edition_at, open_edition, utama_of
 from workflow.models import AuditEntry, Consideration, NotaDinas, ReviewComment, Step
@@ -488,8 +499,11 @@ def test_change_period_replaces_the_period(dik, api, title, changes, expected):
     assert row.data["edition"] == dik.pk
 
 
-def test_change_classification_opens_the_row_and_the_dik_is_signed_without_it(dik, api):
+def test_change_classification_opens_the_row_when_the_atasan_signs_and_announces_it(dik, api):
+    """The tim's "open it" is a classification change: the row stays exempted and in the DIK
+    until the atasan signs; then it is public, out of the signed DIK, and announced."""
     memo = item(MEMO)
+    before = item_state(memo.pk)
     response = consider(
         api,
         dik,
@@ -499,14 +513,15 @@ def test_change_classification_opens_the_row_and_the_dik_is_signed_without_it(di
         classification="setiap_saat",
     )
     assert response.status_code == 200, response.content
-    opened = item_state(memo.pk)
-    assert opened["classification"] == "setiap_saat"
-    assert all(not opened[f] for f in EXEMPTION_FIELDS), opened
-    assert not dik.entries.filter(item=memo).exists()
-    assert memo.pk not in [e["id"] for e in api(f"{KUBU}.tim").get(url(dik)).json()["items"]]
-    assert AuditEntry.objects.filter(
-        action="item.opened_in_consideration", target_id=str(memo.pk), actor__username=f"{KUBU}.tim"
-    ).exists()
+    assert item_state(memo.pk) == before  # not before the signature
+    assert dik.entries.filter(item=memo).exists()
+    change = ClassificationChange.objects.get(item=memo)
+    assert (change.edition, change.state, change.to_classification) == (
+        dik,
+        ChangeState.AGREED,
+        "setiap_saat",
+    )
+    assert change.decided_by.username == f"{KUBU}.tim"
 
     # The three rows left are considered; the tim passes it on and the atasan signs.
     for title in (PRIVATE_DATA, DEEDS, SIAK_ACCESS):
@@ -515,13 +530,25 @@ def test_change_classification_opens_the_row_and_the_dik_is_signed_without_it(di
     passed = api(f"{KUBU}.tim").post(url(dik, "transitions/consider/"), {}, format="json")
     assert passed.status_code == 200, passed.content
     assert passed.json()["state"] == Stage.APPROVAL
+    assert item_state(memo.pk) == before
     signed = api(f"{KUBU}.atasan").post(url(dik, "transitions/sign/"), decree(), format="json")
     assert signed.status_code == 200, signed.content
+    opened = item_state(memo.pk)
+    assert opened["classification"] == "setiap_saat"
+    assert all(not opened[f] for f in EXEMPTION_FIELDS), opened
     rows = EditionRow.objects.filter(edition=dik)
     assert rows.count() == 3
     assert not rows.filter(item=memo).exists()
     assert set(rows.values_list("title", flat=True)) == {PRIVATE_DATA, DEEDS, SIAK_ACCESS}
     assert set(rows.values_list("classification", flat=True)) == {"dikecualikan"}
+    assert Announcement.objects.get(item=memo).kind == AnnouncementKind.REOPENED
+
+
+def test_the_tim_takes_back_its_open_it_decision(dik, api):
+    memo = item(MEMO)
+    consider(api, dik, MEMO, "change_classification", "Buka.", classification="berkala")
+    assert consider(api, dik, MEMO, "agree").status_code == 200
+    assert ClassificationChange.objects.get(item=memo).state == ChangeState.WITHDRAWN
 
 
 CHANGES = {

@@ -108,6 +108,12 @@ PRECONDITIONS: dict[str, tuple[Precondition, ...]] = {
             gettext_lazy("Record the tim's decision on each row"),
         ),
         Precondition(
+            dip_services.classification.classification_changes_check,
+            "workflow:edition",
+            "classification-changes",
+            gettext_lazy("Decide the classification changes"),
+        ),
+        Precondition(
             dip_services.consideration_record_check,
             "workflow:consideration_record",
             "",

@@ -23,7 +23,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from dip import services as dip_services
 from dip.models import SYSTEM_ACTOR, TRANSITIONS, Edition, EditionDocument, EditionKind, Stage
-from dip.services import announcements
+from dip.services import announcements, classification
 from dip.signals import edition_published
 from ppid.calendar import calendar_for_body
 from ppid.exceptions import Conflict
@@ -179,6 +179,8 @@ def edition_open(
         user=user,
         revise=revise,
     )
+    # Classification changes waiting for a DIK ride on this one (the tim decides them).
+    classification.classification_changes_attach(edition=edition)
     step = _step_open(edition, handed_over_by=user)
     clock.step_handover_notify(step, by=user, transition="open", note="")
     return edition
@@ -283,7 +285,10 @@ CHECKS: dict[str, Callable[[Edition, str], None]] = {
 }
 EFFECTS: dict[str, Callable[[Edition, AbstractBaseUser], Any]] = {
     "instruct": lambda edition, user: review.nota_dinas_issue(edition),
-    "return": lambda edition, user: review.considerations_reset(edition),
+    "return": lambda edition, user: (
+        review.considerations_reset(edition),
+        classification.classification_changes_reset(edition),
+    ),
     # Serta merta rows are announced now, not after the signature (Pasal 10).
     "verify": lambda edition, user: announcements.edition_announce_serta_merta(
         edition=edition, user=user
@@ -340,6 +345,8 @@ def edition_transition(
             step = _step_close(edition, user=user, name=name, note=note)
             decree = {}
             if edition.state == Stage.PUBLICATION:
+                # The signature applies the classification changes the DIK carries.
+                classification.classification_changes_apply(edition=edition, user=user)
                 dip_services.edition_freeze(
                     edition=edition,
                     user=user,

@@ -138,8 +138,17 @@ def consideration_record(
             raise ValidationError(
                 {"classification": [_("Choose the public classification it moves to.")]}
             )
-        dip_services.edition_open_row(edition=edition, item=item, user=user, **changes)
-    elif decision == ConsiderationDecision.CHANGE_GROUND:
+        # Not opened now: the atasan's signature opens it (issue 12 rule 1), announced then.
+        dip_services.classification.classification_change_by_tim(
+            edition=edition,
+            item=item,
+            user=user,
+            to_classification=changes["classification"],
+            note=note.strip(),
+        )
+    else:
+        dip_services.classification.classification_change_tim_withdraw(edition=edition, item=item)
+    if decision == ConsiderationDecision.CHANGE_GROUND:
         if changes.get("exemption_ground") not in ExemptionGround.values:
             raise ValidationError({"exemption_ground": [_("Choose the legal ground.")]})
         changes.setdefault("exemption_law", "")

@@ -24,8 +24,18 @@ from dip.models import (
     Item,
     Stage,
 )
-from dip.permissions import can_assemble_edition, can_open_edition, can_retry_document
-from dip.selectors import consideration_record_of, edition_document, items_for_user
+from dip.permissions import (
+    can_amend_in_consideration,
+    can_assemble_edition,
+    can_open_edition,
+    can_retry_document,
+)
+from dip.selectors import (
+    consideration_record_of,
+    edition_classification_changes,
+    edition_document,
+    items_for_user,
+)
 from dip.services import DocumentNotFailed
 from ppid.downloads import file_response
 from ppid.forms import add_service_errors
@@ -167,6 +177,9 @@ def edition_detail(request, pk):
         ),
         "trail": [(e, _decision(e.transition)) for e in edition_history(edition)],
         "incomplete": sum(1 for r in rows if r.get("missing")),
+        # Classification changes into or out of dikecualikan this DIK carries (issue 12 rule 1).
+        "classification_changes": edition_classification_changes(edition),
+        "may_decide_changes": can_amend_in_consideration(request.user, edition),
         "now": timezone.now(),
         **_document_context(request, edition),
     }

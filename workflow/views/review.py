@@ -241,6 +241,13 @@ ITEM_ACTIONS = {
     "item.delete": gettext_lazy("deleted"),
     "item.amend_in_consideration": gettext_lazy("changed by the tim pertimbangan"),
     "item.opened_in_consideration": gettext_lazy("opened by the tim pertimbangan"),
+    "classification_change.propose": gettext_lazy("classification change proposed"),
+    "classification_change.decide": gettext_lazy(
+        "classification change decided by the tim pertimbangan"
+    ),
+    "classification_change.apply": gettext_lazy("classification changed (DIK signed)"),
+    "classification_change.withdraw": gettext_lazy("classification change withdrawn"),
+    "item.exemption_event_closed": gettext_lazy("the event ending the exemption happened"),
 }
 
 

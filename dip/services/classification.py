@@ -1,0 +1,585 @@
+"""Classification changes into or out of dikecualikan (UU 14/2008 Pasal 17, Perki 1/2021).
+
+Such a change is never a plain item edit (`item_update` refuses it). It is proposed as a
+`ClassificationChange`, rides on the body's DIK edition (the one being assembled or, with none,
+the next one opened), is decided by the tim pertimbangan at the consideration stage, and is
+applied to the item only when the atasan signs that DIK. An item opened that way is announced on
+the public site and goes into the DIP being assembled (or the next one opened).
+
+An exemption that ends (its date passed, found by the daily sweep, or its event recorded by the
+PPID) leaves the public DIK at once (dip.selectors.public) and gets an opening change of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dip.models import (
+    EDITABLE_STAGES,
+    EXEMPTION_FIELDS,
+    OPEN_CHANGE_STATES,
+    AnnouncementKind,
+    ChangeOrigin,
+    ChangeState,
+    Classification,
+    ClassificationChange,
+    Edition,
+    EditionItem,
+    EditionKind,
+    Item,
+    Stage,
+)
+from dip.permissions import (
+    can_amend_in_consideration,
+    can_close_exemption_event,
+    can_propose_classification_change,
+)
+from dip.services.announcements import announce, public_fields
+from dip.services.common import EMPTY_EXEMPTION, audit, item_save, refuse_if_in_review, require
+from dip.services.editions import edition_append_items
+from dip.signals import row_flagged
+from ppid.fields import note_check
+from ppid.pagecache import invalidate_public_pages
+
+PUBLIC_CLASSIFICATIONS = (
+    Classification.SERTA_MERTA,
+    Classification.BERKALA,
+    Classification.SETIAP_SAAT,
+)
+FLAG_EXEMPTION_ENDED = "exemption_ended"
+
+
+def crosses_exemption(before: str, after: str) -> bool:
+    """A change into or out of dikecualikan (the only kind that needs the tim)."""
+    return before != after and Classification.DIKECUALIKAN in (before, after)
+
+
+def open_change(item: Item) -> ClassificationChange | None:
+    return item.classification_changes.filter(state__in=OPEN_CHANGE_STATES).first()
+
+
+def _assembling(body, kind: str) -> Edition | None:
+    """The body's edition of `kind` being assembled (locked), newest first, or None."""
+    return (
+        Edition.objects.select_for_update()
+        .filter(body=body, kind=kind, state__in=EDITABLE_STAGES)
+        .order_by("-year", "-revision", "-pk")
+        .first()
+    )
+
+
+def _lock_item(pk: int) -> Item:
+    return Item.objects.select_for_update(of=("self",)).select_related("body", "unit").get(pk=pk)
+
+
+def _period(value: int | None, to: str) -> int | None:
+    if to != Classification.BERKALA:
+        return None
+    return value or 6
+
+
+# --- propose ---------------------------------------------------------------------------------
+
+
+def _check_proposal(item: Item, to: str, reason: str, period: int | None, test: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    if to not in Classification.values:
+        errors["to_classification"] = [_("Choose the classification it moves to.")]
+    elif not crosses_exemption(item.classification, to):
+        errors["to_classification"] = [
+            _(
+                "Only a change into or out of dikecualikan goes through the tim pertimbangan; "
+                "other classes are changed in the item form."
+            )
+        ]
+    if not reason.strip():
+        errors["reason"] = [_("Give the reason for the change.")]
+    if to == Classification.BERKALA and period is not None and not 1 <= period <= 6:
+        errors["update_period_months"] = [
+            _("Berkala information is updated at least every 6 months (1 to 6).")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if to == Classification.DIKECUALIKAN:
+        # The consequence test the tim will decide on must be complete and valid now.
+        probe = Item(
+            body=item.body,
+            title=item.title,
+            classification=Classification.DIKECUALIKAN,
+            **{**EMPTY_EXEMPTION, **test},
+        )
+        try:
+            probe.clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        missing = [
+            f
+            for f in (
+                "exemption_ground",
+                "consequence_if_opened",
+                "consequence_if_closed",
+                "public_interest",
+            )
+            if not probe_value(probe, f)
+        ]
+        for name in missing:
+            errors.setdefault(name, []).append(_("The consequence test needs this."))
+        period = probe.exemption_until or probe.exemption_event.strip()
+        if not (period or probe.exemption_permanent):
+            errors.setdefault("exemption_until", []).append(
+                _("Give the exemption period: until a date, until an event, or permanent.")
+            )
+        if errors:
+            raise ValidationError(errors)
+    elif any(test.get(f) for f in EXEMPTION_FIELDS):
+        raise ValidationError(
+            {"exemption_ground": [_("Only a change into dikecualikan has a consequence test.")]}
+        )
+
+
+def probe_value(item: Item, name: str) -> Any:
+    value = getattr(item, name)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _create(
+    *,
+    item: Item,
+    user: AbstractBaseUser | None,
+    to: str,
+    reason: str,
+    origin: str,
+    period: int | None = None,
+    test: dict[str, Any] | None = None,
+) -> ClassificationChange:
+    edition = _assembling(item.body, EditionKind.DIK)
+    change = ClassificationChange(
+        body=item.body,
+        item=item,
+        edition=edition,
+        origin=origin,
+        from_classification=item.classification,
+        to_classification=to,
+        update_period_months=_period(period, to),
+        reason=reason.strip(),
+        proposed_by=user if getattr(user, "is_authenticated", False) else None,
+        proposed_at=timezone.now(),
+        **(test or {}),
+    )
+    change.full_clean()
+    change.save()
+    audit(
+        actor=user,
+        body=item.body,
+        action="classification_change.propose",
+        target=item,
+        data={
+            "change": change.pk,
+            "origin": origin,
+            "from": change.from_classification,
+            "to": to,
+            "reason": change.reason,
+            "dik_edition": edition.pk if edition else None,
+        },
+    )
+    return change
+
+
+@transaction.atomic
+def classification_change_propose(
+    *,
+    item: Item,
+    user: AbstractBaseUser,
+    to_classification: str,
+    reason: str,
+    update_period_months: int | None = None,
+    **test: Any,
+) -> ClassificationChange:
+    """An officer proposes moving an item into or out of dikecualikan. Nothing changes on the
+    item: the change joins the body's DIK edition for the tim and the atasan."""
+    require(can_propose_classification_change(user, item.body))
+    unknown = set(test) - set(EXEMPTION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown consequence-test fields: {sorted(unknown)}")
+    item = Item.objects.select_for_update().select_related("body").get(pk=item.pk)
+    refuse_if_in_review(item)
+    if open_change(item) is not None:
+        raise ValidationError(
+            {
+                "to_classification": [
+                    _("A classification change of this item is already waiting for the tim.")
+                ]
+            }
+        )
+    _check_proposal(item, to_classification, reason, update_period_months, test)
+    return _create(
+        item=item,
+        user=user,
+        to=to_classification,
+        reason=reason,
+        origin=ChangeOrigin.PROPOSED,
+        period=update_period_months,
+        test=test if to_classification == Classification.DIKECUALIKAN else None,
+    )
+
+
+def classification_changes_attach(*, edition: Edition) -> int:
+    """A DIK edition just opened takes the changes waiting for one. Called by the workflow."""
+    if edition.kind != EditionKind.DIK:
+        return 0
+    return ClassificationChange.objects.filter(
+        body=edition.body, edition__isnull=True, state__in=OPEN_CHANGE_STATES
+    ).update(edition=edition)
+
+
+# --- the tim decides -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def classification_change_decide(
+    *, change: ClassificationChange, user: AbstractBaseUser, agree: bool, note: str = ""
+) -> ClassificationChange:
+    """The tim pertimbangan agrees or refuses a change while it considers the DIK it rides on."""
+    change = ClassificationChange.objects.select_for_update().get(pk=change.pk)
+    edition = (
+        Edition.objects.select_for_update().select_related("body").get(pk=change.edition_id)
+        if change.edition_id
+        else None
+    )
+    if edition is None or edition.state != Stage.CONSIDERATION:
+        raise ValidationError(
+            _("The tim decides a classification change while it considers the DIK it is in.")
+        )
+    if not can_amend_in_consideration(user, edition):
+        raise PermissionDenied(_("Only the officer who must act at this stage can do this."))
+    if change.state not in OPEN_CHANGE_STATES:
+        raise ValidationError(_("This classification change has been closed already."))
+    note = note.strip()
+    note_check(note)
+    if not agree and not note:
+        raise ValidationError({"note": [_("Explain the refusal in a note.")]})
+    change.state = ChangeState.AGREED if agree else ChangeState.REFUSED
+    change.decided_by = user
+    change.decided_at = timezone.now()
+    change.decision_note = note
+    change.full_clean()
+    change.save()
+    audit(
+        actor=user,
+        body=edition.body,
+        action="classification_change.decide",
+        target=change.item,
+        data={"change": change.pk, "edition": edition.pk, "state": change.state, "note": note},
+    )
+    return change
+
+
+def classification_change_by_tim(
+    *, edition: Edition, item: Item, user: AbstractBaseUser, to_classification: str, note: str
+) -> ClassificationChange:
+    """The tim, considering a DIK row, decides to open it (the "open it" decision of its
+    consideration). Inside the consideration's transaction, the tim's role already checked.
+    The row stays in the DIK until the atasan signs; then it is opened like any other change."""
+    item = _lock_item(item.pk)
+    change = open_change(item)
+    if change is None:
+        change = ClassificationChange(
+            body=item.body,
+            item=item,
+            origin=ChangeOrigin.TIM,
+            from_classification=item.classification,
+            proposed_by=user,
+            proposed_at=timezone.now(),
+            reason=note,
+        )
+    change.edition = edition
+    change.to_classification = to_classification
+    change.update_period_months = _period(change.update_period_months, to_classification)
+    change.state = ChangeState.AGREED
+    change.decided_by = user
+    change.decided_at = timezone.now()
+    change.decision_note = note
+    change.full_clean()
+    change.save()
+    audit(
+        actor=user,
+        body=edition.body,
+        action="classification_change.decide",
+        target=item,
+        data={"change": change.pk, "edition": edition.pk, "state": change.state, "note": note},
+    )
+    return change
+
+
+def classification_change_tim_withdraw(*, edition: Edition, item: Item) -> None:
+    """The tim took back its "open it" decision on a row (it recorded another one)."""
+    ClassificationChange.objects.filter(
+        edition=edition, item=item, origin=ChangeOrigin.TIM, state__in=OPEN_CHANGE_STATES
+    ).update(state=ChangeState.WITHDRAWN)
+
+
+def classification_changes_check(edition: Edition) -> None:
+    """The tim passes the DIK on only after deciding every change it carries."""
+    pending = list(
+        edition.classification_changes.filter(state=ChangeState.PENDING).values_list(
+            "item__title", flat=True
+        )
+    )
+    if pending:
+        raise ValidationError(
+            {
+                "items": [
+                    _("Decide the classification change of: %(titles)s.")
+                    % {"titles": "; ".join(pending)}
+                ]
+            }
+        )
+
+
+def classification_changes_reset(edition: Edition) -> None:
+    """A return to the consideration stage or before it asks the tim to decide again."""
+    if edition.route_stage(Stage.CONSIDERATION) is None:
+        return
+    order = [s["stage"] for s in edition.stages]
+    if order.index(edition.state) <= order.index(Stage.CONSIDERATION):
+        edition.classification_changes.filter(
+            state__in=[ChangeState.AGREED, ChangeState.REFUSED]
+        ).update(state=ChangeState.PENDING, decided_by=None, decided_at=None, decision_note="")
+
+
+# --- the atasan signs: apply -----------------------------------------------------------------
+
+
+def classification_changes_apply(*, edition: Edition, user: AbstractBaseUser) -> list[int]:
+    """Apply the changes the DIK carries, before its rows are frozen; inside the signing
+    transaction. Agreed changes are applied (pending ones too when the route has no tim),
+    refused ones stay closed. Returns the ids of the items changed."""
+    with_tim = edition.route_stage(Stage.CONSIDERATION) is not None
+    states = [ChangeState.AGREED] if with_tim else [ChangeState.AGREED, ChangeState.PENDING]
+    changes = list(
+        edition.classification_changes.select_for_update()
+        .filter(state__in=states)
+        .order_by("proposed_at", "pk")
+    )
+    changed = []
+    for change in changes:
+        item = (
+            Item.objects.select_for_update(of=("self",))
+            .select_related("body", "unit")
+            .get(pk=change.item_id)
+        )
+        if item.classification != change.from_classification:
+            # Changed meanwhile some other way (e.g. the tim opened the row): nothing to apply.
+            change.state = ChangeState.WITHDRAWN
+            change.save(update_fields=["state"])
+            continue
+        if change.opens:
+            _apply_opening(change, item, edition, user)
+        else:
+            _apply_closing(change, item, edition, user)
+        change.state = ChangeState.APPLIED
+        change.applied_at = timezone.now()
+        change.save(update_fields=["state", "applied_at"])
+        changed.append(item.pk)
+    if changed:
+        transaction.on_commit(invalidate_public_pages, robust=True)
+    return changed
+
+
+def _apply_opening(
+    change: ClassificationChange, item: Item, edition: Edition, user: AbstractBaseUser
+) -> None:
+    ended = item.exemption_end_day()
+    item.classification = change.to_classification
+    for name, value in EMPTY_EXEMPTION.items():
+        setattr(item, name, value)
+    item.exemption_event_happened_on = None
+    if change.to_classification == Classification.BERKALA:
+        item.update_period_months = change.update_period_months or 6
+        item.last_updated_on = timezone.localdate()  # published from today on
+    item.needs_update_changed_at = timezone.now()  # the public pages change (PublicMarks)
+    item.full_clean()
+    item_save(item)
+    # Out of this DIK and any other DIK being assembled; into the DIP being assembled.
+    EditionItem.objects.filter(item=item, edition=edition).delete()
+    EditionItem.objects.filter(
+        item=item, edition__kind=EditionKind.DIK, edition__state__in=EDITABLE_STAGES
+    ).delete()
+    dip = _assembling(item.body, EditionKind.DIP)
+    if dip is None:
+        item.reopened_awaiting_dip = True
+        item_save(item, update_fields=["reopened_awaiting_dip"])
+    else:
+        edition_append_items(edition=dip, items=[item], user=user)
+    audit(
+        actor=user,
+        body=item.body,
+        action="classification_change.apply",
+        target=item,
+        data={
+            "change": change.pk,
+            "edition": edition.pk,
+            "from": change.from_classification,
+            "to": change.to_classification,
+            "exemption_ended_on": ended.isoformat() if ended else None,
+            "dip_edition": dip.pk if dip else None,
+        },
+    )
+    announce(
+        item=item,
+        kind=AnnouncementKind.REOPENED,
+        key=f"reopened:{item.pk}:change:{change.pk}",
+        fields=public_fields(item),
+        user=user,
+        edition=None,
+    )
+
+
+def _apply_closing(
+    change: ClassificationChange, item: Item, edition: Edition, user: AbstractBaseUser
+) -> None:
+    item.classification = Classification.DIKECUALIKAN
+    for name in EXEMPTION_FIELDS:
+        setattr(item, name, getattr(change, name))
+    item.exemption_event_happened_on = None
+    item.needs_update_changed_at = timezone.now()  # the public pages change (PublicMarks)
+    item.full_clean()
+    item_save(item)
+    EditionItem.objects.filter(
+        item=item, edition__kind=EditionKind.DIP, edition__state__in=EDITABLE_STAGES
+    ).delete()
+    edition_append_items(edition=edition, items=[item], user=user)
+    audit(
+        actor=user,
+        body=item.body,
+        action="classification_change.apply",
+        target=item,
+        data={
+            "change": change.pk,
+            "edition": edition.pk,
+            "from": change.from_classification,
+            "to": change.to_classification,
+        },
+    )
+
+
+# --- exemptions that end ---------------------------------------------------------------------
+
+
+def classification_change_for_ended(
+    *, item: Item, user: AbstractBaseUser | None, reason: str, to: str = Classification.SETIAP_SAAT
+) -> ClassificationChange | None:
+    """An ended exemption goes into the re-opening path: an opening change (setiap saat unless
+    the PPID chooses otherwise), unless one is already waiting. Inside the caller's transaction,
+    with the item locked."""
+    if open_change(item) is not None:
+        return None
+    return _create(item=item, user=user, to=to, reason=reason, origin=ChangeOrigin.EXEMPTION_ENDED)
+
+
+def classification_change_withdraw_ended(*, item: Item, user: AbstractBaseUser) -> None:
+    """The exemption was tested again and stays: the automatic opening change is withdrawn."""
+    for change in item.classification_changes.filter(
+        state__in=OPEN_CHANGE_STATES, origin=ChangeOrigin.EXEMPTION_ENDED
+    ):
+        change.state = ChangeState.WITHDRAWN
+        change.save(update_fields=["state"])
+        audit(
+            actor=user,
+            body=item.body,
+            action="classification_change.withdraw",
+            target=item,
+            data={"change": change.pk},
+        )
+
+
+@transaction.atomic
+def item_exemption_event_close(
+    *,
+    item: Item,
+    user: AbstractBaseUser,
+    happened_on: date | None,
+    note: str,
+    to_classification: str = Classification.SETIAP_SAAT,
+    update_period_months: int | None = None,
+) -> Item:
+    """The PPID records that the event an exemption ran until has happened: the exemption ends
+    that day, the row leaves the public DIK at once, and the item goes into the re-opening path
+    (an opening change for the tim and the atasan, announced when signed)."""
+    require(can_close_exemption_event(user, item.body))
+    item = (
+        Item.objects.select_for_update(of=("self",)).select_related("body", "unit").get(pk=item.pk)
+    )
+    note = note.strip()
+    note_check(note)
+    if (
+        item.classification != Classification.DIKECUALIKAN
+        or not item.exemption_event.strip()
+        or item.exemption_event_happened_on is not None
+    ):
+        raise ValidationError(
+            {"happened_on": [_("This item has no exemption running until an event.")]}
+        )
+    errors: dict[str, list[str]] = {}
+    if happened_on is None:
+        errors["happened_on"] = [_("Give the date the event happened.")]
+    elif happened_on > timezone.localdate():
+        errors["happened_on"] = [_("The event cannot have happened in the future.")]
+    if not note:
+        errors["note"] = [_("Say what happened (for example the ruling and its number).")]
+    if to_classification not in PUBLIC_CLASSIFICATIONS:
+        errors["classification"] = [_("Choose serta merta, berkala or setiap saat.")]
+    if errors:
+        raise ValidationError(errors)
+    item.exemption_event_happened_on = happened_on
+    item.exemption_ended_on = item.exemption_end_day()
+    # The public pages' mark (dip.selectors.PublicMarks): the row leaves the public DIK now.
+    item.needs_update_changed_at = timezone.now()
+    item.full_clean()
+    item_save(
+        item,
+        update_fields=[
+            "exemption_event_happened_on",
+            "exemption_ended_on",
+            "needs_update_changed_at",
+        ],
+    )
+    audit(
+        actor=user,
+        body=item.body,
+        action="item.exemption_event_closed",
+        target=item,
+        data={
+            "exemption_event": item.exemption_event,
+            "happened_on": happened_on.isoformat(),
+            "note": note,
+        },
+    )
+    existing = open_change(item)
+    if existing is None:
+        change = _create(
+            item=item,
+            user=user,
+            to=to_classification,
+            reason=note,
+            origin=ChangeOrigin.EXEMPTION_ENDED,
+            period=update_period_months,
+        )
+    else:
+        change = existing
+    row_flagged.send(
+        sender=Item,
+        item=item,
+        flag=FLAG_EXEMPTION_ENDED,
+        key=f"exemption-event:{item.pk}:{happened_on.isoformat()}:{change.pk}",
+        since=happened_on,
+    )
+    transaction.on_commit(invalidate_public_pages, robust=True)
+    return item
