@@ -49,3 +49,16 @@ EXEMPTION_REVIEW_ROLES = (Role.PPID, Role.TIM)
 
 def can_review_exemption(user: User, body: Body) -> bool:
     return has_any_role(user, body, EXEMPTION_REVIEW_ROLES)
+
+
+# Serta merta announced at once (Pasal 10): the operator (or the PPID) of the body asks, and only
+# the PPID of the body approves or returns the request.
+SERTA_MERTA_REQUEST_ROLES = (Role.OPERATOR, Role.PPID)
+
+
+def can_request_serta_merta(user: User, body: Body) -> bool:
+    return has_any_role(user, body, SERTA_MERTA_REQUEST_ROLES)
+
+
+def can_approve_serta_merta(user: User, body: Body) -> bool:
+    return has_role(user, body, Role.PPID)

@@ -9,11 +9,12 @@ from dip.views.public import home
 from ppid.api import BodyList, ObtainToken, TokenRevokeView
 from ppid.forms import LoginForm
 from ppid.views import account, people, site
-from workflow.api import EditionViewSet
+from workflow.api import EditionViewSet, SertaMertaRequestViewSet
 
 router = DefaultRouter()
 router.register("items", ItemViewSet, basename="item")
 router.register("editions", EditionViewSet, basename="edition")
+router.register("serta-merta", SertaMertaRequestViewSet, basename="serta-merta")
 
 api_patterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),

@@ -243,3 +243,19 @@ class AuditFilterForm(forms.Form):
             *AUDIT_ACTION_GROUPS,
             *AUDIT_ACTION_LABELS.items(),
         ]
+
+
+class SertaMertaNoteForm(DescribedFieldsMixin, forms.Form):
+    """The note of a serta merta request (asking: optional; returning: required)."""
+
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, note_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = note_required
+        self._describe_fields()

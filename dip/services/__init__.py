@@ -2,7 +2,7 @@
 document, pushes to aggregators, row flags and announcements. Every write checks the actor's
 role on the server. Callers import from here; the modules share `dip.services.common`."""
 
-from dip.services import announcements, rowflags
+from dip.services import announcements, audio, rowflags
 from dip.services.attachments import attachments_create
 from dip.services.deliveries import TransientDeliveryError, deliveries_create, delivery_send
 from dip.services.documents import (
@@ -27,6 +27,7 @@ __all__ = [
     "TransientDeliveryError",
     "announcements",
     "attachments_create",
+    "audio",
     "deliveries_create",
     "delivery_send",
     "edition_add_items",

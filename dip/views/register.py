@@ -26,11 +26,17 @@ from dip.models import (
     CLASSIFICATION_ORDER,
     EXEMPTION_FIELDS,
     PERKI_FIELDS,
+    AnnouncementKind,
     Attachment,
     Classification,
     Item,
 )
-from dip.permissions import can_change_items, can_mark_updated, can_review_exemption
+from dip.permissions import (
+    can_change_items,
+    can_mark_updated,
+    can_request_serta_merta,
+    can_review_exemption,
+)
 from dip.selectors import (
     item_editions,
     item_review_edition,
@@ -261,6 +267,14 @@ def _item_page(
         "may_review_exemption": item.exemption_ended_on is not None
         and review is None
         and can_review_exemption(request.user, item.body),
+        # Serta merta (Pasal 10): announced at once on its own request, approved by the PPID.
+        "may_request_serta_merta": item.classification == Classification.SERTA_MERTA
+        and can_request_serta_merta(request.user, item.body),
+        "serta_merta_announcements": list(
+            item.announcements.filter(kind=AnnouncementKind.SERTA_MERTA).order_by("-announced_at")
+        )
+        if item.classification == Classification.SERTA_MERTA
+        else [],
     }
     return render(request, "dip/item_detail.html", context)
 

@@ -12,7 +12,16 @@ from django.utils import timezone
 from dip.models import DocumentStatus, Edition, EditionDocument, Stage
 from dip.selectors import editions_for_user
 from ppid.models import Body, BodyUserObjectPermission, Role
-from workflow.models import AuditEntry, Notice, Sop, SopStep, Step
+from ppid.selectors import bodies_for_user
+from workflow.models import (
+    AuditEntry,
+    Notice,
+    SertaMertaRequest,
+    SertaMertaState,
+    Sop,
+    SopStep,
+    Step,
+)
 
 
 def available_transitions(edition: Edition, user: AbstractBaseUser | AnonymousUser) -> list[str]:
@@ -195,3 +204,26 @@ def audit_entries_for(
     elif action:
         entries = entries.filter(action=action)
     return entries.select_related("actor", "body", "edition").order_by("-at", "-pk")
+
+
+# --- serta merta requests ---------------------------------------------------------------------
+
+
+def serta_merta_requests_for_user(
+    user: AbstractBaseUser | AnonymousUser,
+) -> QuerySet[SertaMertaRequest]:
+    """The requests of the bodies where the user holds a role, newest first."""
+    return SertaMertaRequest.objects.filter(body__in=bodies_for_user(user)).select_related(
+        "body", "item", "requested_by", "decided_by", "announcement__audio"
+    )
+
+
+def serta_merta_requests_overdue(*, now: datetime, limit: int) -> list[int]:
+    """Requests still waiting past their deadline and not yet noticed (a partial index)."""
+    return list(
+        SertaMertaRequest.objects.filter(
+            state=SertaMertaState.DIAJUKAN, overdue_noticed_at__isnull=True, due_at__lte=now
+        )
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
