@@ -405,6 +405,10 @@ def test_the_pages_ask_approve_and_return(body, urgent, django_capture_on_commit
 
     page = text(ppid.get("/serta-merta/"))
     assert urgent.title in page
+    page = text(ppid.get("/tugas/"))
+    assert "Pengumuman serta merta yang menunggu persetujuan" in page
+    assert f'href="/serta-merta/{request.pk}/"' in page
+    assert f'href="/serta-merta/{request.pk}/"' not in text(operator.get("/tugas/"))
     page = text(ppid.get(f"/serta-merta/{request.pk}/"))
     assert f'action="/serta-merta/{request.pk}/setujui/"' in page
 

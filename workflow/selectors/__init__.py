@@ -12,6 +12,7 @@ from django.utils import timezone
 from dip.models import DocumentStatus, Edition, EditionDocument, Stage
 from dip.selectors import editions_for_user
 from ppid.models import Body, BodyUserObjectPermission, Role
+from ppid.oversight import bodies_reached
 from ppid.selectors import bodies_for_user
 from workflow.models import (
     AuditEntry,
@@ -226,4 +227,15 @@ def serta_merta_requests_overdue(*, now: datetime, limit: int) -> list[int]:
         )
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
+    )
+
+
+def serta_merta_waiting_for(user: AbstractBaseUser | AnonymousUser) -> list[SertaMertaRequest]:
+    """The requests waiting for this user's decision: as the PPID of their body."""
+    return list(
+        SertaMertaRequest.objects.filter(
+            state=SertaMertaState.DIAJUKAN, body__in=bodies_reached(user, [Role.PPID])
+        )
+        .select_related("body")
+        .order_by("due_at", "pk")
     )
