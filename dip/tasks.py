@@ -145,9 +145,22 @@ def render_announcement_audio(announcement_id: int) -> str | None:
     return made.status if made else None
 
 
-@receiver(announcement_made, sender=Announcement, dispatch_uid="dip.queue_announcement_audio")
-def queue_announcement_audio(sender, announcement_id: int, **kwargs) -> None:
+def _queue_audio(announcement_id: int) -> bool:
     try:
         render_announcement_audio.delay(announcement_id)
     except Exception:  # broker down, or (eager) the voice failed: the announcement stands
         logger.exception("could not make the audio of announcement %s", announcement_id)
+        return False
+    return True
+
+
+@receiver(announcement_made, sender=Announcement, dispatch_uid="dip.queue_announcement_audio")
+def queue_announcement_audio(sender, announcement_id: int, **kwargs) -> None:
+    _queue_audio(announcement_id)
+
+
+@shared_task(ignore_result=True, soft_time_limit=50, time_limit=60)
+def sweep_announcement_audio() -> int:
+    """Queue the audio of announcements that have none ready (the broker was down at their
+    commit, a task was lost, an error that may have passed); the build re-checks under lock."""
+    return sum(_queue_audio(pk) for pk in selectors.announcements_missing_audio())

@@ -329,6 +329,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=PPID_CLOCK_SWEEP_SECONDS),
         "options": {"expires": max(PPID_CLOCK_SWEEP_SECONDS - 5, 1)},
     },
+    # Announcements whose spoken version was not made (broker down at their commit).
+    "make-announcement-audio": {
+        "task": "dip.tasks.sweep_announcement_audio",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 9 * 60},
+    },
     # Serta merta requests waiting for the PPID past their deadline.
     "watch-serta-merta-clock": {
         "task": "workflow.tasks.sweep_serta_merta_clock",

@@ -1,6 +1,7 @@
 """Reads with rules, as QuerySets or lists: the register (officers), the public (one door for
 every public channel), flagged rows, and due deliveries."""
 
+from dip.selectors.announcements import AUDIO_MAX_ATTEMPTS, announcements_missing_audio
 from dip.selectors.deliveries import (
     RETRY_BACKOFF,
     RETRY_BACKOFF_MAX,
@@ -60,6 +61,7 @@ from dip.selectors.rowflags import (
 )
 
 __all__ = [
+    "AUDIO_MAX_ATTEMPTS",
     "EXEMPTION_ENDED_VIEWERS",
     "PUBLIC_ROW",
     "PUBLISHED_ORDER",
@@ -73,6 +75,7 @@ __all__ = [
     "FlaggedRow",
     "PublicMarks",
     "RowFlags",
+    "announcements_missing_audio",
     "bodies_with_current_editions",
     "body_announcements",
     "body_public_marks",

@@ -478,3 +478,20 @@ def test_the_deadline_counts_office_time(body, urgent):
         )
     assert request.due_at > friday + timedelta(hours=1)
     assert request.due_at.astimezone(WIB).date() >= date(2027, 2, 8)
+
+
+def test_the_sweep_makes_the_audio_an_announcement_missed(body, urgent):
+    """The broker was down at the commit (here: the commit's callbacks never ran)."""
+    from dip.tasks import sweep_announcement_audio
+
+    _approve(body, _asked(body, urgent))
+    announcement = Announcement.objects.get()
+    assert not AnnouncementAudio.objects.exists()
+    with time_machine.travel(T0 + timedelta(minutes=6), tick=False):
+        assert sweep_announcement_audio() == 0  # still fresh: its own task may be on the way
+    with time_machine.travel(T0 + timedelta(minutes=11), tick=False):
+        sweep_announcement_audio()
+        made = AnnouncementAudio.objects.get(announcement=announcement)
+        assert made.attempts == 1
+        assert made.status == (DocumentStatus.READY if ESPEAK else DocumentStatus.FAILED)
+        assert sweep_announcement_audio() == 0  # built (or just tried): nothing queued again
