@@ -495,3 +495,23 @@ def test_the_sweep_makes_the_audio_an_announcement_missed(body, urgent):
         assert made.attempts == 1
         assert made.status == (DocumentStatus.READY if ESPEAK else DocumentStatus.FAILED)
         assert sweep_announcement_audio() == 0  # built (or just tried): nothing queued again
+
+
+def test_the_announcements_page_reads_each_audio_without_a_query_per_row(
+    body, django_assert_max_num_queries
+):
+    with time_machine.travel(T0 - timedelta(days=3), tick=False):
+        items = [
+            ItemFactory(body=body, classification=Classification.SERTA_MERTA) for _ in range(4)
+        ]
+    for minutes, item in enumerate(items, start=1):
+        announcement = _approve(body, _asked(body, item), minutes=minutes).announcement
+        AnnouncementAudio.objects.create(
+            announcement=announcement,
+            status=DocumentStatus.READY,
+            file=f"announcements/{body.slug}/{announcement.pk}-0.wav",
+            content_type="audio/wav",
+        )
+    with django_assert_max_num_queries(5):
+        page = text(Client().get(f"/badan-publik/{body.slug}/pengumuman/"))
+    assert page.count("<audio controls") == 4
