@@ -27,6 +27,7 @@ from dip.models import (
     EditionItem,
     EditionKind,
     Item,
+    Stage,
 )
 from dip.permissions import can_approve_serta_merta
 from dip.services.common import audit, item_save, require
@@ -146,10 +147,13 @@ def item_announce_serta_merta(
     )
     if dip is not None:
         edition_append_items(edition=dip, items=[item], user=user)
-    elif not EditionItem.objects.filter(
-        item=item, edition__kind=EditionKind.DIP, edition__state__in=EDITABLE_STAGES
-    ).exists():
-        # No DIP is being assembled: the next one opened takes it (edition_create).
+    elif (
+        not EditionItem.objects.filter(item=item, edition__kind=EditionKind.DIP)
+        .exclude(edition__state=Stage.PUBLISHED)
+        .exists()
+    ):
+        # No DIP is being assembled, and none under review lists it: the next one opened
+        # takes it (edition_create).
         item.reopened_awaiting_dip = True
         item_save(item, update_fields=["reopened_awaiting_dip"])
     return announcement
