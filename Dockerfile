@@ -1,7 +1,9 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# espeak-ng speaks the public announcements (Indonesian voice); opus-tools' opusenc compresses
+# them to Ogg/Opus for slow connections (without it the WAV is kept).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gettext postgresql-client \
+ && apt-get install -y --no-install-recommends gettext postgresql-client espeak-ng opus-tools \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .

@@ -966,6 +966,9 @@ class Announcement(models.Model):
     announced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Serta merta announced on its own request (not with an edition): when the operator asked;
+    # `announced_at` is when the PPID approved it. Both are shown as the evidence of Pasal 10.
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-announced_at", "-pk"]
@@ -1089,3 +1092,35 @@ class ClassificationChange(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_CHANGE_STATES
+
+
+class AnnouncementAudio(models.Model):
+    """The spoken version of an announcement (Perki 1/2021: information in accessible forms),
+    made on the server with espeak-ng's Indonesian voice: an artefact built once, with its
+    status, format and checksum, like the signed PDF of an edition."""
+
+    announcement = models.OneToOneField(
+        Announcement, on_delete=models.CASCADE, related_name="audio"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    )
+    file = models.FileField(upload_to="announcements/", max_length=255, blank=True)
+    content_type = models.CharField(max_length=50, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("announcement audio")
+        verbose_name_plural = _("announcement audio")
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} ({self.status})"
+
+    @property
+    def extension(self) -> str:
+        return "ogg" if self.content_type == "audio/ogg" else "wav"

@@ -64,3 +64,16 @@ def can_close_exemption_event(user: User, body: Body) -> bool:
 def can_propose_classification_change(user: User, body: Body) -> bool:
     """Propose moving an item into or out of dikecualikan: whoever keeps the register."""
     return can_change_items(user, body)
+
+
+# Serta merta announced at once (Pasal 10): the operator (or the PPID) of the body asks, and only
+# the PPID of the body approves or returns the request.
+SERTA_MERTA_REQUEST_ROLES = (Role.OPERATOR, Role.PPID)
+
+
+def can_request_serta_merta(user: User, body: Body) -> bool:
+    return has_any_role(user, body, SERTA_MERTA_REQUEST_ROLES)
+
+
+def can_approve_serta_merta(user: User, body: Body) -> bool:
+    return has_role(user, body, Role.PPID)

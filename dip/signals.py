@@ -19,3 +19,7 @@ edition_published = Signal()
 # row whose update is due ("berkala_due"), or an exemption that has ended ("exemption_ended").
 # `key` names the event once per period; the workflow app notifies the body's officers.
 row_flagged = Signal()
+
+# Sent after the commit that made a public announcement (kwargs: announcement_id); dip queues
+# its spoken version (dip.tasks).
+announcement_made = Signal()

@@ -9,6 +9,7 @@ row lock, so a delivery already sent is never pushed twice.
 from __future__ import annotations
 
 import logging
+import subprocess
 from datetime import date
 from functools import partial
 
@@ -18,9 +19,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from dip import selectors, services
-from dip.models import DELIVERY_MAX_ATTEMPTS, DeliveryStatus, Edition
-from dip.services import TransientDeliveryError, rowflags
-from dip.signals import edition_published
+from dip.models import DELIVERY_MAX_ATTEMPTS, Announcement, DeliveryStatus, Edition
+from dip.services import TransientDeliveryError, audio, rowflags
+from dip.signals import announcement_made, edition_published
 
 logger = logging.getLogger(__name__)
 
@@ -121,3 +122,45 @@ def sweep_row_flags() -> int:
                 continue
             queued += 1
     return queued
+
+
+# --- the spoken version of an announcement ---------------------------------------------------
+
+
+@shared_task(
+    # espeak-ng missing is configuration: the audio stays failed with its error.
+    autoretry_for=(OSError, OperationalError, subprocess.SubprocessError),
+    dont_autoretry_for=(audio.AudioUnavailable,),
+    retry_backoff=10,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=3,
+    acks_late=True,
+    soft_time_limit=100,
+    time_limit=120,
+)
+def render_announcement_audio(announcement_id: int) -> str | None:
+    """Make the spoken version of one announcement; a ready one is left as it is."""
+    made = audio.announcement_audio_build(announcement_id=announcement_id)
+    return made.status if made else None
+
+
+def _queue_audio(announcement_id: int) -> bool:
+    try:
+        render_announcement_audio.delay(announcement_id)
+    except Exception:  # broker down, or (eager) the voice failed: the announcement stands
+        logger.exception("could not make the audio of announcement %s", announcement_id)
+        return False
+    return True
+
+
+@receiver(announcement_made, sender=Announcement, dispatch_uid="dip.queue_announcement_audio")
+def queue_announcement_audio(sender, announcement_id: int, **kwargs) -> None:
+    _queue_audio(announcement_id)
+
+
+@shared_task(ignore_result=True, soft_time_limit=50, time_limit=60)
+def sweep_announcement_audio() -> int:
+    """Queue the audio of announcements that have none ready (the broker was down at their
+    commit, a task was lost, an error that may have passed); the build re-checks under lock."""
+    return sum(_queue_audio(pk) for pk in selectors.announcements_missing_audio())

@@ -51,6 +51,12 @@ urlpatterns = [
     path("badan-publik/<slug:slug>/", public.body_page, name="public_body"),
     path("pengumuman/", announcements.announcement_list, name="announcements"),
     path(
+        "pengumuman/<int:pk>/cetak-besar/",
+        announcements.announcement_large_print,
+        name="announcement_large_print",
+    ),
+    path("pengumuman/<int:pk>/suara/", announcements.announcement_audio, name="announcement_audio"),
+    path(
         "badan-publik/<slug:slug>/pengumuman/",
         announcements.body_announcement_list,
         name="body_announcements",

@@ -26,7 +26,8 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 OCTET_STREAM = "application/octet-stream"
 
 # Shown in the browser when asked to (inline); everything in DOWNLOAD_TYPES may be downloaded.
-INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
+# The spoken version of an announcement (dip.services.audio) plays in the page's <audio>.
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "audio/ogg", "audio/wav"})
 DOWNLOAD_TYPES = INLINE_TYPES | {
     "application/msword",
     "application/vnd.ms-excel",

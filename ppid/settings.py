@@ -306,6 +306,10 @@ PPID_CLOCK_SWEEP_SECONDS = int(os.environ.get("PPID_CLOCK_SWEEP_SECONDS", "60"))
 PPID_CLOCK_SWEEP_BATCH = int(os.environ.get("PPID_CLOCK_SWEEP_BATCH", "5000"))
 PPID_CLOCK_FANOUT_CHUNK = int(os.environ.get("PPID_CLOCK_FANOUT_CHUNK", "100"))
 PPID_ESCALATION_GRACE_HOURS = float(os.environ.get("PPID_ESCALATION_GRACE_HOURS", "4"))
+# Serta merta announced at once (Pasal 10): the time standard of the PPID's one-step decision
+# on an operator's request, counted like an SOP step ("menit"/"jam" = office time).
+PPID_SERTA_MERTA_STANDARD_AMOUNT = int(os.environ.get("PPID_SERTA_MERTA_STANDARD_AMOUNT", "1"))
+PPID_SERTA_MERTA_STANDARD_UNIT = os.environ.get("PPID_SERTA_MERTA_STANDARD_UNIT", "jam")
 CELERY_BEAT_SCHEDULE = {
     "publish-signed-editions": {
         "task": "workflow.tasks.sweep_unpublished",
@@ -328,6 +332,18 @@ CELERY_BEAT_SCHEDULE = {
     # The clock watch: open steps whose next notice (reminder, terlambat, escalation) is due.
     "watch-step-clock": {
         "task": "workflow.tasks.sweep_step_clock",
+        "schedule": timedelta(seconds=PPID_CLOCK_SWEEP_SECONDS),
+        "options": {"expires": max(PPID_CLOCK_SWEEP_SECONDS - 5, 1)},
+    },
+    # Announcements whose spoken version was not made (broker down at their commit).
+    "make-announcement-audio": {
+        "task": "dip.tasks.sweep_announcement_audio",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 9 * 60},
+    },
+    # Serta merta requests waiting for the PPID past their deadline.
+    "watch-serta-merta-clock": {
+        "task": "workflow.tasks.sweep_serta_merta_clock",
         "schedule": timedelta(seconds=PPID_CLOCK_SWEEP_SECONDS),
         "options": {"expires": max(PPID_CLOCK_SWEEP_SECONDS - 5, 1)},
     },

@@ -12,11 +12,12 @@ from ppid.api import BodyList, ObtainToken, TokenRevokeView
 from ppid.forms import LoginForm
 from ppid.views import account, people, site
 from workflow import seed_data
-from workflow.api import EditionViewSet
+from workflow.api import EditionViewSet, SertaMertaRequestViewSet
 
 router = DefaultRouter()
 router.register("items", ItemViewSet, basename="item")
 router.register("editions", EditionViewSet, basename="edition")
+router.register("serta-merta", SertaMertaRequestViewSet, basename="serta-merta")
 
 api_patterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),

@@ -27,12 +27,14 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from dip import services as dip_services
-from dip.models import Edition, Item
+from dip.models import Classification, Edition, Item
 from ppid.models import Body
+from tests.factories import ItemFactory
 from tests.helpers import advance, officers_of, open_edition, write_nota_dinas
 from workflow.models import Sop
 from workflow.services import calendar as calendar_services
 from workflow.services import notices as notices_services
+from workflow.services import sertamerta
 
 A = "dinsos-p3a-kapuas-hulu"
 B = "disdukcapil-kubu-raya"
@@ -109,6 +111,11 @@ CLASSES = {
     "workflow:consideration": OFFICER,
     "workflow:consideration_record": OFFICER,
     "workflow:item_history": OFFICER,
+    "workflow:serta_merta_list": OFFICER_LIST,
+    "workflow:serta_merta": OFFICER,
+    "workflow:serta_merta_approve": OFFICER,
+    "workflow:serta_merta_return": OFFICER,
+    "workflow:serta_merta_ask": OFFICER,
     "dip:items": OFFICER,
     "dip:item_create": OFFICER,
     "dip:item": OFFICER,
@@ -126,6 +133,8 @@ CLASSES = {
     "dip:public_body": PUBLIC,
     "dip:announcements": PUBLIC,
     "dip:body_announcements": PUBLIC,
+    "dip:announcement_large_print": PUBLIC,
+    "dip:announcement_audio": PUBLIC,
     "dip:public_edition": PUBLIC,
     "dip:public_edition_pdf": PUBLIC,
     "dip:public_edition_csv": PUBLIC,
@@ -159,6 +168,10 @@ CLASSES = {
     "api:edition-nota-dinas": API_OFFICER,
     "api:edition-remove-item": API_OFFICER,
     "api:edition-transition": API_OFFICER,
+    "api:serta-merta-list": API_LIST,
+    "api:serta-merta-detail": API_OFFICER,
+    "api:serta-merta-approve": API_OFFICER,
+    "api:serta-merta-send-back": API_OFFICER,
 }
 # Tables that a refused request may legitimately touch (sessions, login bookkeeping).
 IGNORED_TABLES = {"django_session", "authtoken_token"}
@@ -218,9 +231,15 @@ def world(seeded):
         body=body,
         edition=edition,
     )
+    # A serta merta item of body A waiting for its PPID (not announced: nothing public).
+    urgent = ItemFactory(
+        body=body, title=f"{SECRET} banjir", classification=Classification.SERTA_MERTA
+    )
+    serta_merta = sertamerta.serta_merta_request_create(item=urgent, user=officers["operator"])
     return {
         "body": body,
         "item": item,
+        "serta_merta": serta_merta,
         "attachment": attachment,
         "edition": edition,
         "day": day,
@@ -266,6 +285,8 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         pk = world["notice"].pk
     elif name in ("workflow:sop_version", "workflow:sop_edit"):
         pk = Sop.objects.get(body__slug=A, is_active=True).pk
+    elif "serta_merta" in name or "serta-merta" in name:
+        pk = world["serta_merta"].pk
     values["pk"] = pk
     wanted = set(pattern.pattern.regex.groupindex) - {"format"}
     return {key: values[key] for key in wanted}

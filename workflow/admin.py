@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from dip.admin import ReadOnlyAdmin
-from workflow.models import AuditEntry, Sop, SopStep, Step
+from workflow.models import AuditEntry, SertaMertaRequest, Sop, SopStep, Step
 
 
 class SopStepInline(admin.TabularInline):
@@ -52,3 +52,13 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "body", "action", "from_state", "to_state"]
     list_filter = ["action", "body"]
     search_fields = ["note", "target_id"]
+
+
+@admin.register(SertaMertaRequest)
+class SertaMertaRequestAdmin(ReadOnlyAdmin):
+    """Serta merta requests and their decisions, kept as evidence (never edited here)."""
+
+    list_display = ["title", "body", "state", "requested_at", "due_at", "decided_at"]
+    list_filter = ["state", "body"]
+    search_fields = ["title"]
+    list_select_related = ["body"]

@@ -441,3 +441,19 @@ def sop_step_formset(extra: int = 1) -> type[BaseSopStepFormSet]:
         max_num=SOP_MAX_STEPS,
         validate_max=True,
     )
+
+
+class SertaMertaNoteForm(DescribedFieldsMixin, forms.Form):
+    """The note of a serta merta request (asking: optional; returning: required)."""
+
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, note_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = note_required
+        self._describe_fields()

@@ -10,8 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from dip.models import STAGE_ORDER, Edition, EditionKind, Stage
+from dip.models import STAGE_ORDER, Announcement, Edition, EditionKind, Item, Stage
 from ppid.fields import NOTE_MAX_LENGTH, bounded_text
 from ppid.models import Body, Role
 
@@ -455,6 +456,7 @@ class NoticeKind(models.TextChoices):
     ANNOUNCEMENT = "announcement", _("Announcement")
     HANDOVER = "handover", _("Handed over to you")
     RETURNED = "returned", _("Returned to you (dikembalikan)")
+    SERTA_MERTA = "serta_merta", _("Serta merta announcement")
 
 
 class Notice(models.Model):
@@ -499,3 +501,79 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}:{self.key}"
+
+
+class SertaMertaState(models.TextChoices):
+    DIAJUKAN = "diajukan", _("Requested")
+    DISETUJUI = "disetujui", _("Approved and announced")
+    DIKEMBALIKAN = "dikembalikan", _("Returned")
+
+
+class SertaMertaRequest(ConcurrentTransitionMixin, models.Model):
+    """A request to announce one serta merta item at once (UU 14/2008 Pasal 10), without
+    waiting for the yearly edition: the operator (or the PPID) asks, the PPID approves or returns
+    it in one step with its own short time standard (stored when asked: `due_at`). Approval
+    announces the item on the public site and lists it in the next DIP. Kept as evidence."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    state = FSMField(_("state"), choices=SertaMertaState.choices, default=SertaMertaState.DIAJUKAN)
+    note = bounded_text(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    standard_amount = models.PositiveIntegerField()
+    standard_unit = models.CharField(max_length=TIME_UNIT_MAX_LENGTH, choices=TimeUnit.choices)
+    due_at = models.DateTimeField(_("deadline"))
+    due_explanation = models.CharField(max_length=500, blank=True)
+    overdue_noticed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = bounded_text(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(state="diajukan"),
+                name="serta_merta_one_open_per_item",
+            )
+        ]
+        indexes = [
+            # The clock watch: open requests past their deadline, not yet noticed.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(state="diajukan", overdue_noticed_at__isnull=True),
+                name="serta_merta_open_due",
+            ),
+            models.Index(fields=["body", "state"], name="serta_merta_body_state"),
+        ]
+        verbose_name = _("serta merta request")
+        verbose_name_plural = _("serta merta requests")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.state})"
+
+    @transition(field=state, source=SertaMertaState.DIAJUKAN, target=SertaMertaState.DISETUJUI)
+    def approve(self) -> None:
+        pass
+
+    @transition(field=state, source=SertaMertaState.DIAJUKAN, target=SertaMertaState.DIKEMBALIKAN)
+    def send_back(self) -> None:
+        pass
+
+    @property
+    def duration_seconds(self) -> int | None:
+        if self.decided_at is None:
+            return None
+        return max(0, int((self.decided_at - self.requested_at).total_seconds()))

@@ -27,6 +27,8 @@ from workflow.models import (
     Consideration,
     NotaDinas,
     ReviewComment,
+    SertaMertaRequest,
+    SertaMertaState,
 )
 from workflow.selectors import (
     available_transitions,
@@ -354,3 +356,85 @@ class EditionDocumentSerializer(serializers.ModelSerializer):
         url = reverse("workflow:edition_document_pdf", args=[document.edition_id])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+
+# --- serta merta announced at once ------------------------------------------------------------
+
+
+class SertaMertaAnnouncementSerializer(serializers.Serializer):
+    """Where the public finds the announcement a request made, and its times."""
+
+    id = serializers.IntegerField()
+    requested_at = serializers.DateTimeField(allow_null=True)
+    announced_at = serializers.DateTimeField()
+    url = serializers.CharField(help_text="The body's announcements page, at this announcement.")
+    large_print_url = serializers.CharField()
+    audio_url = serializers.CharField(
+        allow_null=True, help_text="The spoken version once it is made (null until then)."
+    )
+
+
+class SertaMertaRequestSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    item = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    state = serializers.ChoiceField(choices=SertaMertaState.choices, read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    overdue = serializers.SerializerMethodField()
+    announcement = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SertaMertaRequest
+        fields = [
+            "id",
+            "body",
+            "item",
+            "title",
+            "state",
+            "note",
+            "requested_by",
+            "requested_at",
+            "standard_amount",
+            "standard_unit",
+            "due_at",
+            "overdue",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "announcement",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, request: SertaMertaRequest) -> bool:
+        if request.state == SertaMertaState.DIAJUKAN:
+            return timezone.now() >= request.due_at
+        return request.decided_at is not None and request.decided_at > request.due_at
+
+    @extend_schema_field(SertaMertaAnnouncementSerializer(allow_null=True))
+    def get_announcement(self, request: SertaMertaRequest) -> dict | None:
+        announcement = request.announcement
+        if announcement is None:
+            return None
+        audio = getattr(announcement, "audio", None)  # none yet: RelatedObjectDoesNotExist
+        ready = audio is not None and audio.status == DocumentStatus.READY
+        slug = request.body.slug
+        return {
+            "id": announcement.pk,
+            "requested_at": announcement.requested_at,
+            "announced_at": announcement.announced_at,
+            "url": reverse("dip:body_announcements", args=[slug])
+            + f"#pengumuman-{announcement.pk}",
+            "large_print_url": reverse("dip:announcement_large_print", args=[announcement.pk]),
+            "audio_url": reverse("dip:announcement_audio", args=[announcement.pk])
+            if ready
+            else None,
+        }
+
+
+class SertaMertaCreateSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
+    )

@@ -19,9 +19,10 @@ from workflow.models import Notice
 from workflow.selectors import (
     edition_state,
     editions_awaiting_publication,
+    serta_merta_requests_overdue,
     steps_due_for_notice,
 )
-from workflow.services import clock, notices
+from workflow.services import clock, notices, sertamerta
 from workflow.signals import edition_signed, notices_created
 
 logger = logging.getLogger(__name__)
@@ -155,3 +156,20 @@ def sweep_step_clock() -> int:
             (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
         )
     return len(ids)
+
+
+@shared_task(ignore_result=True, soft_time_limit=50, time_limit=60)
+def sweep_serta_merta_clock() -> int:
+    """Tell the PPID and the atasan, once, of each serta merta request still waiting past its
+    deadline (few rows: each is re-checked under its lock, one after the other)."""
+    done = 0
+    for request_id in serta_merta_requests_overdue(
+        now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH
+    ):
+        try:
+            done += sertamerta.serta_merta_watch(request_id=request_id)
+        except Exception:
+            logger.exception(
+                "watch of serta merta request %s failed; next sweep retries", request_id
+            )
+    return done

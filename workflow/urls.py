@@ -1,6 +1,17 @@
 from django.urls import path
 
-from workflow.views import audit, calendar, editions, notices, report, review, routes, sops, tasks
+from workflow.views import (
+    audit,
+    calendar,
+    editions,
+    notices,
+    report,
+    review,
+    routes,
+    sertamerta,
+    sops,
+    tasks,
+)
 
 app_name = "workflow"
 
@@ -12,6 +23,15 @@ urlpatterns = [
     path("pemberitahuan/<int:pk>/buka/", notices.notice_open, name="notice_open"),
     path("pemberitahuan/tandai-dibaca/", notices.notices_read_all, name="notices_read_all"),
     path("jejak-audit/", audit.audit_log, name="audit_log"),
+    path("serta-merta/", sertamerta.serta_merta_list, name="serta_merta_list"),
+    path("serta-merta/<int:pk>/", sertamerta.serta_merta_detail, name="serta_merta"),
+    path(
+        "serta-merta/<int:pk>/setujui/", sertamerta.serta_merta_approve, name="serta_merta_approve"
+    ),
+    path(
+        "serta-merta/<int:pk>/kembalikan/", sertamerta.serta_merta_return, name="serta_merta_return"
+    ),
+    path("serta-merta/ajukan/<int:item_id>/", sertamerta.serta_merta_ask, name="serta_merta_ask"),
     path("badan/<slug:slug>/edisi/", editions.edition_list, name="editions"),
     path("badan/<slug:slug>/sop/", editions.sop_detail, name="sop"),
     path("badan/<slug:slug>/sop/<int:pk>/", sops.sop_version, name="sop_version"),

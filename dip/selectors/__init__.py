@@ -1,6 +1,7 @@
 """Reads with rules, as QuerySets or lists: the register (officers), the public (one door for
 every public channel), flagged rows, and due deliveries."""
 
+from dip.selectors.announcements import AUDIO_MAX_ATTEMPTS, announcements_missing_audio
 from dip.selectors.deliveries import (
     RETRY_BACKOFF,
     RETRY_BACKOFF_MAX,
@@ -20,6 +21,7 @@ from dip.selectors.public import (
     body_published_editions,
     current_dip_rows_search,
     current_published_edition,
+    public_announcement,
     public_announcements,
     public_attachment,
     public_dik_row,
@@ -34,6 +36,7 @@ from dip.selectors.public import (
     published_document_signed_with,
     published_edition_by_code,
     published_editions,
+    ready_audio,
     ready_document,
     ready_record_document,
     redacted_copies,
@@ -70,6 +73,7 @@ from dip.selectors.rowflags import (
 )
 
 __all__ = [
+    "AUDIO_MAX_ATTEMPTS",
     "EXEMPTION_ENDED_VIEWERS",
     "PUBLIC_ROW",
     "PUBLISHED_ORDER",
@@ -83,6 +87,7 @@ __all__ = [
     "FlaggedRow",
     "PublicMarks",
     "RowFlags",
+    "announcements_missing_audio",
     "bodies_with_current_editions",
     "body_announcements",
     "body_public_marks",
@@ -103,6 +108,7 @@ __all__ = [
     "items_for_user",
     "items_in_review",
     "items_update_due",
+    "public_announcement",
     "public_announcements",
     "public_attachment",
     "public_dik_row",
@@ -117,6 +123,7 @@ __all__ = [
     "published_document_signed_with",
     "published_edition_by_code",
     "published_editions",
+    "ready_audio",
     "ready_document",
     "ready_record_document",
     "record_document_of",

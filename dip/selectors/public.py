@@ -28,6 +28,7 @@ from django.db.models import (
 from dip.models import (
     CLASSIFICATION_ORDER,
     Announcement,
+    AnnouncementAudio,
     Attachment,
     AttachmentKind,
     Classification,
@@ -295,11 +296,30 @@ def published_edition_by_code(code: str) -> Edition | None:
 
 def public_announcements() -> QuerySet[Announcement]:
     """Every announcement, newest first: they hold only the public columns of a row."""
-    return Announcement.objects.select_related("body").order_by("-announced_at", "-pk")
+    return Announcement.objects.select_related("body", "audio").order_by("-announced_at", "-pk")
 
 
 def body_announcements(body: Body) -> QuerySet[Announcement]:
     return public_announcements().filter(body=body)
+
+
+def public_announcement(pk: int) -> Announcement | None:
+    """One announcement of a public body (its large-print page, its spoken version)."""
+    return public_announcements().filter(pk=pk, body__in=public_bodies()).first()
+
+
+def ready_audio(announcement: Announcement) -> AnnouncementAudio | None:
+    """The announcement's spoken version when it is ready to be played."""
+    audio = announcement.audio if _has_audio(announcement) else None
+    return audio if audio is not None and audio.status == DocumentStatus.READY else None
+
+
+def _has_audio(announcement: Announcement) -> bool:
+    try:
+        announcement.audio  # noqa: B018 - loaded by select_related, or one query
+    except AnnouncementAudio.DoesNotExist:
+        return False
+    return True
 
 
 def rows_with_update_flags(rows: QuerySet[EditionRow]) -> QuerySet[EditionRow]:

@@ -2,7 +2,7 @@
 document, pushes to aggregators, row flags and announcements. Every write checks the actor's
 role on the server. Callers import from here; the modules share `dip.services.common`."""
 
-from dip.services import announcements, classification, rowflags
+from dip.services import announcements, audio, classification, rowflags
 from dip.services.attachments import attachments_create
 from dip.services.deliveries import TransientDeliveryError, deliveries_create, delivery_send
 from dip.services.documents import (
@@ -33,6 +33,7 @@ __all__ = [
     "TransientDeliveryError",
     "announcements",
     "attachments_create",
+    "audio",
     "classification",
     "consideration_record_check",
     "consideration_record_reset",

@@ -1,18 +1,25 @@
-"""Public announcements, kept as evidence: serta merta rows announced when the PPID verifies
-the edition (Pasal 10), exempted rows opened to the public."""
+"""Public announcements, kept as evidence: serta merta rows announced at once when the PPID
+approves an operator's request, or (a fallback for rows not announced so) when the PPID verifies
+the edition (Pasal 10); exempted rows opened to the public. Each announcement gets a spoken
+version (`dip.services.audio`, queued after the commit)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dip.models import (
     ANNOUNCEMENT_FIELDS,
+    EDITABLE_STAGES,
     Announcement,
     AnnouncementKind,
     Classification,
@@ -20,8 +27,12 @@ from dip.models import (
     EditionItem,
     EditionKind,
     Item,
+    Stage,
 )
-from dip.services.common import audit
+from dip.permissions import can_approve_serta_merta
+from dip.services.common import audit, item_save, require
+from dip.services.editions import edition_append_items
+from dip.signals import announcement_made
 from ppid.pagecache import invalidate_public_pages
 
 # --- announcements ---------------------------------------------------------------------------
@@ -47,8 +58,10 @@ def announce(
     fields: dict[str, Any],
     user: AbstractBaseUser | None,
     edition: Edition | None,
+    requested_at: datetime | None = None,
 ) -> Announcement | None:
-    """Store the announcement named `key` once; None when it was made before."""
+    """Store the announcement named `key` once; None when it was made before. After the commit
+    its spoken version is queued (`dip.signals.announcement_made`)."""
     announcement, created = Announcement.objects.get_or_create(
         key=key,
         defaults={
@@ -58,6 +71,7 @@ def announce(
             "kind": kind,
             "announced_at": timezone.now(),
             "announced_by": user if getattr(user, "is_authenticated", False) else None,
+            "requested_at": requested_at,
             **fields,
         },
     )
@@ -76,12 +90,80 @@ def announce(
         },
     )
     transaction.on_commit(invalidate_public_pages, robust=True)
+    transaction.on_commit(
+        partial(announcement_made.send, sender=Announcement, announcement_id=announcement.pk),
+        robust=True,
+    )
+    return announcement
+
+
+# --- serta merta (Pasal 10) ------------------------------------------------------------------
+
+
+def serta_merta_key(item: Item) -> str:
+    """Names the announcement of a serta merta row with its public content as it is now: the
+    same key whichever way it is announced, so the row is never announced twice."""
+    return f"serta_merta:{item.pk}:{_digest(public_fields(item))}"
+
+
+def serta_merta_announcement(item: Item) -> Announcement | None:
+    """The announcement of the item's current public content, if it was made."""
+    return Announcement.objects.filter(key=serta_merta_key(item)).first()
+
+
+@transaction.atomic
+def item_announce_serta_merta(
+    *, item: Item, user: AbstractBaseUser, requested_at: datetime
+) -> Announcement:
+    """Announce one serta merta item on the public site now, on the PPID's approval of the
+    operator's request (Pasal 10: without waiting for the yearly edition), and list it in the
+    next DIP: it joins the DIP being assembled, or waits for the next one opened.
+
+    Called by the workflow's `serta_merta_request_approve` inside its transaction; only the
+    PPID of the body may. An item already announced with the same content is not announced
+    again (its first announcement is returned)."""
+    require(can_approve_serta_merta(user, item.body))
+    item = (
+        Item.objects.select_for_update(of=("self",)).select_related("body", "unit").get(pk=item.pk)
+    )
+    if item.classification != Classification.SERTA_MERTA:
+        raise ValidationError({"item": [_("Only serta merta information is announced at once.")]})
+    fields = public_fields(item)
+    key = serta_merta_key(item)
+    announcement = announce(
+        item=item,
+        kind=AnnouncementKind.SERTA_MERTA,
+        key=key,
+        fields=fields,
+        user=user,
+        edition=None,
+        requested_at=requested_at,
+    ) or Announcement.objects.get(key=key)
+    dip = (
+        Edition.objects.select_for_update()
+        .filter(body=item.body, kind=EditionKind.DIP, state__in=EDITABLE_STAGES)
+        .order_by("-year", "-revision", "-pk")
+        .first()
+    )
+    if dip is not None:
+        edition_append_items(edition=dip, items=[item], user=user)
+    elif (
+        not EditionItem.objects.filter(item=item, edition__kind=EditionKind.DIP)
+        .exclude(edition__state=Stage.PUBLISHED)
+        .exists()
+    ):
+        # No DIP is being assembled, and none under review lists it: the next one opened
+        # takes it (edition_create).
+        item.reopened_awaiting_dip = True
+        item_save(item, update_fields=["reopened_awaiting_dip"])
     return announcement
 
 
 def edition_announce_serta_merta(*, edition: Edition, user: AbstractBaseUser) -> list[Announcement]:
     """Announce each serta merta row of the edition on the public site, now (Pasal 10: without
-    waiting for the signature). Called by the workflow inside the PPID's `verify` transaction.
+    waiting for the signature). Called by the workflow inside the PPID's `verify` transaction;
+    the fallback for rows not announced at once on their own request (`serta_merta_key` is
+    shared, so a row announced so is not announced again).
 
     Idempotent: a row is announced once for the same public content, so a verification after
     a return announces nothing again unless the row was corrected meanwhile (then the corrected
@@ -95,12 +177,11 @@ def edition_announce_serta_merta(*, edition: Edition, user: AbstractBaseUser) ->
     )
     made = []
     for entry in entries:
-        fields = public_fields(entry.item)
         announcement = announce(
             item=entry.item,
             kind=AnnouncementKind.SERTA_MERTA,
-            key=f"serta_merta:{entry.item_id}:{_digest(fields)}",
-            fields=fields,
+            key=serta_merta_key(entry.item),
+            fields=public_fields(entry.item),
             user=user,
             edition=edition,
         )

@@ -27,6 +27,7 @@ from dip.models import (
     EXEMPTION_FIELDS,
     OPEN_CHANGE_STATES,
     PERKI_FIELDS,
+    AnnouncementKind,
     Attachment,
     Classification,
     Item,
@@ -37,6 +38,7 @@ from dip.permissions import (
     can_close_exemption_event,
     can_mark_updated,
     can_propose_classification_change,
+    can_request_serta_merta,
     can_review_exemption,
 )
 from dip.selectors import (
@@ -288,6 +290,14 @@ def _item_page(
         and bool(item.exemption_event.strip())
         and item.exemption_event_happened_on is None
         and can_close_exemption_event(request.user, item.body),
+        # Serta merta (Pasal 10): announced at once on its own request, approved by the PPID.
+        "may_request_serta_merta": item.classification == Classification.SERTA_MERTA
+        and can_request_serta_merta(request.user, item.body),
+        "serta_merta_announcements": list(
+            item.announcements.filter(kind=AnnouncementKind.SERTA_MERTA).order_by("-announced_at")
+        )
+        if item.classification == Classification.SERTA_MERTA
+        else [],
     }
     return render(request, "dip/item_detail.html", context)
 

@@ -11,10 +11,12 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from rest_framework.test import APIClient
 
-from dip.models import Item
+from dip.models import Classification, Item
 from ppid.parsers import MAX_DEPTH
-from tests.helpers import open_edition
+from tests.factories import ItemFactory
+from tests.helpers import officers_of, open_edition
 from workflow.models import ReviewComment
+from workflow.services import sertamerta
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -178,11 +180,17 @@ def api_operations(client: APIClient) -> list[tuple[str, str]]:
 def test_deep_json_never_gets_a_5xx_from_any_api_operation(seeded, api):
     edition = open_edition(DINSOS, title="DIP Dalam")
     item = edition.body.items.first()
+    urgent = ItemFactory(body=edition.body, classification=Classification.SERTA_MERTA)
+    waiting = sertamerta.serta_merta_request_create(
+        item=urgent, user=officers_of(edition.body)["operator"]
+    )
     operations = api_operations(api(OPERATOR))
     assert ("post", "/api/items/") in operations and ("post", "/api/auth/token/") in operations
     answers = {}
     for method, path in operations:
         pk = item.pk if path.startswith("/api/items/") else edition.pk
+        if path.startswith("/api/serta-merta/"):
+            pk = waiting.pk
         url = path.replace("{id}", str(pk)).replace("{name}", "submit")
         for who in (None, OPERATOR):
             client = no_raise(api(who))

@@ -31,11 +31,15 @@ from dip import services as dip_services
 from dip.models import DocumentStatus, Edition, EditionDocument, Stage
 from dip.selectors import editions_for_user
 from ppid.models import Body, BodyUserObjectPermission, Role
+from ppid.oversight import bodies_reached
+from ppid.selectors import bodies_for_user
 from workflow.models import (
     AuditEntry,
     Consideration,
     NotaDinas,
     Notice,
+    SertaMertaRequest,
+    SertaMertaState,
     Sop,
     SopStep,
     Step,
@@ -425,3 +429,37 @@ def sop_versions(body: Body) -> list[Sop]:
     for sop in sops:
         sop.change = made.get(str(sop.pk))
     return sops
+
+
+# --- serta merta requests ---------------------------------------------------------------------
+
+
+def serta_merta_requests_for_user(
+    user: AbstractBaseUser | AnonymousUser,
+) -> QuerySet[SertaMertaRequest]:
+    """The requests of the bodies where the user holds a role, newest first."""
+    return SertaMertaRequest.objects.filter(body__in=bodies_for_user(user)).select_related(
+        "body", "item", "requested_by", "decided_by", "announcement__audio"
+    )
+
+
+def serta_merta_requests_overdue(*, now: datetime, limit: int) -> list[int]:
+    """Requests still waiting past their deadline and not yet noticed (a partial index)."""
+    return list(
+        SertaMertaRequest.objects.filter(
+            state=SertaMertaState.DIAJUKAN, overdue_noticed_at__isnull=True, due_at__lte=now
+        )
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def serta_merta_waiting_for(user: AbstractBaseUser | AnonymousUser) -> list[SertaMertaRequest]:
+    """The requests waiting for this user's decision: as the PPID of their body."""
+    return list(
+        SertaMertaRequest.objects.filter(
+            state=SertaMertaState.DIAJUKAN, body__in=bodies_reached(user, [Role.PPID])
+        )
+        .select_related("body")
+        .order_by("due_at", "pk")
+    )

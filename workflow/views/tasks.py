@@ -11,7 +11,12 @@ from dip.models import Stage
 from dip.selectors import row_flags_for_user
 from ppid.permissions import user_roles, warm_roles
 from ppid.selectors import bodies_for_user
-from workflow.selectors import editions_with_clock, open_step, tasks_for_user
+from workflow.selectors import (
+    editions_with_clock,
+    open_step,
+    serta_merta_waiting_for,
+    tasks_for_user,
+)
 from workflow.views.report import dashboard_report
 
 
@@ -21,7 +26,12 @@ def tasks(request):
     return render(
         request,
         "workflow/tasks.html",
-        {"steps": steps, "now": timezone.now(), "row_flags": row_flags_for_user(request.user)},
+        {
+            "steps": steps,
+            "now": timezone.now(),
+            "row_flags": row_flags_for_user(request.user),
+            "serta_merta_waiting": serta_merta_waiting_for(request.user),
+        },
     )
 
 
