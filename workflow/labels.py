@@ -69,6 +69,20 @@ ACTION_LABELS = {
     "calendar.follow_parent": _("Calendar follows the PPID Utama again"),
     "sop.revise": _("SOP changed (new version)"),
     "step.deadline_recomputed": _("Deadline recounted"),
+    "announcement.audio_ready": _("Spoken version ready"),
+    "announcement.audio_failed": _("Spoken version failed"),
+    "classification_change.propose": _("Classification change proposed"),
+    "classification_change.decide": _("Classification change decided by the tim"),
+    "classification_change.apply": _("Classification change applied at signing"),
+    "classification_change.withdraw": _("Classification change withdrawn"),
+    "consideration_record.save": _("Berita acara uji konsekuensi saved"),
+    "item.exemption_event_closed": _("Event ending the exemption recorded"),
+    "serta_merta.request": _("Serta merta announcement requested"),
+    "serta_merta.approve": _("Serta merta announcement approved"),
+    "serta_merta.return": _("Serta merta request returned"),
+    "serta_merta.overdue": _("Serta merta request overdue"),
+    "sop.default_route_set": _("Default route set"),
+    "sop.default_route_withdraw": _("Default route withdrawn"),
 }
 
 # A code not in the table above is named by its group.
@@ -81,6 +95,9 @@ GROUP_LABELS = {
     "attachment.": _("Register change"),
     "announcement.": _("Announcement"),
     "calendar.": _("Calendar change"),
+    "classification_change.": _("Classification change"),
+    "serta_merta.": _("Serta merta announcement"),
+    "sop.": _("SOP change"),
 }
 
 

@@ -70,3 +70,20 @@ def test_the_superusers_audit_links_open_the_edition(seeded, client):
     assert not AuditEntry.objects.filter(edition=edition, action="edition.verify").exists()
     edition.refresh_from_db()
     assert edition.state == Stage.VERIFICATION
+
+
+def test_every_audit_action_written_by_the_code_has_its_own_label():
+    """A new action written anywhere (`action="x.y"`) gets its own words in `workflow.labels`,
+    not only its group's."""
+    root = __import__("pathlib").Path(__file__).resolve().parents[2]
+    written = set()
+    for app in ("ppid", "dip", "workflow"):
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            text = path.read_text()
+            written |= set(re.findall(r'action="([a-z_]+\.[a-z_0-9]+)"', text))
+            written |= set(re.findall(r'_audit\([^)]*"([a-z_]+\.[a-z_0-9]+)"', text))
+    assert written, "the scan found no audit actions: the pattern is wrong"
+    missing = sorted(a for a in written if a not in labels.ACTION_LABELS)
+    assert missing == []
