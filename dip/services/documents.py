@@ -152,6 +152,27 @@ def _document_store(
     return document
 
 
+def _sign_and_store(document, edition: Edition, pdf: bytes, *, reason: str):
+    """Sign `pdf` with the body's key, then store it through a temporary file as the ready
+    artefact `document` (the edition's document or its berita acara)."""
+    signed, subject = signing.signer_for(edition.body).sign(
+        pdf, reason=reason, location=rendering.body_place(edition.body)
+    )
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as temp:
+        temp.write(signed)
+        temp.flush()
+        temp.seek(0)
+        return _document_store(
+            document,
+            edition,
+            File(temp),
+            sha256=hashlib.sha256(signed).hexdigest(),
+            size=len(signed),
+            pages=rendering.pdf_page_count(signed),
+            signer_subject=subject[:500],
+        )
+
+
 def edition_document_build(*, edition_id: int) -> EditionDocument:
     """Render, sign and store the signed edition's PDF. Run by the system (the publication
     task); idempotent: a ready document is returned as it is.
@@ -167,25 +188,7 @@ def edition_document_build(*, edition_id: int) -> EditionDocument:
         return document
     try:
         pdf = rendering.render_edition_pdf(edition)
-        signer = signing.signer_for(edition.body)
-        signed, subject = signer.sign(
-            pdf,
-            reason=rendering.document_title(edition),
-            location=rendering.body_place(edition.body),
-        )
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as temp:
-            temp.write(signed)
-            temp.flush()
-            temp.seek(0)
-            return _document_store(
-                document,
-                edition,
-                File(temp),
-                sha256=hashlib.sha256(signed).hexdigest(),
-                size=len(signed),
-                pages=rendering.pdf_page_count(signed),
-                signer_subject=subject[:500],
-            )
+        return _sign_and_store(document, edition, pdf, reason=rendering.document_title(edition))
     except Exception as error:
         _document_failed(document, error)
         raise
@@ -203,25 +206,7 @@ def record_document_build(*, edition_id: int) -> RecordDocument | None:
         return document
     try:
         pdf = rendering.render_record_pdf(edition, record)
-        signer = signing.signer_for(edition.body)
-        signed, subject = signer.sign(
-            pdf,
-            reason=rendering.record_title(edition),
-            location=rendering.body_place(edition.body),
-        )
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as temp:
-            temp.write(signed)
-            temp.flush()
-            temp.seek(0)
-            return _document_store(
-                document,
-                edition,
-                File(temp),
-                sha256=hashlib.sha256(signed).hexdigest(),
-                size=len(signed),
-                pages=rendering.pdf_page_count(signed),
-                signer_subject=subject[:500],
-            )
+        return _sign_and_store(document, edition, pdf, reason=rendering.record_title(edition))
     except Exception as error:
         _document_failed(document, error)
         raise

@@ -175,49 +175,41 @@ def edition_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
-def _pdf_etag(request: HttpRequest, slug: str, pk: int) -> str:
-    edition, _current = published_edition(request, slug, pk)
-    if ready_document(edition) is None:
-        raise Http404
-    return etag("pdf", edition_token(edition))
+def _signed_pdf_view(find_document, tag: str, suffix: str, doc: str):
+    """A public view serving one signed PDF of a published edition (`find_document(edition)`,
+    ready or None), byte for byte as it was signed, cached as immutable under its ETag."""
+
+    def _etag(request: HttpRequest, slug: str, pk: int) -> str:
+        edition, _current = published_edition(request, slug, pk)
+        if find_document(edition) is None:
+            raise Http404
+        return etag(tag, edition_token(edition))
+
+    @require_safe
+    @public_response(max_age=IMMUTABLE_MAX_AGE, page=False)
+    @condition(etag_func=_etag, last_modified_func=_file_modified)
+    def view(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
+        edition, _current = published_edition(request, slug, pk)
+        document = find_document(edition)
+        if document is None:
+            raise Http404
+        return file_response(
+            document.file,
+            as_attachment=False,
+            filename=_download_name(edition, "pdf").replace(".pdf", suffix),
+            content_type="application/pdf",
+        )
+
+    view.__doc__ = doc
+    return view
 
 
-@require_safe
-@public_response(max_age=IMMUTABLE_MAX_AGE, page=False)
-@condition(etag_func=_pdf_etag, last_modified_func=_file_modified)
-def edition_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
-    """The signed document, byte for byte as it was signed; only once it is ready."""
-    edition, _current = published_edition(request, slug, pk)
-    document = ready_document(edition)
-    if document is None:
-        raise Http404
-    return file_response(
-        document.file,
-        as_attachment=False,
-        filename=_download_name(edition, "pdf"),
-        content_type="application/pdf",
-    )
-
-
-def _record_pdf_etag(request: HttpRequest, slug: str, pk: int) -> str:
-    edition, _current = published_edition(request, slug, pk)
-    if ready_record_document(edition) is None:
-        raise Http404
-    return etag("record-pdf", edition_token(edition))
-
-
-@require_safe
-@public_response(max_age=IMMUTABLE_MAX_AGE, page=False)
-@condition(etag_func=_record_pdf_etag, last_modified_func=_file_modified)
-def edition_record_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
-    """The signed berita acara uji konsekuensi of a published DIK, byte for byte as signed."""
-    edition, _current = published_edition(request, slug, pk)
-    document = ready_record_document(edition)
-    if document is None:
-        raise Http404
-    return file_response(
-        document.file,
-        as_attachment=False,
-        filename=_download_name(edition, "pdf").replace(".pdf", "-berita-acara.pdf"),
-        content_type="application/pdf",
-    )
+edition_pdf = _signed_pdf_view(
+    ready_document, "pdf", ".pdf", "The signed document, only once it is ready."
+)
+edition_record_pdf = _signed_pdf_view(
+    ready_record_document,
+    "record-pdf",
+    "-berita-acara.pdf",
+    "The signed berita acara uji konsekuensi of a published DIK.",
+)
