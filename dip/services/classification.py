@@ -6,13 +6,12 @@ the next one opened), is decided by the tim pertimbangan at the consideration st
 applied to the item only when the atasan signs that DIK. An item opened that way is announced on
 the public site and goes into the DIP being assembled (or the next one opened).
 
-An exemption that ends (its date passed, found by the daily sweep, or its event recorded by the
-PPID) leaves the public DIK at once (dip.selectors.public) and gets an opening change of its own.
+Exemptions that end (a date passed, an event recorded by the PPID) are in
+`dip.services.exemptions`: they get an opening change of their own through `new_change`.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -38,22 +37,13 @@ from dip.models import (
 )
 from dip.permissions import (
     can_amend_in_consideration,
-    can_close_exemption_event,
     can_propose_classification_change,
 )
 from dip.services.announcements import announce, public_fields
 from dip.services.common import EMPTY_EXEMPTION, audit, item_save, refuse_if_in_review, require
 from dip.services.editions import edition_append_items
-from dip.signals import row_flagged
 from ppid.fields import note_check
 from ppid.pagecache import invalidate_public_pages
-
-PUBLIC_CLASSIFICATIONS = (
-    Classification.SERTA_MERTA,
-    Classification.BERKALA,
-    Classification.SETIAP_SAAT,
-)
-FLAG_EXEMPTION_ENDED = "exemption_ended"
 
 
 def crosses_exemption(before: str, after: str) -> bool:
@@ -149,7 +139,7 @@ def probe_value(item: Item, name: str) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _create(
+def new_change(
     *,
     item: Item,
     user: AbstractBaseUser | None,
@@ -159,6 +149,8 @@ def _create(
     period: int | None = None,
     test: dict[str, Any] | None = None,
 ) -> ClassificationChange:
+    """Store a pending change on the body's DIK being assembled (or none yet) with its audit
+    row. No role check: the callers (the services) check it."""
     edition = _assembling(item.body, EditionKind.DIK)
     change = ClassificationChange(
         body=item.body,
@@ -219,7 +211,7 @@ def classification_change_propose(
             }
         )
     _check_proposal(item, to_classification, reason, update_period_months, test)
-    return _create(
+    return new_change(
         item=item,
         user=user,
         to=to_classification,
@@ -468,118 +460,3 @@ def _apply_closing(
             "to": change.to_classification,
         },
     )
-
-
-# --- exemptions that end ---------------------------------------------------------------------
-
-
-def classification_change_for_ended(
-    *, item: Item, user: AbstractBaseUser | None, reason: str, to: str = Classification.SETIAP_SAAT
-) -> ClassificationChange | None:
-    """An ended exemption goes into the re-opening path: an opening change (setiap saat unless
-    the PPID chooses otherwise), unless one is already waiting. Inside the caller's transaction,
-    with the item locked."""
-    if open_change(item) is not None:
-        return None
-    return _create(item=item, user=user, to=to, reason=reason, origin=ChangeOrigin.EXEMPTION_ENDED)
-
-
-def classification_change_withdraw_ended(*, item: Item, user: AbstractBaseUser) -> None:
-    """The exemption was tested again and stays: the automatic opening change is withdrawn."""
-    for change in item.classification_changes.filter(
-        state__in=OPEN_CHANGE_STATES, origin=ChangeOrigin.EXEMPTION_ENDED
-    ):
-        change.state = ChangeState.WITHDRAWN
-        change.save(update_fields=["state"])
-        audit(
-            actor=user,
-            body=item.body,
-            action="classification_change.withdraw",
-            target=item,
-            data={"change": change.pk},
-        )
-
-
-@transaction.atomic
-def item_exemption_event_close(
-    *,
-    item: Item,
-    user: AbstractBaseUser,
-    happened_on: date | None,
-    note: str,
-    to_classification: str = Classification.SETIAP_SAAT,
-    update_period_months: int | None = None,
-) -> Item:
-    """The PPID records that the event an exemption ran until has happened: the exemption ends
-    that day, the row leaves the public DIK at once, and the item goes into the re-opening path
-    (an opening change for the tim and the atasan, announced when signed)."""
-    require(can_close_exemption_event(user, item.body))
-    item = (
-        Item.objects.select_for_update(of=("self",)).select_related("body", "unit").get(pk=item.pk)
-    )
-    note = note.strip()
-    note_check(note)
-    if (
-        item.classification != Classification.DIKECUALIKAN
-        or not item.exemption_event.strip()
-        or item.exemption_event_happened_on is not None
-    ):
-        raise ValidationError(
-            {"happened_on": [_("This item has no exemption running until an event.")]}
-        )
-    errors: dict[str, list[str]] = {}
-    if happened_on is None:
-        errors["happened_on"] = [_("Give the date the event happened.")]
-    elif happened_on > timezone.localdate():
-        errors["happened_on"] = [_("The event cannot have happened in the future.")]
-    if not note:
-        errors["note"] = [_("Say what happened (for example the ruling and its number).")]
-    if to_classification not in PUBLIC_CLASSIFICATIONS:
-        errors["classification"] = [_("Choose serta merta, berkala or setiap saat.")]
-    if errors:
-        raise ValidationError(errors)
-    item.exemption_event_happened_on = happened_on
-    item.exemption_ended_on = item.exemption_end_day()
-    # The public pages' mark (dip.selectors.PublicMarks): the row leaves the public DIK now.
-    item.needs_update_changed_at = timezone.now()
-    item.full_clean()
-    item_save(
-        item,
-        update_fields=[
-            "exemption_event_happened_on",
-            "exemption_ended_on",
-            "needs_update_changed_at",
-        ],
-    )
-    audit(
-        actor=user,
-        body=item.body,
-        action="item.exemption_event_closed",
-        target=item,
-        data={
-            "exemption_event": item.exemption_event,
-            "happened_on": happened_on.isoformat(),
-            "note": note,
-        },
-    )
-    existing = open_change(item)
-    if existing is None:
-        change = _create(
-            item=item,
-            user=user,
-            to=to_classification,
-            reason=note,
-            origin=ChangeOrigin.EXEMPTION_ENDED,
-            period=update_period_months,
-        )
-    else:
-        change = existing
-    row_flagged.send(
-        sender=Item,
-        item=item,
-        flag=FLAG_EXEMPTION_ENDED,
-        key=f"exemption-event:{item.pk}:{happened_on.isoformat()}:{change.pk}",
-        since=happened_on,
-    )
-    transaction.on_commit(invalidate_public_pages, robust=True)
-    return item

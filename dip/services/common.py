@@ -16,6 +16,7 @@ from dip.models import (
 )
 from dip.selectors import item_review_edition
 from dip.signals import audit_event
+from ppid.exceptions import Conflict
 from ppid.models import Body
 from ppid.pagecache import invalidate_public_pages
 
@@ -60,3 +61,14 @@ def item_save(item: Item, **kwargs: Any) -> None:
     if item.sync_row_flags():
         transaction.on_commit(invalidate_public_pages, robust=True)
     item.save(**kwargs)
+
+
+class AlreadyProcessed(Conflict):
+    """The item changed since the confirmation page was shown (a second click, another tab)."""
+
+    def __init__(self, item: Item):
+        self.item = item
+        super().__init__(
+            _("Already processed: “%(title)s” has changed since this page was shown.")
+            % {"title": item.title}
+        )

@@ -32,32 +32,31 @@ from dip.models import (
     add_months,
 )
 from dip.permissions import can_mark_updated, can_review_exemption
-from dip.services.classification import (
+from dip.services.classification import open_change
+from dip.services.common import (
+    AlreadyProcessed,
+    audit,
+    item_save,
+    refuse_if_in_review,
+    require,
+)
+from dip.services.exemptions import (
     FLAG_EXEMPTION_ENDED,
     PUBLIC_CLASSIFICATIONS,
     classification_change_for_ended,
     classification_change_withdraw_ended,
-    open_change,
 )
-from dip.services.common import audit, item_save, refuse_if_in_review, require
 from dip.signals import row_flagged
-from ppid.exceptions import Conflict
 from ppid.fields import note_check
 from ppid.pagecache import invalidate_public_pages
 
 FLAG_BERKALA_DUE = "berkala_due"
-__all__ = ["FLAG_BERKALA_DUE", "FLAG_EXEMPTION_ENDED", "PUBLIC_CLASSIFICATIONS"]
-
-
-class AlreadyProcessed(Conflict):
-    """The item changed since the confirmation page was shown (a second click, another tab)."""
-
-    def __init__(self, item: Item):
-        self.item = item
-        super().__init__(
-            _("Already processed: “%(title)s” has changed since this page was shown.")
-            % {"title": item.title}
-        )
+__all__ = [
+    "FLAG_BERKALA_DUE",
+    "FLAG_EXEMPTION_ENDED",
+    "PUBLIC_CLASSIFICATIONS",
+    "AlreadyProcessed",
+]
 
 
 def flag_token(value: date | None) -> str:

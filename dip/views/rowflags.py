@@ -27,7 +27,7 @@ from dip.forms import (
 from dip.models import Classification, Item
 from dip.permissions import can_close_exemption_event, can_mark_updated, can_review_exemption
 from dip.selectors import items_for_user
-from dip.services import classification, rowflags
+from dip.services import exemptions, rowflags
 
 
 def _item(request: HttpRequest, pk: int) -> Item:
@@ -197,7 +197,7 @@ def exemption_event_close(request: HttpRequest, pk: int) -> HttpResponse:
         and item.exemption_event_happened_on is None,
         current=item.exemption_event_happened_on,
         initial={"happened_on": timezone.localdate()},
-        run=lambda item, data: classification.item_exemption_event_close(
+        run=lambda item, data: exemptions.item_exemption_event_close(
             item=item,
             user=request.user,
             happened_on=data["happened_on"],
