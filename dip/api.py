@@ -26,7 +26,11 @@ from dip.models import (
     ExemptionGround,
     Item,
 )
-from dip.selectors import current_published_edition, items_for_user
+from dip.selectors import (
+    classification_changes_for_user,
+    current_published_edition,
+    items_for_user,
+)
 from dip.serializers import (
     PublicBodySerializer,
     PublicDikRowSerializer,
@@ -35,6 +39,7 @@ from dip.serializers import (
     edition_public_data,
 )
 from dip.services import classification as classification_services
+from dip.services import exemptions
 from ppid.api import BodyFilter
 from ppid.lists import ChoiceFilter
 from ppid.models import Body, Unit
@@ -140,6 +145,32 @@ class ClassificationChangeRequest(serializers.Serializer):
     exemption_permanent = serializers.BooleanField(required=False, default=False)
 
 
+class ExemptionEventRequest(serializers.Serializer):
+    """The event an exemption ran until has happened (the PPID of the body): the day, what
+    happened, and the public class the item is re-opened as (setiap saat unless chosen)."""
+
+    happened_on = serializers.DateField(help_text="The day the event happened (not in the future).")
+    note = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        help_text="What happened, e.g. the ruling and its number (required, not blank).",
+    )
+    to_classification = serializers.ChoiceField(
+        choices=[(c, c.label) for c in exemptions.PUBLIC_CLASSIFICATIONS],
+        default=Classification.SETIAP_SAAT,
+    )
+    update_period_months = serializers.IntegerField(
+        min_value=1, max_value=6, required=False, allow_null=True, default=None
+    )
+
+
+class ChangeDecisionRequest(serializers.Serializer):
+    """The tim pertimbangan's decision on a classification change (a refusal needs a note)."""
+
+    decision = serializers.ChoiceField(choices=[("agree", "agree"), ("refuse", "refuse")])
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class ItemFilter(BodyFilter):
     classification = ChoiceFilter(choices=Classification.choices, required=False)
 
@@ -194,6 +225,34 @@ class ItemViewSet(viewsets.ModelViewSet):
         return Response(ClassificationChangeSerializer(change).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        summary="Record that the event ending an exemption happened (the body's PPID)",
+        description=(
+            'The exemption "until an event" ends that day: the row leaves the public DIK at '
+            "once and a re-opening change waits in the body's DIK for the tim pertimbangan; it "
+            "takes effect (announced, into the next DIP) when the atasan signs that DIK. "
+            "An item without such an exemption is a 400; one whose event is recorded already, 409."
+        ),
+        request=ExemptionEventRequest,
+        responses={200: ClassificationChangeSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="event-happened", pagination_class=None)
+    def event_happened(self, request, pk=None):
+        item = self.get_object()
+        data = ExemptionEventRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        item = exemptions.item_exemption_event_close(
+            item=item,
+            user=request.user,
+            happened_on=values["happened_on"],
+            note=values["note"],
+            to_classification=values["to_classification"],
+            update_period_months=values["update_period_months"],
+        )
+        change = classification_services.open_change(item)
+        return Response(ClassificationChangeSerializer(change).data)
+
+    @extend_schema(
         request={
             "multipart/form-data": inline_serializer(
                 "AttachmentUpload",
@@ -217,6 +276,42 @@ class ItemViewSet(viewsets.ModelViewSet):
         return Response(
             AttachmentSerializer(created, many=True).data, status=status.HTTP_201_CREATED
         )
+
+
+@extend_schema_view(list=extend_schema(parameters=[BodyFilter]))
+class ClassificationChangeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Classification changes into or out of dikecualikan of the bodies the caller works in or
+    oversees; the tim pertimbangan decides them while it considers the DIK they ride on."""
+
+    serializer_class = ClassificationChangeSerializer
+    list_filter = BodyFilter
+
+    def get_queryset(self):
+        return classification_changes_for_user(self.request.user).order_by("-proposed_at", "-pk")
+
+    @extend_schema(
+        summary="The tim pertimbangan agrees or refuses a classification change",
+        description=(
+            "Only the tim, while the DIK the change rides on is at its consideration stage "
+            "(403 otherwise; 400 when it is not there yet). An agreed change may be refused "
+            "while the tim still considers the DIK; a refused, applied or withdrawn one is a "
+            "409. A refusal needs a note."
+        ),
+        request=ChangeDecisionRequest,
+        responses={200: ClassificationChangeSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        change = self.get_object()
+        data = ChangeDecisionRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = classification_services.classification_change_decide(
+            change=change,
+            user=request.user,
+            agree=data.validated_data["decision"] == "agree",
+            note=data.validated_data["note"],
+        )
+        return Response(ClassificationChangeSerializer(change).data)
 
 
 # --- public, no token ----------------------------------------------------------------------

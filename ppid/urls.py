@@ -6,7 +6,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from dip.api import ItemViewSet, PublicBodyList, PublicDikView, PublicDipView
+from dip.api import (
+    ClassificationChangeViewSet,
+    ItemViewSet,
+    PublicBodyList,
+    PublicDikView,
+    PublicDipView,
+)
 from dip.views.public import home
 from ppid.api import BodyList, ObtainToken, TokenRevokeView
 from ppid.forms import LoginForm
@@ -16,6 +22,9 @@ from workflow.api import EditionViewSet, SertaMertaRequestViewSet
 
 router = DefaultRouter()
 router.register("items", ItemViewSet, basename="item")
+router.register(
+    "classification-changes", ClassificationChangeViewSet, basename="classification-change"
+)
 router.register("editions", EditionViewSet, basename="edition")
 router.register("serta-merta", SertaMertaRequestViewSet, basename="serta-merta")
 

@@ -37,7 +37,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from dip.models import FORWARD, Edition, Item, Stage
+from dip.models import FORWARD, ClassificationChange, Edition, Item, Stage
+from dip.services import classification
 from ppid.models import Body
 from tests.helpers import edition_at, open_edition, published
 
@@ -50,6 +51,8 @@ READS = {
     "GET /api/bodies/",
     "GET /api/items/",
     "GET /api/items/{id}/",
+    "GET /api/classification-changes/",
+    "GET /api/classification-changes/{id}/",
     "GET /api/editions/",
     "GET /api/editions/{id}/",
     "GET /api/editions/{id}/history/",
@@ -94,6 +97,20 @@ def api_schema(seeded, settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
     }
+    # A classification change the operator and the atasan see (proposed before their editions
+    # take the items into review).
+    dinsos = Body.objects.get(slug="dinsos-p3a-kapuas-hulu")
+    classification.classification_change_propose(
+        item=dinsos.items.order_by("pk").first(),
+        user=get_user_model().objects.get(username=OPERATOR),
+        to_classification="dikecualikan",
+        reason="Uji skema.",
+        exemption_ground="i",
+        consequence_if_opened="Mengganggu pembahasan.",
+        consequence_if_closed="Publik menunggu.",
+        public_interest="Diumumkan setelah final.",
+        exemption_event="Sampai kebijakan ditetapkan",
+    )
     published("disdukcapil-kalbar")  # a DIP
     published("disdukcapil-kubu-raya")  # a DIK
     # The operator's and the atasan's own: one just opened, one waiting for the signature
@@ -121,6 +138,10 @@ def api_schema(seeded, settings):
                 choices = list(Body.objects.order_by("pk").values_list("slug", flat=True))
             elif name == "id" and path.startswith("/api/items/"):
                 choices = list(Item.objects.order_by("pk").values_list("pk", flat=True))
+            elif name == "id" and path.startswith("/api/classification-changes/"):
+                choices = list(
+                    ClassificationChange.objects.order_by("pk").values_list("pk", flat=True)
+                )
             elif name == "id":
                 choices = list(Edition.objects.order_by("pk").values_list("pk", flat=True))
             elif name == "item_id":

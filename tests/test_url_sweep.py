@@ -28,6 +28,7 @@ from rest_framework.authtoken.models import Token
 
 from dip import services as dip_services
 from dip.models import Classification, Edition, Item
+from dip.services import classification
 from ppid.models import Body
 from tests.factories import ItemFactory
 from tests.helpers import advance, officers_of, open_edition, write_nota_dinas
@@ -104,6 +105,7 @@ CLASSES = {
     "workflow:timeline": OFFICER,
     "workflow:edition_document": OFFICER,
     "workflow:edition_document_retry": OFFICER,
+    "workflow:edition_record_retry": OFFICER,
     "workflow:edition_document_pdf": OFFICER,
     "workflow:edition_preview_pdf": OFFICER,
     "workflow:considerations": OFFICER,
@@ -156,6 +158,10 @@ CLASSES = {
     "api:item-detail": API_OFFICER,
     "api:item-attachments": API_OFFICER,
     "api:item-classification-change": API_OFFICER,
+    "api:item-event-happened": API_OFFICER,
+    "api:classification-change-list": API_LIST,
+    "api:classification-change-detail": API_OFFICER,
+    "api:classification-change-decide": API_OFFICER,
     "api:edition-list": API_LIST,
     "api:edition-detail": API_OFFICER,
     "api:edition-add-items": API_OFFICER,
@@ -164,6 +170,8 @@ CLASSES = {
     "api:edition-consideration-record": API_OFFICER,
     "api:edition-document": API_OFFICER,
     "api:edition-document-retry": API_OFFICER,
+    "api:edition-record-document": API_OFFICER,
+    "api:edition-record-document-retry": API_OFFICER,
     "api:edition-history": API_OFFICER,
     "api:edition-nota-dinas": API_OFFICER,
     "api:edition-remove-item": API_OFFICER,
@@ -236,7 +244,21 @@ def world(seeded):
         body=body, title=f"{SECRET} banjir", classification=Classification.SERTA_MERTA
     )
     serta_merta = sertamerta.serta_merta_request_create(item=urgent, user=officers["operator"])
+    # A classification change of body A waiting for a DIK (the tim decides it there).
+    change = classification.classification_change_propose(
+        item=ItemFactory(body=body, title=f"{SECRET} memo"),
+        user=officers["operator"],
+        to_classification=Classification.DIKECUALIKAN,
+        reason=SECRET,
+        exemption_ground="i",
+        consequence_if_opened="Mengganggu pembahasan.",
+        consequence_if_closed="Publik menunggu.",
+        public_interest="Diumumkan setelah final.",
+        exemption_permanent=False,
+        exemption_event="Sampai kebijakan ditetapkan",
+    )
     return {
+        "change": change,
         "body": body,
         "item": item,
         "serta_merta": serta_merta,
@@ -277,8 +299,11 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "api:item-detail",
         "api:item-attachments",
         "api:item-classification-change",
+        "api:item-event-happened",
     ):
         pk = item.pk
+    elif name.startswith("api:classification-change-"):
+        pk = world["change"].pk
     elif name in ("dip:attachment_download", "dip:attachment_thumbnail"):
         pk = world["attachment"].pk
     elif name == "workflow:notice_open":
@@ -459,4 +484,6 @@ NOT_FOUND_FOR_OWN = {
     "workflow:considerations",  # a DIP whose route has no tim pertimbangan
     "api:edition-document",
     "api:edition-remove-item",
+    "api:edition-record-document",  # a DIP has no berita acara
+    "api:edition-record-document-retry",
 }

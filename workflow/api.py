@@ -17,9 +17,15 @@ from dip.models import (
     Edition,
     EditionDocument,
     EditionRow,
+    RecordDocument,
     Stage,
 )
-from dip.selectors import consideration_record_of, edition_document, items_for_user
+from dip.selectors import (
+    consideration_record_of,
+    edition_document,
+    items_for_user,
+    record_document_of,
+)
 from ppid.api import BodyFilter
 from workflow import services
 from workflow.models import NotaDinas
@@ -39,6 +45,7 @@ from workflow.serializers import (
     ItemIdsSerializer,
     NotaDinasSerializer,
     NoteSerializer,
+    RecordDocumentSerializer,
     ReviewCommentSerializer,
     SertaMertaCreateSerializer,
     SertaMertaRequestSerializer,
@@ -158,6 +165,32 @@ class EditionViewSet(
             EditionDocumentSerializer(document, context={"request": request}).data,
             status=status.HTTP_202_ACCEPTED,
         )
+
+    def _record_document(self, edition: Edition) -> RecordDocument:
+        document = record_document_of(edition) if edition.is_signed else None
+        if document is None:
+            raise Http404(_("The edition has no signed berita acara."))
+        return document
+
+    @extend_schema(responses=RecordDocumentSerializer)
+    @action(detail=True, methods=["get"], url_path="record-document")
+    def record_document(self, request, pk=None):
+        """The signed berita acara uji konsekuensi's status (a signed DIK whose tim wrote one):
+        pending, rendering, ready or failed, with its last error."""
+        document = self._record_document(self.get_object())
+        return Response(RecordDocumentSerializer(document).data)
+
+    @extend_schema(request=None, responses={202: RecordDocumentSerializer})
+    @action(detail=True, methods=["post"], url_path="record-document/retry")
+    def record_document_retry(self, request, pk=None):
+        """Build a failed berita acara again (PPID, atasan or PPID Utama), as the document's
+        retry: it goes back to pending and the publication task is queued."""
+        edition = self.get_object()
+        self._record_document(edition)
+        document = services.edition_document_rebuild(
+            edition=edition, user=request.user, artefact=RecordDocument
+        )
+        return Response(RecordDocumentSerializer(document).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=HistorySerializer(many=True))
     # An edition's own records come whole, not in pages.

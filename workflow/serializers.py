@@ -18,6 +18,7 @@ from dip.models import (
     EditionItem,
     EditionKind,
     EditionRow,
+    RecordDocument,
 )
 from ppid.models import Body
 from ppid.selectors import bodies_for_user
@@ -356,6 +357,24 @@ class EditionDocumentSerializer(serializers.ModelSerializer):
         url = reverse("workflow:edition_document_pdf", args=[document.edition_id])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+
+class RecordDocumentSerializer(serializers.ModelSerializer):
+    """The signed berita acara uji konsekuensi's build, like the edition's own document."""
+
+    class Meta:
+        model = RecordDocument
+        fields = [
+            "status",
+            "sha256",
+            "size",
+            "pages",
+            "signer_subject",
+            "attempts",
+            "last_error",
+            "rendered_at",
+            "updated_at",
+        ]
 
 
 # --- serta merta announced at once ------------------------------------------------------------

@@ -72,6 +72,12 @@ urlpatterns = [
         editions.edition_document_retry,
         name="edition_document_retry",
     ),
+    path(
+        "edisi/<int:pk>/berita-acara/coba-lagi/",
+        editions.edition_document_retry,
+        {"artefact": "record"},
+        name="edition_record_retry",
+    ),
     path("edisi/<int:pk>/draf.pdf", editions.edition_preview_pdf, name="edition_preview_pdf"),
     path("edisi/<int:pk>/dokumen.pdf", editions.edition_document_pdf, name="edition_document_pdf"),
     path("edisi/<int:pk>/komentar/", review.comment_add, name="comment_add"),

@@ -49,6 +49,7 @@ from dip.selectors.records import (
     record_member_role,
 )
 from dip.selectors.register import (
+    classification_changes_for_user,
     edition_classification_changes,
     edition_document,
     edition_entries,
@@ -92,6 +93,7 @@ __all__ = [
     "body_announcements",
     "body_public_marks",
     "body_published_editions",
+    "classification_changes_for_user",
     "consideration_record_of",
     "current_dip_rows_search",
     "current_published_edition",

@@ -138,6 +138,14 @@ def edition_rows_as_signed(edition: Edition) -> list[EditionRow]:
     return rows
 
 
+def classification_changes_for_user(user: User) -> QuerySet[ClassificationChange]:
+    """The classification changes of the bodies the user works in or oversees (the same bodies
+    as the register's items: the web page and the API read through here)."""
+    return ClassificationChange.objects.filter(body__in=bodies_for_user(user)).select_related(
+        "body", "item", "edition"
+    )
+
+
 def edition_classification_changes(edition: Edition) -> list[ClassificationChange]:
     """The classification changes a DIK edition carries, oldest first: one query."""
     return list(

@@ -42,8 +42,20 @@ from dip.permissions import (
 from dip.services.announcements import announce, public_fields
 from dip.services.common import EMPTY_EXEMPTION, audit, item_save, refuse_if_in_review, require
 from dip.services.editions import edition_append_items
+from ppid.exceptions import Conflict
 from ppid.fields import note_check
 from ppid.pagecache import invalidate_public_pages
+
+
+class ChangeClosed(Conflict):
+    """The change was refused, applied or withdrawn meanwhile: nothing to decide (HTTP 409)."""
+
+    def __init__(self, change: ClassificationChange):
+        self.state = change.state
+        super().__init__(
+            _("Already processed: this classification change is “%(state)s” now.")
+            % {"state": change.get_state_display()}
+        )
 
 
 def crosses_exemption(before: str, after: str) -> bool:
@@ -238,7 +250,9 @@ def classification_changes_attach(*, edition: Edition) -> int:
 def classification_change_decide(
     *, change: ClassificationChange, user: AbstractBaseUser, agree: bool, note: str = ""
 ) -> ClassificationChange:
-    """The tim pertimbangan agrees or refuses a change while it considers the DIK it rides on."""
+    """The tim pertimbangan agrees or refuses a change while it considers the DIK it rides on
+    (again, while it still considers it: an agreed change may be refused). A change closed
+    meanwhile (refused, applied, withdrawn): ChangeClosed (409)."""
     change = ClassificationChange.objects.select_for_update().get(pk=change.pk)
     edition = (
         Edition.objects.select_for_update().select_related("body").get(pk=change.edition_id)
@@ -252,7 +266,7 @@ def classification_change_decide(
     if not can_amend_in_consideration(user, edition):
         raise PermissionDenied(_("Only the officer who must act at this stage can do this."))
     if change.state not in OPEN_CHANGE_STATES:
-        raise ValidationError(_("This classification change has been closed already."))
+        raise ChangeClosed(change)
     note = note.strip()
     note_check(note)
     if not agree and not note:

@@ -40,7 +40,7 @@ DOCUMENT_ERROR_MAX = 500
 class DocumentNotFailed(Conflict):
     """Only a failed document can be retried (HTTP 409)."""
 
-    def __init__(self, document: EditionDocument | None):
+    def __init__(self, document: SignedArtefact | None):
         self.state = document.status if document else ""
         super().__init__(
             _("Only a failed document can be built again; this one is “%(status)s”.")
@@ -213,11 +213,18 @@ def record_document_build(*, edition_id: int) -> RecordDocument | None:
 
 
 @transaction.atomic
-def edition_document_retry(*, edition: Edition, user: AbstractBaseUser) -> EditionDocument:
-    """Put a failed document back in the queue (pending). The caller queues the publication
-    task once this commits. Only the PPID or the atasan of the body may ask."""
+def edition_document_retry(
+    *,
+    edition: Edition,
+    user: AbstractBaseUser,
+    artefact: type[SignedArtefact] = EditionDocument,
+) -> SignedArtefact:
+    """Put a failed signed artefact (the edition's document, or with `artefact=RecordDocument`
+    its berita acara) back in the queue (pending). The caller queues the publication task once
+    this commits; it builds whatever is not ready. Only the PPID, the atasan or the PPID Utama
+    of the body may ask."""
     require(can_retry_document(user, edition))
-    document = EditionDocument.objects.select_for_update().filter(edition=edition).first()
+    document = artefact.objects.select_for_update().filter(edition=edition).first()
     if document is None or document.status != DocumentStatus.FAILED:
         raise DocumentNotFailed(document)
     document.status = DocumentStatus.PENDING
@@ -225,7 +232,7 @@ def edition_document_retry(*, edition: Edition, user: AbstractBaseUser) -> Editi
     audit(
         actor=user,
         body=edition.body,
-        action="edition.document_retry",
+        action=f"{ARTEFACTS[artefact][0]}_retry",
         target=edition,
         data={"attempts": document.attempts, "last_error": document.last_error},
     )

@@ -25,7 +25,7 @@ from dip.models import (
 )
 from dip.permissions import can_close_exemption_event
 from dip.services.classification import new_change, open_change
-from dip.services.common import audit, item_save, require
+from dip.services.common import AlreadyProcessed, audit, item_save, require
 from dip.signals import row_flagged
 from ppid.fields import note_check
 from ppid.pagecache import invalidate_public_pages
@@ -79,18 +79,17 @@ def item_exemption_event_close(
 ) -> Item:
     """The PPID records that the event an exemption ran until has happened: the exemption ends
     that day, the row leaves the public DIK at once, and the item goes into the re-opening path
-    (an opening change for the tim and the atasan, announced when signed)."""
+    (an opening change for the tim and the atasan, announced when signed). Recorded already:
+    AlreadyProcessed (409)."""
     require(can_close_exemption_event(user, item.body))
     item = (
         Item.objects.select_for_update(of=("self",)).select_related("body", "unit").get(pk=item.pk)
     )
     note = note.strip()
     note_check(note)
-    if (
-        item.classification != Classification.DIKECUALIKAN
-        or not item.exemption_event.strip()
-        or item.exemption_event_happened_on is not None
-    ):
+    if item.exemption_event_happened_on is not None:
+        raise AlreadyProcessed(item)  # recorded already (a second click, another tab): 409
+    if item.classification != Classification.DIKECUALIKAN or not item.exemption_event.strip():
         raise ValidationError(
             {"happened_on": [_("This item has no exemption running until an event.")]}
         )

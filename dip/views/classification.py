@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dip.forms import ChangeDecisionForm, ClassificationChangeForm, add_service_errors
-from dip.models import ClassificationChange
 from dip.permissions import can_propose_classification_change
-from dip.selectors import items_for_user
+from dip.selectors import classification_changes_for_user, items_for_user
 from dip.services import classification
 
 
@@ -49,10 +48,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_object_or_404(
-        ClassificationChange.objects.filter(item__in=items_for_user(request.user).values("pk")),
-        pk=pk,
-    )
+    change = get_object_or_404(classification_changes_for_user(request.user), pk=pk)
     form = ChangeDecisionForm(request.POST)
     # Back to the edition page when the tim decided there, else to the item's page.
     back = (
@@ -68,6 +64,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         classification.classification_change_decide(
             change=change, user=request.user, agree=agree, note=form.cleaned_data["note"]
         )
+    except classification.ChangeClosed as conflict:
+        messages.warning(request, str(conflict))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from dip import selectors as dip_selectors
 from dip import services as dip_services
-from dip.models import DocumentStatus, Edition, EditionDocument, Stage
+from dip.models import DocumentStatus, Edition, EditionDocument, RecordDocument, Stage
 from dip.selectors import editions_for_user
 from ppid.models import Body, BodyUserObjectPermission, Role
 from ppid.oversight import bodies_reached
@@ -216,16 +216,18 @@ def edition_state(edition_id: int) -> str | None:
 
 
 def editions_awaiting_publication() -> list[int]:
-    """Signed editions not yet published, except those whose document failed (they wait for
-    someone to retry) or is being rendered right now (its task is still running)."""
+    """Signed editions not yet published, except those whose document or berita acara failed
+    (they wait for someone to retry) or is being rendered right now (its task still runs)."""
     running_since = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    held = EditionDocument.objects.filter(edition=OuterRef("pk")).filter(
-        Q(status=DocumentStatus.FAILED)
-        | Q(status=DocumentStatus.RENDERING, updated_at__gt=running_since)
+    holding = Q(status=DocumentStatus.FAILED) | Q(
+        status=DocumentStatus.RENDERING, updated_at__gt=running_since
     )
+    held = EditionDocument.objects.filter(holding, edition=OuterRef("pk"))
+    held_record = RecordDocument.objects.filter(holding, edition=OuterRef("pk"))
     return list(
         Edition.objects.filter(state=Stage.PUBLICATION)
         .exclude(Exists(held))
+        .exclude(Exists(held_record))
         .order_by("signed_at")
         .values_list("pk", flat=True)
     )

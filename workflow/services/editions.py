@@ -22,7 +22,15 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from dip import services as dip_services
-from dip.models import SYSTEM_ACTOR, TRANSITIONS, Edition, EditionDocument, EditionKind, Stage
+from dip.models import (
+    SYSTEM_ACTOR,
+    TRANSITIONS,
+    Edition,
+    EditionDocument,
+    EditionKind,
+    SignedArtefact,
+    Stage,
+)
 from dip.services import announcements, classification
 from dip.signals import edition_published
 from ppid.calendar import calendar_for_body
@@ -386,11 +394,17 @@ def _queue_publication(edition_id: int) -> None:
 
 
 @transaction.atomic
-def edition_document_rebuild(*, edition: Edition, user: AbstractBaseUser) -> EditionDocument:
-    """Build a failed signed document again (the PPID, the atasan or the PPID Utama): it goes
-    back to pending and the publication task is queued on commit. Raises DocumentNotFailed
-    (409) when the document has not failed."""
-    document = dip_services.edition_document_retry(edition=edition, user=user)
+def edition_document_rebuild(
+    *,
+    edition: Edition,
+    user: AbstractBaseUser,
+    artefact: type[SignedArtefact] = EditionDocument,
+) -> SignedArtefact:
+    """Build a failed signed artefact again (the PPID, the atasan or the PPID Utama): the
+    edition's document, or with `artefact=RecordDocument` its berita acara uji konsekuensi. It
+    goes back to pending and the publication task is queued on commit (it builds what is not
+    ready, then publishes). Raises DocumentNotFailed (409) when it has not failed."""
+    document = dip_services.edition_document_retry(edition=edition, user=user, artefact=artefact)
     _queue_publication(edition.pk)
     return document
 

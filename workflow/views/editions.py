@@ -18,10 +18,12 @@ from dip import services as dip_services
 from dip.models import (
     TRANSITIONS,
     DocumentStatus,
+    EditionDocument,
     EditionItem,
     EditionKind,
     EditionRow,
     Item,
+    RecordDocument,
     Stage,
 )
 from dip.permissions import (
@@ -35,6 +37,7 @@ from dip.selectors import (
     edition_classification_changes,
     edition_document,
     items_for_user,
+    record_document_of,
 )
 from dip.services import DocumentNotFailed
 from ppid.downloads import file_response
@@ -191,25 +194,31 @@ def edition_detail(request, pk):
 
 def _document_context(request, edition) -> dict:
     document = edition_document(edition) if edition.is_signed else None
+    record = record_document_of(edition) if edition.is_signed else None
     publishing = edition.state == Stage.PUBLICATION
     status = document.status if document else DocumentStatus.PENDING
-    if status == DocumentStatus.FAILED:
-        phase = "failed"
+    if DocumentStatus.FAILED in (status, record.status if record else None):
+        phase = "failed"  # either signed PDF: publication waits for a retry
     elif not publishing and status == DocumentStatus.READY:
         phase = "done"
     elif status == DocumentStatus.READY:
         phase = "publishing"  # the PDF is signed and stored; the edition goes public now
     else:
         phase = "rendering" if status == DocumentStatus.RENDERING else "queued"
+    may_retry = can_retry_document(request.user, edition)
     return {
         "document": document,
+        "record_document": record,
         "publishing": publishing,
         "publication_phase": phase,
         "document_busy": phase in ("queued", "rendering", "publishing")
         and (publishing or document is not None),
         "may_retry_document": document is not None
         and document.status == DocumentStatus.FAILED
-        and can_retry_document(request.user, edition),
+        and may_retry,
+        "may_retry_record": record is not None
+        and record.status == DocumentStatus.FAILED
+        and may_retry,
     }
 
 
@@ -232,17 +241,42 @@ def edition_document_status(request, pk):
     return render(request, "workflow/_document_status.html", context)
 
 
+# The signed artefacts an officer may ask to build again, by the URL's word.
+RETRY_ARTEFACTS = {"document": EditionDocument, "record": RecordDocument}
+
+
 @login_required
-@require_POST
-def edition_document_retry(request, pk):
+def edition_document_retry(request, pk, artefact: str = "document"):
+    """Confirm, then build a failed signed PDF again (the edition's document, or its berita
+    acara uji konsekuensi): the same service as the API's retry."""
     edition = get_edition(request, pk)
-    try:
-        services.edition_document_rebuild(edition=edition, user=request.user)
-    except DocumentNotFailed as conflict:
-        messages.warning(request, str(conflict))
-    else:
-        messages.success(request, _("The signed document will be built again."))
-    return redirect("workflow:edition", pk=edition.pk)
+    model = RETRY_ARTEFACTS[artefact]
+    if not can_retry_document(request.user, edition):
+        raise PermissionDenied(_("Your role in this public body does not allow this action."))
+    if request.method == "POST":
+        try:
+            services.edition_document_rebuild(edition=edition, user=request.user, artefact=model)
+        except DocumentNotFailed as conflict:
+            messages.warning(request, str(conflict))
+        else:
+            messages.success(
+                request,
+                _("The signed document will be built again.")
+                if model is EditionDocument
+                else _("The signed berita acara will be built again."),
+            )
+        return redirect("workflow:edition", pk=edition.pk)
+    document = model.objects.filter(edition=edition).first()
+    if document is None or document.status != DocumentStatus.FAILED:
+        messages.warning(request, str(DocumentNotFailed(document)))
+        return redirect("workflow:edition", pk=edition.pk)
+    context = {
+        "edition": edition,
+        "body": edition.body,
+        "document": document,
+        "record": model is RecordDocument,
+    }
+    return render(request, "workflow/document_retry_confirm.html", context)
 
 
 @login_required
