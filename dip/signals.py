@@ -20,6 +20,11 @@ edition_published = Signal()
 # `key` names the event once per period; the workflow app notifies the body's officers.
 row_flagged = Signal()
 
+# Sent inside the transaction of a DIK's signature that closed (exempted) an item, once for each
+# unsigned DIP of the body the row was taken out of (kwargs: edition, item, by_edition): the
+# workflow app tells whoever must act on that DIP.
+row_removed = Signal()
+
 # Sent after the commit that made a public announcement (kwargs: announcement_id); dip queues
 # its spoken version (dip.tasks).
 announcement_made = Signal()

@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "edition.create": _("Edition opened"),
     "edition.add_items": _("Rows added to the edition"),
     "edition.remove_item": _("Row removed from the edition"),
+    "edition.remove_closed_item": _("Row removed: exempted by the signed DIK"),
     "edition.document_ready": _("Signed PDF ready"),
     "edition.document_failed": _("Signed PDF failed"),
     "edition.document_retry": _("Signed PDF made again"),

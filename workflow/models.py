@@ -457,6 +457,7 @@ class NoticeKind(models.TextChoices):
     HANDOVER = "handover", _("Handed over to you")
     RETURNED = "returned", _("Returned to you (dikembalikan)")
     SERTA_MERTA = "serta_merta", _("Serta merta announcement")
+    ROW_REMOVED = "row_removed", _("Row taken out of a list")
 
 
 class Notice(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dip.models import Edition, Item
 from dip.services.rowflags import FLAG_BERKALA_DUE, FLAG_EXEMPTION_ENDED
-from dip.signals import audit_event, row_flagged
+from dip.signals import audit_event, row_flagged, row_removed
 from ppid.models import Role
 from ppid.selectors import users_with_roles
 from ppid.signin import client_ip
@@ -85,6 +85,41 @@ def notify_row_flag(sender, *, item: Item, flag: str, key: str, since: date, **k
         message=message,
         url=reverse("dip:item", args=[item.pk]),
         body=item.body,
+    )
+
+
+@receiver(row_removed, sender=Edition, dispatch_uid="workflow.notify_row_removed")
+def notify_row_removed(sender, *, edition: Edition, item: Item, by_edition: Edition, **kwargs):
+    """A DIK's signature closed an item an unsigned DIP listed: the row left that DIP. Whoever
+    must act on the DIP now (its current stage's role) is told, once."""
+    role = edition.actor_role
+    if role not in Role.values:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {
+            "title": item.title,
+            "edition": edition.display_title,
+            "dik": by_edition.display_title,
+            "body": edition.body.name,
+        }
+        title = _("Row taken out of %(edition)s: %(title)s") % names
+        message = (
+            _(
+                "“%(title)s” is dikecualikan since the signature of %(dik)s (%(body)s), so it was "
+                "taken out of %(edition)s, which is not signed yet. A DIP never lists exempted "
+                "information; check the remaining rows and go on."
+            )
+            % names
+        )
+    notify(
+        recipients=users_with_roles(edition.body, [role]),
+        kind=NoticeKind.ROW_REMOVED,
+        key=f"edition:{edition.pk}:removed:{item.pk}:{by_edition.pk}",
+        title=title,
+        message=message,
+        url=reverse("workflow:edition", args=[edition.pk]),
+        body=edition.body,
+        edition=edition,
     )
 
 

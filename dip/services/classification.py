@@ -24,6 +24,7 @@ from dip.models import (
     EDITABLE_STAGES,
     EXEMPTION_FIELDS,
     OPEN_CHANGE_STATES,
+    REVIEW_STAGES,
     AnnouncementKind,
     ChangeOrigin,
     ChangeState,
@@ -42,6 +43,7 @@ from dip.permissions import (
 from dip.services.announcements import announce, public_fields
 from dip.services.common import EMPTY_EXEMPTION, audit, item_save, refuse_if_in_review, require
 from dip.services.editions import edition_append_items
+from dip.signals import row_removed
 from ppid.exceptions import Conflict
 from ppid.fields import note_check
 from ppid.pagecache import invalidate_public_pages
@@ -458,9 +460,7 @@ def _apply_closing(
     item.needs_update_changed_at = timezone.now()  # the public pages change (PublicMarks)
     item.full_clean()
     item_save(item)
-    EditionItem.objects.filter(
-        item=item, edition__kind=EditionKind.DIP, edition__state__in=EDITABLE_STAGES
-    ).delete()
+    _out_of_unsigned_dips(item, edition, user)
     edition_append_items(edition=edition, items=[item], user=user)
     audit(
         actor=user,
@@ -474,3 +474,31 @@ def _apply_closing(
             "to": change.to_classification,
         },
     )
+
+
+def _out_of_unsigned_dips(item: Item, dik: Edition, user: AbstractBaseUser) -> None:
+    """An item the DIK's signature closes leaves every DIP of its body not yet signed (being
+    assembled or under review), each with an audit row and a notice to whoever must act on it
+    (`row_removed`), instead of being refused at that DIP's signature (which still checks)."""
+    holding = EditionItem.objects.filter(item=item).values("edition_id")
+    dips = (
+        Edition.objects.select_for_update()
+        .filter(
+            pk__in=holding,
+            body=item.body,
+            kind=EditionKind.DIP,
+            state__in=EDITABLE_STAGES | REVIEW_STAGES,
+        )
+        .select_related("body")
+        .order_by("pk")
+    )
+    for dip in dips:
+        EditionItem.objects.filter(edition=dip, item=item).delete()
+        audit(
+            actor=user,
+            body=dip.body,
+            action="edition.remove_closed_item",
+            target=dip,
+            data={"item": item.pk, "title": item.title, "dik_edition": dik.pk, "stage": dip.state},
+        )
+        row_removed.send(sender=Edition, edition=dip, item=item, by_edition=dik)

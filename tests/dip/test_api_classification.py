@@ -154,3 +154,71 @@ def test_the_tim_decides_a_classification_change_through_the_api(kubu, api):  # 
     change.refresh_from_db()
     assert change.state == ChangeState.REFUSED and change.decided_by == officers["tim"]
     assert AuditEntry.objects.filter(action="classification_change.decide").count() == 2
+
+
+def test_a_dik_signature_takes_a_closed_row_out_of_the_dip_under_review(
+    kubu,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    """Issue 12: an item the DIK's signature closes leaves every unsigned DIP of its body (one
+    under review, one being assembled), each with an audit row and a notice to whoever must act
+    on it, and the DIP is then signed without it (the signature check stays the last guard)."""
+    from dip.models import EditionItem, EditionRow
+    from dip.services.editions import edition_check_ready
+    from tests.factories import ItemFactory
+    from workflow.models import Notice
+
+    body, officers = kubu
+    with time_machine.travel(at(date(2027, 2, 1)), tick=False):
+        cctv = ItemFactory(body=body, title="Rekaman CCTV ruang server")
+        keep = ItemFactory(body=body, title="Jadwal layanan keliling")
+        closing = classification.classification_change_propose(
+            item=cctv,
+            user=officers["operator"],
+            to_classification="dikecualikan",
+            reason="Keamanan sistem.",
+            exemption_ground="c",
+            consequence_if_opened="Sistem dapat diserang.",
+            consequence_if_closed="Publik tidak melihat rekaman.",
+            public_interest="Keamanan data penduduk lebih besar.",
+            exemption_permanent=False,
+            exemption_until=date(2030, 12, 31),
+        )
+        dip = open_edition(body, EditionKind.DIP, officers, items=[cctv, keep])
+        dip = drive_to(dip, Stage.VERIFICATION, officers)
+        later = open_edition(body, EditionKind.DIP, officers, year=2028, items=[cctv, keep])
+        dik = open_edition(
+            body, EditionKind.DIK, officers, items=body.items.filter(classification="dikecualikan")
+        )
+        closing.refresh_from_db()
+        assert closing.edition == dik
+        with django_capture_on_commit_callbacks(execute=True):
+            drive_to(dik, Stage.PUBLICATION, officers)
+
+    cctv.refresh_from_db()
+    assert cctv.classification == Classification.DIKECUALIKAN
+    assert EditionRow.objects.filter(edition=dik, item=cctv).exists()
+    for edition in (dip, later):
+        assert not EditionItem.objects.filter(edition=edition, item=cctv).exists()
+        assert EditionItem.objects.filter(edition=edition, item=keep).exists()
+    entries = AuditEntry.objects.filter(action="edition.remove_closed_item").order_by("edition_id")
+    assert [(e.edition_id, e.data["item"], e.data["dik_edition"]) for e in entries] == [
+        (dip.pk, cctv.pk, dik.pk),
+        (later.pk, cctv.pk, dik.pk),
+    ]
+    # Told: the PPID who verifies the DIP under review, the operator assembling the other.
+    told = Notice.objects.filter(kind="row_removed")
+    assert {(n.edition_id, n.recipient) for n in told} == {
+        (dip.pk, officers["ppid"]),
+        (later.pk, officers["operator"]),
+    }
+    notice = told.get(edition=dip)
+    assert cctv.title in notice.title and notice.url == f"/edisi/{dip.pk}/"
+    # The DIP under review goes on and is signed without the row.
+    with time_machine.travel(at(date(2027, 2, 8)), tick=False):
+        dip = drive_to(dip, Stage.PUBLISHED, officers)
+    assert set(EditionRow.objects.filter(edition=dip).values_list("item", flat=True)) == {keep.pk}
+    # The signature's own check still refuses an exempted row (the last guard).
+    EditionItem.objects.create(edition=later, item=cctv, position=99)
+    with pytest.raises(Exception, match=r"(?i)dikecualikan|exempt"):
+        edition_check_ready(later)
