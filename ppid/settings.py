@@ -341,7 +341,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=10),
         "options": {"expires": 9 * 60},
     },
-    # Serta merta requests waiting for the PPID past their deadline.
+    # Serta merta requests whose clock owes a notice (reminder, terlambat, escalation).
     "watch-serta-merta-clock": {
         "task": "workflow.tasks.sweep_serta_merta_clock",
         "schedule": timedelta(seconds=PPID_CLOCK_SWEEP_SECONDS),

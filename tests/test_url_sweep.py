@@ -118,6 +118,7 @@ CLASSES = {
     "workflow:serta_merta_approve": OFFICER,
     "workflow:serta_merta_return": OFFICER,
     "workflow:serta_merta_ask": OFFICER,
+    "workflow:serta_merta_standard": OFFICER,
     "dip:items": OFFICER,
     "dip:item_create": OFFICER,
     "dip:item": OFFICER,

@@ -85,6 +85,9 @@ ACTION_LABELS = {
     "serta_merta.approve": _("Serta merta announcement approved"),
     "serta_merta.return": _("Serta merta request returned"),
     "serta_merta.overdue": _("Serta merta request overdue"),
+    "serta_merta.reminded": _("Serta merta request: deadline approaching"),
+    "serta_merta.escalated": _("Serta merta request escalated to the PPID Utama"),
+    "serta_merta.standard_set": _("Serta merta time standard set"),
     "sop.default_route_set": _("Default route set"),
     "sop.default_route_withdraw": _("Default route withdrawn"),
 }

@@ -531,7 +531,14 @@ class SertaMertaRequest(ConcurrentTransitionMixin, models.Model):
     standard_unit = models.CharField(max_length=TIME_UNIT_MAX_LENGTH, choices=TimeUnit.choices)
     due_at = models.DateTimeField(_("deadline"))
     due_explanation = models.CharField(max_length=500, blank=True)
+    # The clock, as a step's (workflow.services.clock): the reminder at 80% of the standard,
+    # terlambat at the deadline, the escalation to the PPID Utama a grace period later; each
+    # sent once, and the next of them still owed, which the beat sweep selects.
+    remind_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     overdue_noticed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    next_notice_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -551,11 +558,11 @@ class SertaMertaRequest(ConcurrentTransitionMixin, models.Model):
             )
         ]
         indexes = [
-            # The clock watch: open requests past their deadline, not yet noticed.
+            # The clock watch: open requests whose next notice is due.
             models.Index(
-                fields=["due_at"],
-                condition=Q(state="diajukan", overdue_noticed_at__isnull=True),
-                name="serta_merta_open_due",
+                fields=["next_notice_at"],
+                condition=Q(state="diajukan", next_notice_at__isnull=False),
+                name="serta_merta_next_notice",
             ),
             models.Index(fields=["body", "state"], name="serta_merta_body_state"),
         ]
@@ -578,3 +585,28 @@ class SertaMertaRequest(ConcurrentTransitionMixin, models.Model):
         if self.decided_at is None:
             return None
         return max(0, int((self.decided_at - self.requested_at).total_seconds()))
+
+
+class SertaMertaStandard(models.Model):
+    """A body's own time standard for the PPID's serta merta decision, set on the SOP page by
+    the PPID Utama over the body or its atasan (who sign off its SOPs). Without one the
+    project's default applies (`PPID_SERTA_MERTA_STANDARD_AMOUNT`/`_UNIT`). A request keeps
+    the standard it was asked under."""
+
+    body = models.OneToOneField(Body, on_delete=models.CASCADE, related_name="+")
+    amount = models.PositiveIntegerField(_("time standard"))
+    unit = models.CharField(
+        _("time unit"), max_length=TIME_UNIT_MAX_LENGTH, choices=TimeUnit.choices
+    )
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=1), name="serta_merta_standard_positive")
+        ]
+        verbose_name = _("serta merta time standard")
+        verbose_name_plural = _("serta merta time standards")
+
+    def __str__(self) -> str:
+        return f"{self.body} ({self.amount} {self.unit})"

@@ -19,7 +19,7 @@ from workflow.models import Notice
 from workflow.selectors import (
     edition_state,
     editions_awaiting_publication,
-    serta_merta_requests_overdue,
+    serta_merta_requests_due_for_notice,
     steps_due_for_notice,
 )
 from workflow.services import clock, notices, sertamerta
@@ -158,18 +158,36 @@ def sweep_step_clock() -> int:
     return len(ids)
 
 
-@shared_task(ignore_result=True, soft_time_limit=50, time_limit=60)
-def sweep_serta_merta_clock() -> int:
-    """Tell the PPID and the atasan, once, of each serta merta request still waiting past its
-    deadline (few rows: each is re-checked under its lock, one after the other)."""
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=60)
+def watch_serta_merta_requests(request_ids: list[int]) -> int:
+    """`serta_merta_watch` for a handful of requests, each in its own transaction under its own
+    lock (a duplicate message sends nothing twice). One that fails is logged and left to the
+    next sweep, which selects it again. Returns how many went."""
     done = 0
-    for request_id in serta_merta_requests_overdue(
-        now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH
-    ):
+    for request_id in request_ids:
         try:
-            done += sertamerta.serta_merta_watch(request_id=request_id)
+            sertamerta.serta_merta_watch(request_id=request_id)
         except Exception:
             logger.exception(
-                "watch of serta merta request %s failed; next sweep retries", request_id
+                "watch of serta merta request %s failed; the next sweep retries it", request_id
             )
+        else:
+            done += 1
     return done
+
+
+@shared_task(ignore_result=True)
+def sweep_serta_merta_clock() -> int:
+    """Hand the waiting serta merta requests whose next notice is due (reminder at 80% of the
+    standard, terlambat, escalation to the PPID Utama) to `watch_serta_merta_requests`, in
+    chunks like the steps' sweep; a message older than one sweep period expires and the next
+    sweep hands its requests out again. Returns how many were handed out."""
+    ids = serta_merta_requests_due_for_notice(
+        now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH
+    )
+    chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
+    for start in range(0, len(ids), chunk):
+        watch_serta_merta_requests.apply_async(
+            (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
+        )
+    return len(ids)

@@ -37,6 +37,11 @@ urlpatterns = [
     path("badan/<slug:slug>/sop/<int:pk>/", sops.sop_version, name="sop_version"),
     path("badan/<slug:slug>/sop/<int:pk>/ubah/", sops.sop_edit, name="sop_edit"),
     path(
+        "badan/<slug:slug>/sop/serta-merta/",
+        sertamerta.serta_merta_standard,
+        name="serta_merta_standard",
+    ),
+    path(
         "badan/<slug:slug>/sop/rute-bawaan/<slug:kind>/tetapkan/",
         routes.default_route_set,
         name="default_route_set",

@@ -449,24 +449,165 @@ def test_the_ask_page_refuses_an_item_that_is_not_serta_merta(body):
 # --- the clock -------------------------------------------------------------------------------
 
 
-def test_an_overdue_request_is_noticed_once_to_the_ppid_and_the_atasan(body, urgent):
+def clock_notices(request: SertaMertaRequest) -> dict[str, set[str]]:
+    """Event → who was told, for the request's clock notices."""
+    found: dict[str, set[str]] = {}
+    for key, user in Notice.objects.filter(
+        key__startswith=f"serta_merta:{request.pk}:"
+    ).values_list("key", "recipient__username"):
+        event = key.rsplit(":", 1)[1]
+        if event in ("reminder", "overdue", "escalation"):
+            found.setdefault(event, set()).add(user)
+    return found
+
+
+def sweep_at(moment: datetime) -> int:
+    with time_machine.travel(moment, tick=False):
+        return tasks.sweep_serta_merta_clock()
+
+
+def test_the_clock_reminds_then_marks_overdue_then_escalates_once_each(body, urgent, settings):
+    """Like an SOP step: the reminder at 80% of the standard (1 hour: 48 minutes), terlambat at
+    the deadline, the escalation to the PPID Utama over the body a grace period later; each
+    once, through the beat sweep and its per-request watch."""
+    settings.PPID_ESCALATION_GRACE_HOURS = 4
     request = _asked(body, urgent)
-    with time_machine.travel(T0 + timedelta(minutes=59), tick=False):
-        assert tasks.sweep_serta_merta_clock() == 0
-    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
-        assert tasks.sweep_serta_merta_clock() == 1
-        assert tasks.sweep_serta_merta_clock() == 0
-    told = set(
-        Notice.objects.filter(key=f"serta_merta:{request.pk}:overdue").values_list(
-            "recipient__username", flat=True
-        )
-    )
-    assert told == {username(body, "ppid"), username(body, "atasan")}
-    assert AuditEntry.objects.filter(action="serta_merta.overdue").count() == 1
+    assert request.remind_at == T0 + timedelta(minutes=48)
+    assert request.next_notice_at == request.remind_at
+    ppid, atasan = username(body, "ppid"), username(body, "atasan")
+    assert sweep_at(T0 + timedelta(minutes=47)) == 0
+    assert clock_notices(request) == {}
+    assert sweep_at(T0 + timedelta(minutes=48)) == 1
+    assert sweep_at(T0 + timedelta(minutes=50)) == 0
+    assert clock_notices(request) == {"reminder": {ppid}}
+    assert sweep_at(T0 + timedelta(minutes=59)) == 0
+    assert sweep_at(T0 + timedelta(hours=1)) == 1
+    assert sweep_at(T0 + timedelta(hours=1, minutes=1)) == 0
+    assert clock_notices(request)["overdue"] == {ppid, atasan}
+    assert sweep_at(T0 + timedelta(hours=4, minutes=59)) == 0
+    assert sweep_at(T0 + timedelta(hours=5)) == 1
+    assert clock_notices(request) == {
+        "reminder": {ppid},
+        "overdue": {ppid, atasan},
+        "escalation": {utama_of(DINSOS)},
+    }
+    assert sweep_at(T0 + timedelta(days=3)) == 0  # nothing more is owed
+    request.refresh_from_db()
+    assert request.next_notice_at is None and request.escalated_at == T0 + timedelta(hours=5)
+    for action in ("serta_merta.reminded", "serta_merta.overdue", "serta_merta.escalated"):
+        assert AuditEntry.objects.filter(action=action).count() == 1, action
+    # A second watch of the same request (a redelivered message) sends nothing.
+    assert sertamerta.serta_merta_watch(request_id=request.pk, now=T0 + timedelta(days=3)) == []
     # Approved late: it is still announced, and the audit says it was late.
-    with time_machine.travel(T0 + timedelta(hours=2), tick=False):
+    with time_machine.travel(T0 + timedelta(hours=6), tick=False):
         sertamerta.serta_merta_request_approve(request=request, user=officers_of(body)["ppid"])
     assert AuditEntry.objects.get(action="serta_merta.approve").data["on_time"] is False
+
+
+def test_a_held_up_sweep_catches_up_without_the_reminder_and_a_decided_request_owes_nothing(
+    body, urgent, settings
+):
+    settings.PPID_ESCALATION_GRACE_HOURS = 4
+    late = _asked(body, urgent)
+    assert sweep_at(T0 + timedelta(hours=6)) == 1
+    assert set(clock_notices(late)) == {"overdue", "escalation"}
+
+    other = ItemFactory(
+        body=body, title="Jalur evakuasi", classification=Classification.SERTA_MERTA
+    )
+    decided = _asked(body, other)
+    with time_machine.travel(T0 + timedelta(minutes=10), tick=False):
+        sertamerta.serta_merta_request_approve(request=decided, user=officers_of(body)["ppid"])
+    decided.refresh_from_db()
+    assert decided.next_notice_at is None
+    for moment in (timedelta(minutes=48), timedelta(hours=1), timedelta(hours=5)):
+        assert sweep_at(T0 + moment) == 0
+    assert clock_notices(decided) == {}
+
+
+def test_the_body_sets_its_own_standard_on_the_sop_page(body, urgent):
+    """The PPID Utama over the body or its atasan set the body's own standard (shown on the SOP
+    page); new requests take it, requests already asked keep theirs, other bodies keep the
+    project's default; bad values and other roles store nothing."""
+    from workflow.models import SertaMertaStandard
+
+    officers = officers_of(body)
+    url = f"/badan/{body.slug}/sop/serta-merta/"
+    before = _asked(body, urgent)
+    assert (before.standard_amount, before.standard_unit) == (1, "jam")
+
+    def client_of(user_or_name) -> Client:
+        client = Client()
+        user = (
+            User.objects.get(username=user_or_name)
+            if isinstance(user_or_name, str)
+            else user_or_name
+        )
+        client.force_login(user)
+        return client
+
+    page = text(client_of(officers["ppid"]).get(f"/badan/{body.slug}/sop/"))
+    assert "Standar waktu serta merta" in page and "1 jam" in page and url not in page
+    for role in ("ppid", "operator"):
+        assert client_of(officers[role]).get(url).status_code == 403, role
+        assert (
+            client_of(officers[role]).post(url, {"amount": 15, "unit": "menit"}).status_code == 403
+        )
+    kubu_atasan = officers_of(Body.objects.get(slug=KUBU_RAYA))["atasan"]
+    assert client_of(kubu_atasan).post(url, {"amount": 15, "unit": "menit"}).status_code == 404
+
+    atasan = client_of(officers["atasan"])
+    assert url in text(atasan.get(f"/badan/{body.slug}/sop/"))
+    form_page = text(atasan.get(url))
+    assert "diingatkan saat 80%" in form_page and "standar bawaan" in form_page
+    for data, field in (
+        ({"amount": "", "unit": "jam"}, "amount"),
+        ({"amount": "15", "unit": ""}, "unit"),
+        ({"amount": "0", "unit": "menit"}, "amount"),
+        ({"amount": "5", "unit": "hari_kerja"}, "amount"),  # not "without delay"
+    ):
+        response = atasan.post(url, data)
+        assert response.status_code == 200, data
+        assert f'id="id_{field}_error"' in text(response), data
+    assert not SertaMertaStandard.objects.exists()
+    assert not AuditEntry.objects.filter(action="serta_merta.standard_set").exists()
+
+    response = atasan.post(url, {"amount": "15", "unit": "menit"})
+    assert response.status_code == 302 and response["Location"] == f"/badan/{body.slug}/sop/"
+    page = text(atasan.get(f"/badan/{body.slug}/sop/"))
+    assert "15 menit" in page and "Ditetapkan untuk badan ini" in page
+    entry = AuditEntry.objects.get(action="serta_merta.standard_set")
+    assert entry.actor == officers["atasan"] and entry.data["to"] == {
+        "amount": 15,
+        "unit": "menit",
+        "own": True,
+    }
+    before.refresh_from_db()
+    assert (before.standard_amount, before.due_at) == (1, T0 + timedelta(hours=1))
+    # A new request takes the body's standard: 15 minutes, reminded after 12.
+    with time_machine.travel(T0 + timedelta(hours=2), tick=False):
+        sertamerta.serta_merta_request_approve(request=before, user=officers["ppid"])
+    fresh = _asked(body, urgent_again(body), at=T0 + timedelta(hours=3))
+    assert (fresh.standard_amount, fresh.standard_unit) == (15, "menit")
+    assert fresh.due_at == T0 + timedelta(hours=3, minutes=15)
+    assert fresh.remind_at == T0 + timedelta(hours=3, minutes=12)
+    # Another body keeps the project's default.
+    kubu = Body.objects.get(slug=KUBU_RAYA)
+    kubu_item = ItemFactory(
+        body=kubu, title="Gangguan SIAK", classification=Classification.SERTA_MERTA
+    )
+    assert _asked(kubu, kubu_item).standard_unit == "jam"
+    # The PPID Utama over the body goes back to the default.
+    utama = client_of(utama_of(DINSOS))
+    assert utama.post(url, {"use_default": "on"}).status_code == 302
+    assert not SertaMertaStandard.objects.exists()
+    assert "1 jam" in text(utama.get(f"/badan/{body.slug}/sop/"))
+
+
+def urgent_again(body: Body) -> Item:
+    return ItemFactory(
+        body=body, title="Peringatan dini longsor", classification=Classification.SERTA_MERTA
+    )
 
 
 def test_the_deadline_counts_office_time(body, urgent):

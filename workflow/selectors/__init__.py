@@ -445,13 +445,14 @@ def serta_merta_requests_for_user(
     )
 
 
-def serta_merta_requests_overdue(*, now: datetime, limit: int) -> list[int]:
-    """Requests still waiting past their deadline and not yet noticed (a partial index)."""
+def serta_merta_requests_due_for_notice(*, now: datetime, limit: int) -> list[int]:
+    """Waiting requests whose clock owes a notice now (reminder, terlambat or escalation), the
+    longest due first: one query on a partial index."""
     return list(
         SertaMertaRequest.objects.filter(
-            state=SertaMertaState.DIAJUKAN, overdue_noticed_at__isnull=True, due_at__lte=now
+            state=SertaMertaState.DIAJUKAN, next_notice_at__isnull=False, next_notice_at__lte=now
         )
-        .order_by("due_at")
+        .order_by("next_notice_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
 

@@ -62,6 +62,7 @@ from workflow.selectors import (
     sop_versions,
     step_arrival,
 )
+from workflow.services import sertamerta
 from workflow.views.common import get_body, get_edition
 from workflow.views.routes import routes_context
 
@@ -538,6 +539,7 @@ def sop_detail(request, slug):
             "sops": sops,
             "versions": sop_versions(body),
             "may_edit": can_edit_sop(request.user, body),
+            "serta_merta_standard": sertamerta.standard(body),
             **context,
         },
     )

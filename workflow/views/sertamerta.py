@@ -16,10 +16,12 @@ from dip.models import Classification
 from dip.permissions import can_approve_serta_merta, can_request_serta_merta
 from dip.selectors import items_for_user
 from ppid.forms import add_service_errors
-from workflow.forms import SertaMertaNoteForm
+from workflow.forms import SertaMertaNoteForm, SertaMertaStandardForm
 from workflow.models import SertaMertaRequest, SertaMertaState
+from workflow.permissions import can_edit_sop
 from workflow.selectors import serta_merta_requests_for_user
 from workflow.services import sertamerta
+from workflow.views.common import get_body
 
 
 def _request(request: HttpRequest, pk: int) -> SertaMertaRequest:
@@ -138,3 +140,37 @@ def serta_merta_return(request: HttpRequest, pk: int) -> HttpResponse:
         {"req": found, "body": found.body, "may_decide": True, "return_form": form},
         status=400,
     )
+
+
+@login_required
+def serta_merta_standard(request: HttpRequest, slug: str) -> HttpResponse:
+    """The body's own time standard for the PPID's serta merta decision: the PPID Utama over
+    the body or its atasan set it here (or go back to the project's default); the SOP page
+    shows it. GET: the form with the standard in force; POST: the service (errors next to the
+    field, nothing stored)."""
+    body = get_body(request, slug)
+    if not can_edit_sop(request.user, body):
+        raise PermissionDenied(_("Your role in this public body does not allow this action."))
+    current = sertamerta.standard(body)
+    initial = {"amount": current.amount, "unit": current.unit} if current.own else {}
+    form = SertaMertaStandardForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            after = sertamerta.serta_merta_standard_set(
+                body=body,
+                user=request.user,
+                amount=None if data["use_default"] else data["amount"],
+                unit="" if data["use_default"] else data["unit"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The serta merta time standard of %(body)s is now %(standard)s.")
+                % {"body": body.name, "standard": after.label},
+            )
+            return redirect("workflow:sop", slug=body.slug)
+    context = {"body": body, "form": form, "current": current}
+    return render(request, "workflow/serta_merta_standard.html", context)
