@@ -115,6 +115,7 @@ def officer_urls(edition, review) -> dict[str, list[str]]:
             "/badan/ppid-utama-kalbar/ikhtisar/",
             f"/badan/{KALBAR}/kalender/",
             f"/badan/{KALBAR}/laporan/",
+            f"/badan/{KALBAR}/sop/serta-merta/",
         ],
     }
 
