@@ -2,7 +2,7 @@
 document, pushes to aggregators, row flags and announcements. Every write checks the actor's
 role on the server. Callers import from here; the modules share `dip.services.common`."""
 
-from dip.services import announcements, audio, classification, exemptions, rowflags
+from dip.services import announcements, audio, classification, exemptions, reclassify, rowflags
 from dip.services.attachments import attachments_create
 from dip.services.deliveries import TransientDeliveryError, deliveries_create, delivery_send
 from dip.services.documents import (
@@ -54,6 +54,7 @@ __all__ = [
     "item_create",
     "item_delete",
     "item_update",
+    "reclassify",
     "record_document_build",
     "rowflags",
 ]

@@ -31,7 +31,7 @@ from dip.models import (
     SignedArtefact,
     Stage,
 )
-from dip.services import announcements, classification
+from dip.services import announcements, classification, reclassify
 from dip.signals import edition_published
 from ppid.calendar import calendar_for_body
 from ppid.exceptions import Conflict
@@ -354,7 +354,7 @@ def edition_transition(
             decree = {}
             if edition.state == Stage.PUBLICATION:
                 # The signature applies the classification changes the DIK carries.
-                classification.classification_changes_apply(edition=edition, user=user)
+                reclassify.classification_changes_apply(edition=edition, user=user)
                 dip_services.edition_freeze(
                     edition=edition,
                     user=user,
