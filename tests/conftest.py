@@ -4,6 +4,7 @@ them they are skipped, except under CI (PPID_TEST_REQUIRE_SERVICES=true), where 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import StringIO
@@ -48,6 +49,19 @@ def pytest_collection_modifyitems(config, items):
             item.user_properties.append(("missing_service", reason))
         else:
             item.add_marker(pytest.mark.skipif(True, reason=reason))
+
+
+def require_command(command: str, package: str) -> str:
+    """The path of a program some tests need (a Debian package bin/test installs): without it
+    the test is skipped, except under CI, where it fails with the reason, like a missing
+    PostgreSQL or Redis."""
+    path = shutil.which(command)
+    if path is None:
+        reason = f"needs {command} (Debian package {package}; bin/test installs it)"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{reason}, and CI requires every service", pytrace=False)
+        pytest.skip(reason)
+    return path
 
 
 @pytest.fixture(autouse=True)
