@@ -220,6 +220,16 @@ BODIES = [
         "officers": {
             "operator": ("Petugas", "PPID Pembantu", "Petugas PPID Pembantu", ""),
             "ppid": ("Ketua", "PPID Pembantu", "Ketua PPID Pembantu", ""),
+            # The tim and the atasan of the default DIK route (SOP 002 covers the DIP only, and
+            # its PPID gives the DIP's final approval); the atasan is the head of the Dinas who
+            # approved SOP 002.
+            "tim": ("Tim", "Pertimbangan", "Tim Pertimbangan", ""),
+            "atasan": (
+                "YOHANES BUDIMAN,",
+                "S.I.P., M.Si",
+                "Kepala Dinas Kependudukan dan Pencatatan Sipil Provinsi Kalimantan Barat",
+                "19691215 198903 1 004",
+            ),
         },
         "sop": {
             "applies_to": "dip",

@@ -178,7 +178,7 @@ class EditionSerializer(serializers.ModelSerializer):
                 "fix_url": request.build_absolute_uri(b.fix_url) if request else b.fix_url,
                 "fix_label": b.fix_label,
             }
-            for b in blocked_transitions(edition, names).values()
+            for b in blocked_transitions(edition, names, user).values()
         ]
 
     def get_items(self, edition: Edition) -> list[dict]:

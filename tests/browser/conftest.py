@@ -10,6 +10,14 @@ tests/conftest.py.
 
 Screenshots go to $PPID_TEST_ARTIFACTS/screenshots/<test>/<nn>-<name>.png (default
 var/test-artifacts under the repository).
+
+axe-core (the npm package, installed by bin/test into tests/browser/node_modules) checks pages
+for serious or critical accessibility violations: `axe_violations(page)` for one page, and the
+`axe` fixture for a walk: `axe.watch(page)`, then every screenshot (`shot`) and every
+`audit(page)` of the walk's helpers runs axe on the page as it stands, and the test fails at its
+end listing every page with a violation. axe is evaluated in the page (Playwright's evaluate,
+which the page's CSP does not govern), so the pages are checked under their real
+Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -36,9 +45,103 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter((v) => ["serious", "critical"].includes(v.impact))
+    .map((v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 4)
+      .map((n) => n.target.join(" ")).join(" | ")}]`);
+}"""
+# What makes two visits the same page for axe: the address, who is signed in, the edition's
+# stage, and whether a message or a field error is shown.
+PAGE_STATE = """() => [
+  location.pathname + location.search,
+  (document.querySelector(".account a") || {}).textContent || "",
+  [...document.querySelectorAll("h2")].map((h) => h.textContent)
+    .filter((t) => t.startsWith("Tahap")).join(),
+  !!document.querySelector(".messages, .errorlist, [aria-invalid=true]"),
+].join("|")"""
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 375, "height": 740}
 TIMEOUT_MS = 15_000
+
+
+def axe_source() -> str:
+    if not AXE.exists():
+        reason = f"axe-core is missing ({AXE}): bin/test installs it (npm ci in tests/browser)"
+        if REQUIRE_SERVICES:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return _axe_text()
+
+
+@lru_cache(maxsize=1)
+def _axe_text() -> str:
+    return AXE.read_text()
+
+
+def axe_violations(page, *, settle: bool = True) -> list[str]:
+    """axe-core's serious and critical violations on the page as it stands now (`settle`: once
+    the network has been idle for half a second, for a page just opened)."""
+    if settle:
+        page.wait_for_load_state("networkidle")
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(axe_source())
+    return page.evaluate(RUN_AXE)
+
+
+class AxeWalk:
+    """axe-core over every page a walk shows: `watch(page)`, then `audit(page)` (which the
+    `shot` fixture and the walks' helpers call) checks each distinct page once; the test fails
+    at its end naming every page with a serious or critical violation."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[str]] = {}
+        self.checked: list[str] = []
+        self._pages: list = []
+
+    def watch(self, page) -> None:
+        axe_source()  # skipped (or failed under CI) now, not at the walk's end
+        self._pages.append(page)
+        _watched[id(page)] = self
+
+    def check(self, page) -> None:
+        state = page.evaluate(PAGE_STATE)
+        if state in self.checked:
+            return
+        self.checked.append(state)
+        # A walk's page is checked where the walk waited for what it shows.
+        if violations := axe_violations(page, settle=False):
+            self.found[state] = violations
+
+    def release(self) -> None:
+        for page in self._pages:
+            _watched.pop(id(page), None)
+
+
+_watched: dict[int, AxeWalk] = {}
+
+
+def audit(page) -> None:
+    """Check the page with axe-core if a walk watches it (the `axe` fixture); else nothing."""
+    if walk := _watched.get(id(page)):
+        walk.check(page)
+
+
+@pytest.fixture
+def axe(request) -> Iterator[AxeWalk]:
+    walk = AxeWalk()
+    yield walk
+    walk.release()
+    if walk.checked:  # which pages axe checked, beside the test's screenshots
+        folder = _folder(request.node)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "axe-pages.txt").write_text("\n".join(walk.checked) + "\n")
+    assert walk.checked or not walk._pages, "axe checked no page"
+    assert not walk.found, "axe found serious or critical violations:\n" + "\n".join(
+        f"{state}\n  " + "\n  ".join(violations) for state, violations in walk.found.items()
+    )
 
 
 def artefacts_dir() -> Path:
@@ -191,6 +294,7 @@ def shot(request) -> Callable:
         slug = re.sub(r"[^\w.-]+", "-", name)
         path = folder / f"{next(counter):02d}-{slug}.png"
         page.screenshot(path=str(path), full_page=True)
+        audit(page)  # and axe-core, when a walk watches the page (`axe`)
         return path
 
     return save

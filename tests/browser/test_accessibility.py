@@ -1,35 +1,21 @@
-"""axe-core (the npm package, installed by bin/setup into tests/browser/node_modules) over every
-kind of page, public and internal by role, including /api/docs/: no serious or critical
-violation. axe is evaluated in the page (Playwright's evaluate, which the page's CSP does not
-govern), so the pages are checked under their real Content-Security-Policy.
+"""axe-core over every kind of page, public and internal by role, including /api/docs/: no
+serious or critical violation (the helper is shared with the walks: tests/browser/conftest.py).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from dip.models import Stage
-from tests.browser.conftest import NARROW
+from tests.browser.conftest import NARROW, AxeWalk, audit, axe_source, axe_violations
 from tests.browser.test_flows import login, logout
-from tests.conftest import REQUIRE_SERVICES
 from tests.helpers import edition_at, published
 
 pytestmark = [pytest.mark.browser]
 
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 DINSOS = "dinsos-p3a-kapuas-hulu"
 KALBAR = "disdukcapil-kalbar"
 KUBU = "disdukcapil-kubu-raya"
-SERIOUS = ("serious", "critical")
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations
-    .filter((v) => ["serious", "critical"].includes(v.impact))
-    .map((v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 4)
-      .map((n) => n.target.join(" ")).join(" | ")}]`);
-}"""
 
 
 # Headings, terms and labels that show a lower-case first letter (the stylesheet capitalises
@@ -44,21 +30,10 @@ LOWER_CASE = """() => [...document.querySelectorAll("th, dt, label")]
   .map((e) => e.textContent.trim().slice(0, 40))"""
 
 
-def axe_source() -> str:
-    if not AXE.exists():
-        reason = f"axe-core is missing ({AXE}): bin/test installs it (npm ci in tests/browser)"
-        if REQUIRE_SERVICES:
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    return AXE.read_text()
-
-
 def check(page, url: str, found: dict[str, list[str]]) -> None:
     response = page.goto(url)
     assert response is not None and response.status < 500, url
-    page.wait_for_load_state("networkidle")
-    page.evaluate(axe_source())
-    violations = page.evaluate(RUN_AXE)
+    violations = axe_violations(page)
     lower = page.evaluate(LOWER_CASE)
     if lower:
         violations.append(f"labels not capitalised: {lower}")
@@ -151,3 +126,32 @@ def test_the_sha256_of_the_published_edition_wraps_at_375_px(browser_seeded, new
     assert box is not None and box["x"] + box["width"] <= NARROW["width"]
     assert box["height"] > 20  # on more than one line
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+
+
+def test_a_walks_axe_check_finds_a_violation_once_per_page(browser_seeded, page):
+    """The walks' checker (the `axe` fixture) can fail: an image without a text alternative is
+    a critical violation; the same page seen twice is checked once; an unwatched page is not."""
+    walk = AxeWalk()
+    page.goto("/masuk/")
+    audit(page)  # not watched: nothing checked
+    walk.watch(page)
+    try:
+        audit(page)
+        assert walk.found == {} and len(walk.checked) == 1
+        page.evaluate(
+            """() => document.querySelector("main").insertAdjacentHTML(
+                "beforeend", '<img src="/static/favicon.svg">')"""
+        )
+        page.goto("/masuk/?lagi=1")
+        page.evaluate(
+            """() => document.querySelector("main").insertAdjacentHTML(
+                "beforeend", '<img src="/static/favicon.svg">')"""
+        )
+        audit(page)
+        audit(page)
+        assert len(walk.checked) == 2
+        ((state, violations),) = walk.found.items()
+        assert state.startswith("/masuk/?lagi=1|")
+        assert any(v.startswith("critical image-alt") for v in violations), violations
+    finally:
+        walk.release()

@@ -1,9 +1,12 @@
 """The officers' work in a real browser: Debian's Chromium, headless, driven by Playwright.
 
 Each flow is done by clicking, as the officer of the role whose turn it is: seed 000's DIP with
-its Nota Dinas, a return and a fix, and seed 004's DIK through the tim pertimbangan. Two tabs
-submitting the same confirmation see "Sudah diproses"; the main screens fit a 375 px phone.
-Every main screen is saved as a full-page screenshot (see conftest.py for the folder).
+its Nota Dinas, a return and a fix, and seed 004's DIK through the tim pertimbangan. Each
+hand-over and each return is seen by the one who must act next, as an unread notice in the bell
+(with the note of a return), opened from there; axe-core checks every page the two walks show
+(no serious or critical violation). Two tabs submitting the same confirmation see "Sudah
+diproses"; the main screens fit a 375 px phone. Every main screen is saved as a full-page
+screenshot (see conftest.py for the folder).
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ import pytest
 from django.utils import timezone
 
 from dip.models import Edition, Item
-from tests.browser.conftest import NARROW, fill_decree
+from tests.browser.conftest import NARROW, audit, fill_decree
 from tests.conftest import DEMO_PASSWORD
-from workflow.models import AuditEntry
+from workflow.models import AuditEntry, Notice
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -35,6 +38,8 @@ pytestmark = [pytest.mark.browser]
 
 DINSOS = "dinsos-p3a-kapuas-hulu"
 KUBU = "disdukcapil-kubu-raya"
+
+TO_THE_TIM = "Baris memorandum: mohon tim meninjau jangka waktu pengecualiannya."
 
 NOTA_DINAS = {
     "Nomor surat": "800/021/PPID-DINSOSP3A/{year}",
@@ -51,6 +56,7 @@ NOTA_DINAS = {
 def login(page: Page, username: str, shot=None) -> None:
     page.goto("/masuk/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    audit(page)
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Sandi").fill(DEMO_PASSWORD)
     if shot:
@@ -58,6 +64,7 @@ def login(page: Page, username: str, shot=None) -> None:
     page.get_by_role("button", name="Masuk", exact=True).click()
     expect(page).to_have_url(re.compile(r"/tugas/$"))
     expect(page.get_by_role("heading", level=1, name="Tugas saya")).to_be_visible()
+    audit(page)
 
 
 def logout(page: Page) -> None:
@@ -94,6 +101,38 @@ def open_edition_from_tasks(page: Page, title: str) -> None:
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Tugas saya").click()
     page.get_by_role("table").get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    audit(page)
+
+
+def expect_notice(
+    page: Page,
+    *,
+    stage: str,
+    title: str,
+    note: str = "",
+    returned: bool = False,
+    open_it: bool = True,
+) -> None:
+    """Whoever must act next was told: the bell counts an unread notice, and the notices page
+    has it, unread, naming the stage and the edition (and the note, if the hand-over or return
+    had one). The officer opens it from there and lands on the edition."""
+    expect(page.locator("#notice-unread")).to_be_visible()
+    page.get_by_role("navigation", name="Menu utama").get_by_role(
+        "link", name=re.compile(r"^Pemberitahuan")
+    ).click()
+    expect(page.get_by_role("heading", level=1, name="Pemberitahuan")).to_be_visible()
+    audit(page)
+    lead = "Dikembalikan kepada Anda" if returned else "Giliran Anda"
+    notice = page.locator(".notice.unread").filter(has_text=f"{lead}: {stage} “{title}”")
+    expect(notice).to_have_count(1)
+    if note:
+        expect(notice).to_contain_text(f"Catatan: {note}")
+    if not open_it:
+        return
+    notice.get_by_role("button").click()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    expect_stage(page, stage)
+    audit(page)
 
 
 def open_edition(page: Page, kind_label: str, title: str, slug: str, shot=None) -> int:
@@ -104,9 +143,11 @@ def open_edition(page: Page, kind_label: str, title: str, slug: str, shot=None) 
     form.get_by_label("judul").fill(title)
     if shot:
         shot(page, "editions-open-form")
+    audit(page)
     form.get_by_role("button", name="Buka edisi").click()
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
     expect_message(page, f"Edisi “{title}” dibuka.")
+    audit(page)
     return edition_id(page)
 
 
@@ -121,9 +162,11 @@ def add_all_items(page: Page, count: int, shot=None) -> None:
         expect(boxes.nth(i)).to_be_checked()
     if shot:
         shot(page, "pick-items")
+    audit(page)
     page.get_by_role("button", name="Tambahkan informasi yang dipilih").click()
     expect_message(page, f"{count} informasi ditambahkan.")
     expect(page.locator("tbody tr[id^=row-]")).to_have_count(count)
+    audit(page)
 
 
 def act(page: Page, label: str, *, note: str = "", shot=None, shot_name: str = "") -> None:
@@ -138,9 +181,11 @@ def act(page: Page, label: str, *, note: str = "", shot=None, shot_name: str = "
     fill_decree(page)
     if shot:
         shot(page, shot_name or f"confirm-{label}")
+    audit(page)
     page.get_by_role("button", name=f"Ya, {label}: {title}").click()
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
     expect_message(page, "Selesai: edisi kini berada pada tahap")
+    audit(page)
 
 
 def row(page: Page, title: str):
@@ -161,6 +206,7 @@ def expect_published(page: Page) -> None:
         page.reload()
     expect_stage(page, "Dipublikasikan")
     expect(page.get_by_text(re.compile(r"Dipublikasikan pada|Published on"))).to_be_visible()
+    audit(page)
 
 
 def overflow(page: Page) -> dict:
@@ -190,7 +236,8 @@ def overflow(page: Page) -> dict:
 # --- seed 000: DIP with a Nota Dinas, a return and a fix --------------------------------------
 
 
-def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
+def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server, axe):
+    axe.watch(page)
     year = timezone.localdate().year
     title = f"DIP {year} Dinsos P3A"
     items = list(Item.objects.filter(body__slug=DINSOS).order_by("title"))
@@ -222,8 +269,9 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
 
     # The Ketua PPID writes the Nota Dinas and issues it.
     switch_user(page, f"{DINSOS}.ppid")
+    expect(page.get_by_role("table").get_by_role("link", name=title)).to_be_visible()
     shot(page, "tasks-ppid")
-    open_edition_from_tasks(page, title)
+    expect_notice(page, stage="Nota Dinas", title=title)
     # "Terbitkan Nota Dinas" is not offered before the Nota Dinas is written: the page says so
     # and links to the form.
     expect(page.get_by_role("link", name="Terbitkan Nota Dinas", exact=True)).to_have_count(0)
@@ -238,6 +286,7 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
     shot(page, "nota-dinas-form")
     page.get_by_role("button", name="Simpan Nota Dinas").click()
     expect_message(page, "Nota Dinas disimpan")
+    audit(page)
     act(page, "Terbitkan Nota Dinas", shot=shot, shot_name="confirm-instruct")
     expect_stage(page, "Pengumpulan")
     page.get_by_role("link", name="Nota Dinas", exact=True).click()
@@ -247,15 +296,13 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
 
     # The operator collects and submits.
     switch_user(page, f"{DINSOS}.operator")
-    open_edition_from_tasks(page, title)
-    expect_stage(page, "Pengumpulan")
+    expect_notice(page, stage="Pengumpulan", title=title)
     act(page, "Ajukan untuk verifikasi")
     expect_stage(page, "Verifikasi")
 
     # The PPID comments on a row and on the edition, then returns it with a note.
     switch_user(page, f"{DINSOS}.ppid")
-    open_edition_from_tasks(page, title)
-    expect_stage(page, "Verifikasi")
+    expect_notice(page, stage="Verifikasi", title=title)
     fixed = items[0]
     target = row(page, fixed.title)
     target.get_by_label("komentar").fill("Ringkasan isi terlalu singkat; sebutkan periodenya.")
@@ -275,7 +322,7 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
     confirm.click()
     expect(heading).to_be_visible()
     expect(page.locator("#note_error")).to_be_visible()
-    shot(page, "confirm-return-error")
+    shot(page, "confirm-return-error")  # (and axe, on the page with its error)
     assert Edition.objects.get(pk=pk).state == "verification"
     page.get_by_label("catatan").fill("Lengkapi ringkasan isi informasi baris pertama.")
     confirm.click()
@@ -289,12 +336,14 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
     expect(task).to_contain_text("dikembalikan")
     expect(task).to_contain_text("Lengkapi ringkasan isi informasi baris pertama.")
     shot(page, "tasks-operator-returned")
-    page.goto("/pemberitahuan/")
-    notice = page.locator(".notice").filter(has_text="Dikembalikan kepada Anda")
-    expect(notice).to_have_count(1)
-    expect(notice).to_contain_text(title)
+    expect_notice(
+        page,
+        stage="Pengumpulan",
+        title=title,
+        returned=True,
+        note="Lengkapi ringkasan isi informasi baris pertama.",
+    )
     # The operator fixes the item and submits again.
-    open_edition_from_tasks(page, title)
     expect(page.locator("#arrival")).to_contain_text("dikembalikan")
     expect(row(page, fixed.title)).to_contain_text("Ringkasan isi terlalu singkat")
     shot(page, "edition-collection-returned")
@@ -316,12 +365,13 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
 
     # The PPID verifies (paraf).
     switch_user(page, f"{DINSOS}.ppid")
-    open_edition_from_tasks(page, title)
+    expect_notice(page, stage="Verifikasi", title=title)
     act(page, "Verifikasi (paraf)")
     expect_stage(page, "Persetujuan")
 
-    # The atasan signs from the dashboard; the confirmation names the edition.
+    # The atasan is told, and signs from the dashboard; the confirmation names the edition.
     switch_user(page, f"{DINSOS}.atasan")
+    expect_notice(page, stage="Persetujuan", title=title, open_it=False)
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Dasbor").click()
     waiting = page.get_by_role("row").filter(has_text=title)
     expect(waiting).to_contain_text("menunggu tanda tangan")
@@ -344,6 +394,8 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
     expect_message(page, "Selesai: edisi kini berada pada tahap")
     expect_published(page)
     shot(page, "edition-published")
+    # Publication is the system's: nobody is handed a step to act on.
+    assert not Notice.objects.filter(edition_id=pk, title__contains="Publikasi").exists()
     page.get_by_role("link", name="Linimasa", exact=True).click()
     steps = page.get_by_role("main").locator("tbody tr")
     expect(steps).to_have_count(8)
@@ -381,7 +433,8 @@ def test_seed_000_dip_by_clicking(browser_seeded, page, shot, app_server):
 # --- seed 004: DIK through the tim pertimbangan -----------------------------------------------
 
 
-def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, app_server):
+def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, app_server, axe):
+    axe.watch(page)
     year = timezone.localdate().year
     title = f"DIK {year} Disdukcapil Kubu Raya"
     items = list(Item.objects.filter(body__slug=KUBU).order_by("title"))
@@ -398,14 +451,15 @@ def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, app_se
     expect_stage(page, "Verifikasi")
 
     switch_user(page, f"{KUBU}.ppid")
+    expect_notice(page, stage="Verifikasi", title=title, open_it=False)
     open_edition_from_tasks(page, title)
-    act(page, "Verifikasi (paraf)")
+    act(page, "Verifikasi (paraf)", note=TO_THE_TIM)
     expect_stage(page, "Pertimbangan")
 
-    # The tim records its consideration for every row, then passes it on.
+    # The tim is told, with the PPID's note; it records its consideration for every row, then
+    # passes it on.
     switch_user(page, f"{KUBU}.tim")
-    open_edition_from_tasks(page, title)
-    expect_stage(page, "Pertimbangan")
+    expect_notice(page, stage="Pertimbangan", title=title, note=TO_THE_TIM)
     shot(page, "edition-consideration")
     # Passing it on before every row is decided is not offered: the page names the rows still
     # missing and links to the tim's page, where each row's test stands beside its decision.
@@ -435,6 +489,7 @@ def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, app_se
     expect(page.get_by_role("button", name="Simpan keputusan untuk semua baris")).to_have_count(1)
     page.get_by_role("button", name="Simpan keputusan untuk semua baris").click()
     expect_message(page, f"Keputusan tim untuk {len(items)} baris tersimpan.")
+    audit(page)
     page.get_by_role("link", name="Kembali ke edisi").click()
     for item in items:
         expect(row(page, item.title)).to_contain_text("Tim pertimbangan")
@@ -450,13 +505,17 @@ def test_seed_004_dik_through_tim_by_clicking(browser_seeded, page, shot, app_se
     shot(page, "consideration-record-form")
     page.get_by_role("button", name="Simpan berita acara").click()
     expect_message(page, "Berita acara uji konsekuensi disimpan")
+    audit(page)
     # ... and passes it on.
     act(page, "Teruskan hasil pertimbangan")
     expect_stage(page, "Persetujuan")
 
     switch_user(page, f"{KUBU}.atasan")
+    expect_notice(page, stage="Persetujuan", title=title, open_it=False)
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Dasbor").click()
+    audit(page)
     page.get_by_role("row").filter(has_text=title).get_by_role("link", name=title).click()
+    audit(page)
     act(page, "Tandatangani", shot=shot, shot_name="confirm-sign")
     expect_published(page)
     shot(page, "edition-published")

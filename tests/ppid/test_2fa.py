@@ -341,6 +341,60 @@ def test_the_sign_page_refuses_an_unverified_session_with_a_clear_403(
     assert edition.state == Stage.PUBLICATION and edition.signed_by == user
 
 
+def test_the_signature_is_shown_blocked_until_the_second_factor_is_confirmed(
+    seeded, settings, monkeypatch, api
+):
+    """An unverified signer who reaches the edition (the policy missed them, or a token made
+    before 2FA was required) sees "Tandatangani" blocked with a link to set up or confirm the
+    second factor, as any other unmet precondition; the server still refuses the signature."""
+    edition = edition_at(DINSOS, Stage.APPROVAL, title="Uji tombol tanda tangan")
+    settings.PPID_REQUIRE_2FA = True
+    monkeypatch.setattr(twofactor, "second_factor_required", lambda user: False)
+    user = User.objects.get(username=ATASAN)
+    page_url, action = f"/edisi/{edition.pk}/", f"/edisi/{edition.pk}/aksi/sign/"
+    back = f"next=%2Fedisi%2F{edition.pk}%2F"
+    unverified = Client()
+    unverified.force_login(user)
+
+    # No device yet: the link goes to set one up, and back to the edition.
+    page = text(unverified.get(page_url))
+    blocked = re.search(r'<p class="blocked-action" data-blocked="sign">.*?</p>', page, re.S)
+    assert blocked, page
+    assert "Tandatangani" in blocked.group(0) and "faktor kedua" in blocked.group(0)
+    assert f'href="/akun/2fa/daftar/?{back}">Pasang faktor kedua</a>' in blocked.group(0)
+    assert f'href="{action}"' not in page
+    # Opening the confirmation directly leads to the missing step.
+    assert unverified.get(action)["Location"] == f"/akun/2fa/daftar/?{back}"
+    # The API says the same, and still refuses.
+    old_token = api(ATASAN)
+    (listed,) = old_token.get(f"/api/editions/{edition.pk}/").json()["blocked"]
+    assert listed["name"] == "sign" and listed["fix_url"].endswith(f"/akun/2fa/daftar/?{back}")
+    audited = edition_audit(edition)
+    refused = old_token.post(
+        f"/api/editions/{edition.pk}/transitions/sign/", {"note": "Setuju.", **decree()}
+    )
+    assert refused.status_code == 403 and "faktor kedua" in refused.json()["detail"]
+    refused = unverified.post(action, {"expected_state": "approval", "note": "", **decree()})
+    assert refused.status_code == 403
+    assert Edition.objects.get(pk=edition.pk).state == Stage.APPROVAL
+    assert edition_audit(edition) == audited
+
+    # With a device but this sign-in not confirmed: the link goes to the code.
+    _user, device, _codes = enrolled(ATASAN)
+    page = text(unverified.get(page_url))
+    assert f'href="/akun/2fa/verifikasi/?{back}">Konfirmasi faktor kedua Anda</a>' in page
+    assert 'data-blocked="sign"' in page
+
+    # Confirmed: the signature is offered, and signs.
+    verified = verified_client(user, device)
+    page = text(verified.get(page_url))
+    assert 'data-blocked="sign"' not in page and f'href="{action}"' in page
+    assert verified.get(action).status_code == 200
+    signed = verified.post(action, {"expected_state": "approval", "note": "", **decree()})
+    assert signed.status_code == 302
+    assert Edition.objects.get(pk=edition.pk).state == Stage.PUBLICATION
+
+
 # --- the API ----------------------------------------------------------------------------------
 
 

@@ -27,7 +27,8 @@ def test_every_listed_account_is_created_by_the_seed(seeded):
         set(get_user_model().objects.filter(username__in=names).values_list("username", flat=True))
         == names
     )
-    assert "ppid-utama-kapuas-hulu" in names and "disdukcapil-kalbar.tim" not in names
+    assert "ppid-utama-kapuas-hulu" in names and "disdukcapil-kalbar.atasan" in names
+    assert "ppid-utama-kalbar" not in names  # the province's body, not an account
 
 
 def test_the_readme_lists_exactly_the_demo_accounts():

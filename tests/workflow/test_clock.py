@@ -35,7 +35,7 @@ from workflow.services.clock import step_watch
 pytestmark = pytest.mark.usefixtures("celery_eager")
 User = get_user_model()
 WIB = ZoneInfo("Asia/Pontianak")
-KALBAR = "disdukcapil-kalbar"  # SOP 002: no atasan in this body
+KALBAR = "disdukcapil-kalbar"  # SOP 002: the PPID gives the final approval; a province OPD
 KAPUAS = "dinsos-p3a-kapuas-hulu"  # SOP 000: operator, ppid, atasan
 KUBU = "disdukcapil-kubu-raya"  # SOP 004: operator, ppid, tim, atasan
 KAPUAS_UTAMA = utama_of(KAPUAS)  # the kabupaten's PPID Utama, not the province's
@@ -314,11 +314,33 @@ def test_the_atasans_own_late_step_goes_straight_to_the_ppid_utama(seeded):
     assert (step.escalation_level, step.next_notice_at) == (2, None)
 
 
+def test_a_province_opd_escalates_to_its_atasan_then_the_provinces_ppid_utama(
+    kalbar_verification,
+):
+    """Disdukcapil Kalbar sits directly under the province: after its own atasan, the
+    province's PPID Utama is the one told."""
+    _, step = kalbar_verification
+    sweep_at(DUE)
+    sweep_at(DUE + GRACE)
+    assert notices(kind=NoticeKind.ESCALATION) == [
+        (f"{KALBAR}.atasan", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1")
+    ]
+    sweep_at(DUE + 2 * GRACE)
+
+    assert notices(kind=NoticeKind.ESCALATION) == [
+        (f"{KALBAR}.atasan", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1"),
+        ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2"),
+    ]
+    step.refresh_from_db()
+    assert (step.escalation_level, step.next_notice_at) == (2, None)
+
+
 def test_a_body_without_an_atasan_escalates_to_the_ppid_utama(kalbar_verification):
     _, step = kalbar_verification
-    assert not BodyUserObjectPermission.objects.filter(
+    # Disdukcapil Kalbar without its atasan (the demo has one, for its DIK's signature).
+    BodyUserObjectPermission.objects.filter(
         content_object__slug=KALBAR, permission__codename=Role.ATASAN.codename
-    ).exists()
+    ).delete()
 
     sweep_at(DUE)
     sweep_at(DUE + GRACE)
@@ -356,6 +378,10 @@ def test_the_grace_is_a_setting(kalbar_verification, settings):
     assert step.next_notice_at == DUE + timedelta(hours=1)
 
     sweep_at(DUE + timedelta(hours=1))
+    assert (f"{KALBAR}.atasan", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:1") in notices()
+    step.refresh_from_db()
+    assert step.next_notice_at == DUE + timedelta(hours=2)
+    sweep_at(DUE + timedelta(hours=2))
 
     assert ("ppid-utama", NoticeKind.ESCALATION, f"step:{step.pk}:escalation:2") in notices()
 

@@ -90,6 +90,45 @@ def test_a_default_dik_route_runs_to_publication_through_the_tim(seeded):
     assert edition.decree_number == f"188.4/{edition.pk}/PPID/2026"
 
 
+def test_disdukcapil_kalbar_dik_is_signed_by_its_own_atasan(seeded):
+    """Disdukcapil Kalbar (SOP 002: a DIP whose final approval is the PPID's) opens its DIK on
+    the province's default route, and its own tim and atasan (demo accounts) take it to signed
+    and published."""
+    body = Body.objects.get(slug=KALBAR)
+    officers = officers_of(body)
+    assert {"tim", "atasan"} <= set(officers)
+    # Its register holds no exempted item yet (as Dinas Sosial's): the operator records one.
+    exempted = [
+        ItemFactory(
+            body=body,
+            title="Data pribadi penduduk dalam basis data kependudukan provinsi",
+            classification="dikecualikan",
+            exemption_ground="h",
+            consequence_if_opened="Rahasia pribadi penduduk terungkap.",
+            consequence_if_closed="Data pribadi penduduk terlindungi.",
+            public_interest="Perlindungan data pribadi lebih besar manfaatnya.",
+            exemption_permanent=True,
+        )
+    ]
+    edition = open_edition(body, title="DIK Disdukcapil Kalbar", kind="dik", officers=officers)
+    assert edition.route["sop"]["default_route_of"]["slug"] == UTAMA
+    assert list(edition.entries.values_list("item", flat=True)) == [i.pk for i in exempted]
+    edition = drive_to(edition, Stage.CONSIDERATION, officers)
+    assert edition.actor_role == "tim"
+    edition = drive_to(edition, Stage.APPROVAL, officers)
+    assert edition.actor_role == "atasan"
+    edition = drive_to(edition, Stage.PUBLISHED, officers)
+    assert edition.signed_by == officers["atasan"]
+    assert edition.signed_by.username == f"{KALBAR}.atasan"
+    assert edition.published_at is not None and edition.rows.count() == len(exempted)
+    signers = set(
+        AuditEntry.objects.filter(edition=edition, transition="sign").values_list(
+            "actor__username", flat=True
+        )
+    )
+    assert signers == {f"{KALBAR}.atasan"}
+
+
 def test_the_bodys_own_sop_wins_over_the_default(seeded):
     kubu = Body.objects.get(slug=KUBU)
     own = Sop.objects.get(body=kubu, is_active=True)

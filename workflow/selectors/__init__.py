@@ -23,16 +23,25 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dip import selectors as dip_selectors
 from dip import services as dip_services
-from dip.models import DocumentStatus, Edition, EditionDocument, RecordDocument, Stage
+from dip.models import (
+    TRANSITIONS,
+    DocumentStatus,
+    Edition,
+    EditionDocument,
+    RecordDocument,
+    Stage,
+)
 from dip.selectors import editions_for_user
 from ppid.models import Body, BodyUserObjectPermission, Role
 from ppid.oversight import bodies_reached
 from ppid.selectors import bodies_for_user
+from ppid.twofactor import has_device, is_verified
 from workflow.models import (
     AuditEntry,
     Consideration,
@@ -149,9 +158,48 @@ class Blocked:
     fix_label: str
 
 
-def blocked_transitions(edition: Edition, names: list[str]) -> dict[str, Blocked]:
+def transition_signs(edition: Edition, name: str) -> bool:
+    """Whether transition `name` is the signature now: the step into publication."""
+    spec = TRANSITIONS.get(name)
+    return (
+        spec is not None
+        and spec.completes is not None
+        and spec.completes == edition.state
+        and edition.next_stage() == Stage.PUBLICATION
+    )
+
+
+def second_factor_blocked(
+    edition: Edition, name: str, user: AbstractBaseUser | AnonymousUser
+) -> Blocked | None:
+    """A signature by a user without a verified second factor while PPID_REQUIRE_2FA is on:
+    refused by the service (ppid.twofactor.check_signing_allowed), so shown blocked, with the
+    way to set up (enrol) or confirm (verify) the second factor and come back."""
+    if not settings.PPID_REQUIRE_2FA or not transition_signs(edition, name):
+        return None
+    if not user.is_authenticated or is_verified(user):
+        return None
+    back = reverse("workflow:edition", args=[edition.pk])
+    if has_device(user):
+        target, label = "accounts:2fa_verify", _("Confirm your second factor")
+    else:
+        target, label = "accounts:2fa_enrol", _("Set up a second factor")
+    return Blocked(
+        name=name,
+        reason=_("Signing needs a verified second factor (the code from your authenticator app)."),
+        fix_url=f"{reverse(target)}?{urlencode({'next': back})}",
+        fix_label=label,
+    )
+
+
+def blocked_transitions(
+    edition: Edition,
+    names: list[str],
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> dict[str, Blocked]:
     """Of the transitions `names` (those the user may run by stage and role), the ones whose
-    precondition fails now: why, and where to do the missing step."""
+    precondition fails now: why, and where to do the missing step. With `user`, a signature
+    also needs that user's verified second factor when PPID_REQUIRE_2FA is on."""
     blocked: dict[str, Blocked] = {}
     for name in names:
         reasons: list[str] = []
@@ -163,6 +211,8 @@ def blocked_transitions(edition: Edition, names: list[str]) -> dict[str, Blocked
                 reasons.extend(error.messages)
                 first = first or pre
         if first is None:
+            if user is not None and (factor := second_factor_blocked(edition, name, user)):
+                blocked[name] = factor
             continue
         url = reverse(first.fix_url, args=[edition.pk])
         if first.fix_fragment:

@@ -154,7 +154,7 @@ def edition_detail(request, pk):
         and edition.state in ("verification", "consideration", "approval")
         and any(n in names for n in ("verify", "consider", "sign", "return"))
     )
-    blocked = blocked_transitions(edition, names)
+    blocked = blocked_transitions(edition, names, request.user)
     step = open_step(edition)
     context = {
         "edition": edition,
@@ -429,7 +429,7 @@ def edition_action(request, pk, name):
         if name not in names:
             messages.warning(request, _("This action is not available to you at this stage."))
             return redirect("workflow:edition", pk=edition.pk)
-        if blocked := blocked_transitions(edition, [name]).get(name):
+        if blocked := blocked_transitions(edition, [name], request.user).get(name):
             # Offered only once it can succeed: say what is missing and go where it is done.
             messages.warning(request, f"{blocked.reason} {blocked.fix_label}.")
             return redirect(blocked.fix_url)
