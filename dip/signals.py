@@ -23,3 +23,7 @@ row_flagged = Signal()
 # Sent after the commit that made a public announcement (kwargs: announcement_id); dip queues
 # its spoken version (dip.tasks).
 announcement_made = Signal()
+
+# Sent after the commit that confirmed a spreadsheet import (kwargs: job_id); dip queues the
+# task that writes it (dip.tasks.run_import).
+import_committed = Signal()

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from dip.api import ItemViewSet, PublicBodyList, PublicDikView, PublicDipView
+from dip.api import ImportViewSet, ItemViewSet, PublicBodyList, PublicDikView, PublicDipView
 from dip.views.public import home
 from ppid.api import BodyList, ObtainToken, TokenRevokeView
 from ppid.forms import LoginForm
@@ -16,6 +16,7 @@ from workflow.api import EditionViewSet, SertaMertaRequestViewSet
 
 router = DefaultRouter()
 router.register("items", ItemViewSet, basename="item")
+router.register("imports", ImportViewSet, basename="import")
 router.register("editions", EditionViewSet, basename="edition")
 router.register("serta-merta", SertaMertaRequestViewSet, basename="serta-merta")
 

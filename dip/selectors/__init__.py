@@ -11,6 +11,14 @@ from dip.selectors.deliveries import (
     deliveries_due,
     editions_missing_deliveries,
 )
+from dip.selectors.imports import (
+    body_import_jobs,
+    import_jobs_for_user,
+    import_jobs_to_keep,
+    import_progress,
+    progress_key,
+    remembered_mapping,
+)
 from dip.selectors.public import (
     PUBLIC_ROW,
     PUBLISHED_ORDER,
@@ -90,6 +98,7 @@ __all__ = [
     "announcements_missing_audio",
     "bodies_with_current_editions",
     "body_announcements",
+    "body_import_jobs",
     "body_public_marks",
     "body_published_editions",
     "consideration_record_of",
@@ -102,12 +111,16 @@ __all__ = [
     "edition_rows_as_signed",
     "editions_for_user",
     "editions_missing_deliveries",
+    "import_jobs_for_user",
+    "import_jobs_to_keep",
+    "import_progress",
     "item_editions",
     "item_review_edition",
     "items_exemption_ended",
     "items_for_user",
     "items_in_review",
     "items_update_due",
+    "progress_key",
     "public_announcement",
     "public_announcements",
     "public_attachment",
@@ -132,6 +145,7 @@ __all__ = [
     "redacted_copies",
     "register_items",
     "register_years",
+    "remembered_mapping",
     "row_flags_for_user",
     "rows_with_update_flags",
 ]
