@@ -7,9 +7,9 @@ receiver), so the row and its audit entry commit together.
 
 from django.dispatch import Signal
 
-from ppid.signals import audit_event
+from ppid.signals import audit_event, audit_events
 
-__all__ = ["audit_event", "edition_published"]
+__all__ = ["audit_event", "audit_events", "edition_published"]
 
 # Sent after the commit that published an edition (kwargs: edition_id); dip queues the
 # pushes to the body's aggregators.

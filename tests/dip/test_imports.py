@@ -361,16 +361,13 @@ def test_never_a_half_import(
     job = uploaded_job(operator, perki_workbook())
     before = Item.objects.count()
     audited = AuditEntry.objects.filter(action__in=["item.create", "import.done"]).count()
-    real = imports.item_create
-    calls = []
+    real = imports.items_create_many
 
     def failing(**kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return real(**kwargs)
+        real(**kwargs)  # the rows are written, then the disk fills up
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "item_create", failing)
+    monkeypatch.setattr(imports, "items_create_many", failing)
     job = commit(operator, job, django_capture_on_commit_callbacks)
     assert job.status == ImportStatus.FAILED
     assert "disk full" in job.error and job.created == 0

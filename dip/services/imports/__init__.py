@@ -19,20 +19,21 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from dip.forms import ItemForm
 from dip.models import (
     ITEM_FIELDS,
+    Classification,
     ImportJob,
     ImportMapping,
     ImportStatus,
@@ -41,13 +42,13 @@ from dip.models import (
 from dip.permissions import can_change_items
 from dip.selectors import progress_key, remembered_mapping
 from dip.services.classification import crosses_exemption
-from dip.services.common import audit, require
+from dip.services.common import EMPTY_EXEMPTION, audit, require
 from dip.services.imports import columns as cols
 from dip.services.imports.reading import read_upload
-from dip.services.items import item_create, item_update
+from dip.services.items import item_prepare, item_update, items_create_many
 from dip.signals import import_committed
 from ppid.exceptions import Conflict
-from ppid.models import Body
+from ppid.models import Body, Unit
 
 __all__ = [
     "AlreadyCommitted",
@@ -76,6 +77,8 @@ TEXT_FIELDS = (
 )
 # Rows written between two updates of the live count.
 PROGRESS_EVERY = 100
+# New rows written per call of items_create_many (its batches of inserts, then their audit).
+CREATE_BATCH = 1000
 logger = logging.getLogger(__name__)
 TITLE_MAX = Item._meta.get_field("title").max_length
 
@@ -155,16 +158,17 @@ def _shorten(text: str) -> str:
     return text[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _form_data(
-    raw: dict[str, Any], mapping: dict[str, str], units: dict[str, int]
-) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """The row as the item form's input, and the cells that could not be read."""
+def _item_fields(
+    raw: dict[str, Any], mapping: dict[str, str], units: dict[str, Unit]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The row as an item's fields (typed, as the register's form gives them to the services),
+    and the cells that could not be read."""
     values: dict[str, Any] = {}
     for key, value in raw["cells"].items():
         field = mapping.get(key)
         if field and field != cols.NUMBER and field not in values:
             values[field] = value
-    data = {name: "" for name in ITEM_FIELDS}
+    fields: dict[str, Any] = {name: "" for name in ITEM_FIELDS}
     errors: dict[str, list[str]] = {}
 
     def read(field: str, parse):
@@ -175,9 +179,9 @@ def _form_data(
             return None
 
     for name in TEXT_FIELDS:
-        data[name] = _text(values.get(name))
-    if not data["title"] and data["summary"]:
-        data["title"] = _shorten(data["summary"])  # the Perki list has only the summary
+        fields[name] = _text(values.get(name))
+    if not fields["title"] and fields["summary"]:
+        fields["title"] = _shorten(fields["summary"])  # the Perki list has only the summary
     classification = read("classification", cols.classification_of) or raw.get("class") or ""
     if values.get("classification") and not classification:
         errors.setdefault("classification", []).append(
@@ -187,12 +191,13 @@ def _form_data(
             )
             % {"value": _text(values["classification"])[:60]}
         )
-    data["classification"] = classification
-    period = read("update_period_months", cols.parse_period)
-    data["update_period_months"] = str(period) if period is not None else "6"
+    fields["classification"] = classification
+    # As the item form does: no period written is the law's longest, 6 months.
+    fields["update_period_months"] = read("update_period_months", cols.parse_period) or 6
+    fields["unit"] = None
     if unit := _text(values.get("unit")):
-        unit_id = units.get(cols.normalise(unit))
-        if unit_id is None:
+        fields["unit"] = units.get(cols.normalise(unit))
+        if fields["unit"] is None:
             errors.setdefault("unit", []).append(
                 _(
                     "There is no unit “%(unit)s” in this public body; add it first or leave the "
@@ -200,71 +205,79 @@ def _form_data(
                 )
                 % {"unit": unit[:100]}
             )
-        else:
-            data["unit"] = str(unit_id)
     produced = read("produced_at", cols.parse_date)
     if "produced" in values:
         try:
             produced, place = cols.find_date(values["produced"])
         except cols.CellError:
             produced, place = None, _text(values["produced"])
-        data["produced_place"] = data["produced_place"] or place
-    data["produced_at"] = produced.isoformat() if produced else ""
+        fields["produced_place"] = fields["produced_place"] or place
+    fields["produced_at"] = produced
     form = read("form", cols.parse_form) or ""
     if not form and ("form_softcopy" in values or "form_hardcopy" in values):
-        soft, hard = (
-            cols.ticked(values.get("form_softcopy")),
-            cols.ticked(values.get("form_hardcopy")),
-        )
+        soft = cols.ticked(values.get("form_softcopy"))
+        hard = cols.ticked(values.get("form_hardcopy"))
         form = "both" if soft and hard else "softcopy" if soft else "hardcopy" if hard else ""
-    data["form"] = form
-    data["exemption_ground"] = read("exemption_ground", cols.parse_ground) or ""
-    until = read("exemption_until", cols.parse_date)
-    data["exemption_until"] = until.isoformat() if until else ""
-    if cols.parse_bool(values.get("exemption_permanent")):
-        data["exemption_permanent"] = "on"
-    return data, errors
+    fields["form"] = form
+    fields["exemption_ground"] = read("exemption_ground", cols.parse_ground) or ""
+    fields["exemption_until"] = read("exemption_until", cols.parse_date)
+    fields["exemption_permanent"] = cols.parse_bool(values.get("exemption_permanent"))
+    if classification != Classification.DIKECUALIKAN:
+        # As the item form does: the consequence test belongs to dikecualikan rows only.
+        fields.update(EMPTY_EXEMPTION)
+        for name in EMPTY_EXEMPTION:
+            errors.pop(name, None)
+    return fields, errors
 
 
-def _dup_key(title: str, unit_id: Any) -> tuple[str, int | None]:
-    return (" ".join(title.casefold().split()), int(unit_id) if unit_id else None)
+def _dup_key(title: str, unit: Unit | None) -> tuple[str, int | None]:
+    return (" ".join(title.casefold().split()), unit.pk if unit else None)
+
+
+def _display(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else _text(value)
 
 
 def _rows(
-    body: Body, source: dict[str, Any], mapping: dict[str, str]
-) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """Each row's preview and, when it is valid, its item fields."""
-    units = {cols.normalise(u.name): u.pk for u in body.units.all()}
+    body: Body, user: AbstractBaseUser, source: dict[str, Any], mapping: dict[str, str]
+) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None, Item | None]]:
+    """Each row's preview and, when it is valid, its item fields and its new item (unsaved).
+    Every row is checked by the register's rules (`item_prepare`: Item.full_clean, as
+    `item_create` checks it), without a query per row."""
+    units = {cols.normalise(u.name): u for u in body.units.all()}
     existing = {
-        _dup_key(title, unit): (pk, classification)
+        (" ".join(title.casefold().split()), unit): (pk, classification)
         for pk, title, unit, classification in Item.objects.filter(body=body).values_list(
             "pk", "title", "unit", "classification"
         )
     }
     seen: dict[tuple[str, int | None], int] = {}
     for index, raw in enumerate(source["rows"]):
-        data, cell_errors = _form_data(raw, mapping, units)
-        form = ItemForm(data, body=body)
-        valid = form.is_valid()
+        fields, cell_errors = _item_fields(raw, mapping, units)
         errors = [f"{_label(f)}: {m}" for f, messages in cell_errors.items() for m in messages]
-        if not valid:
-            for field, messages in form.errors.items():
+        item = None
+        try:
+            item = item_prepare(body=body, user=user, **fields)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
                 if field in cell_errors:
                     continue  # the cell's own message says it better
                 for message in messages:
-                    errors.append(message if field == "__all__" else f"{_label(field)}: {message}")
-        key = _dup_key(data["title"], data["unit"])
+                    errors.append(
+                        message if field == NON_FIELD_ERRORS else f"{_label(field)}: {message}"
+                    )
+        key = _dup_key(fields["title"], fields["unit"])
         duplicate, warning = None, ""
-        if data["title"] and key in seen:
+        if fields["title"] and key in seen:
             errors.append(
                 _("The same title and unit as row %(row)s of this file.")
                 % {"row": source["rows"][seen[key]]["row"]}
             )
-        elif data["title"]:
+        elif fields["title"]:
             seen[key] = index
             if key in existing:
                 duplicate, stored_class = existing[key]
-                if crosses_exemption(stored_class, data["classification"]):
+                if crosses_exemption(stored_class, fields["classification"]):
                     warning = _(
                         "Updating it would move it into or out of dikecualikan, which only the "
                         "tim pertimbangan and the atasan can do: it will be skipped."
@@ -273,22 +286,24 @@ def _rows(
             "index": index,
             "sheet": raw["sheet"],
             "row": raw["row"],
-            "title": data["title"],
-            "classification": data["classification"],
+            "title": fields["title"],
+            "classification": fields["classification"],
             "errors": errors,
             "duplicate_of": duplicate,
             "warning": warning,
             "values": {
-                name: _text(form.cleaned_data.get(name))
+                name: _display(fields[name])
                 for name in ("summary", "holding_unit", "produced_at", "form")
-                if valid and form.cleaned_data.get(name)
+                if fields[name]
             },
         }
-        yield preview, (form.item_fields() if valid and not errors else None)
+        yield preview, (fields if not errors else None), (item if not errors else None)
 
 
-def _preview(body: Body, source: dict[str, Any], mapping: dict[str, str]) -> list[dict]:
-    return [preview for preview, _fields in _rows(body, source, mapping)]
+def _preview(
+    body: Body, user: AbstractBaseUser, source: dict[str, Any], mapping: dict[str, str]
+) -> list[dict]:
+    return [preview for preview, _fields, _item in _rows(body, user, source, mapping)]
 
 
 # --- the services --------------------------------------------------------------------------
@@ -308,7 +323,7 @@ def import_job_create(*, body: Body, user: AbstractBaseUser, upload: UploadedFil
             {"file": [_("The spreadsheet has headings but no rows of information under them.")]}
         )
     mapping = default_mapping(body, source)
-    rows = _preview(body, source, mapping)
+    rows = _preview(body, user, source, mapping)
     job = ImportJob(
         body=body,
         created_by=user,
@@ -344,7 +359,7 @@ def import_job_remap(
     """Map the columns again (and remember the choice for the body's next spreadsheet)."""
     job = _lock_uncommitted(job, user)
     job.mapping = _check_mapping(job.source, mapping)
-    job.rows = _preview(job.body, job.source, job.mapping)
+    job.rows = _preview(job.body, user, job.source, job.mapping)
     job.update_rows = []
     job.save(update_fields=["mapping", "rows", "update_rows"])
     remembered, _created = ImportMapping.objects.select_for_update().get_or_create(body=job.body)
@@ -441,50 +456,62 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
 def _write(job: ImportJob) -> None:
     user, body = job.committed_by, job.body
     chosen = set(job.update_rows)
-    stored = {i.pk: i for i in Item.objects.filter(body=body)}
     skipped: list[dict[str, Any]] = []
     outcome: list[dict[str, Any]] = []
-    created = updated = 0
+    waiting: list[tuple[dict[str, Any], Item]] = []
+    updated = 0
     previews = []
-    for count, (preview, fields) in enumerate(_rows(body, job.source, job.mapping), start=1):
+
+    def create_waiting() -> None:
+        items = items_create_many(body=body, user=user, items=[item for _p, item in waiting])
+        for (place, _item), item in zip(waiting, items, strict=True):
+            outcome.append({**place, "item": item.pk, "action": "created"})
+        waiting.clear()
+
+    rows = _rows(body, user, job.source, job.mapping)
+    for count, (preview, fields, new_item) in enumerate(rows, 1):
         previews.append(preview)
-        place = {"row": preview["row"], "sheet": preview["sheet"]}
+        place = {"index": preview["index"], "row": preview["row"], "sheet": preview["sheet"]}
         if fields is None:
             skipped.append({**place, "errors": preview["errors"]})
         elif preview["duplicate_of"]:
             if not (job.update_all or preview["index"] in chosen):
-                skipped.append(
-                    {**place, "errors": [_("Already in the register; not chosen for update.")]}
-                )
+                message = _("Already in the register; not chosen for update.")
+                skipped.append({**place, "errors": [message]})
+                continue
+            stored = Item(pk=preview["duplicate_of"], body=body)
+            try:
+                with transaction.atomic():
+                    item = item_update(item=stored, user=user, **fields)
+            except ValidationError as error:  # under review meanwhile, or out of dikecualikan
+                skipped.append({**place, "errors": error.messages})
             else:
-                try:
-                    with transaction.atomic():
-                        item = item_update(
-                            item=stored[preview["duplicate_of"]], user=user, **fields
-                        )
-                except ValidationError as error:
-                    skipped.append({**place, "errors": error.messages})
-                else:
-                    updated += 1
-                    outcome.append({**place, "item": item.pk, "action": "updated"})
+                updated += 1
+                outcome.append({**place, "item": item.pk, "action": "updated"})
         else:
-            item = item_create(body=body, user=user, **fields)
-            created += 1
-            outcome.append({**place, "item": item.pk, "action": "created"})
+            waiting.append((place, new_item))
+            if len(waiting) >= CREATE_BATCH:
+                create_waiting()
         if count % PROGRESS_EVERY == 0:
             cache.set(progress_key(job.pk), count, 3600)
+    if waiting:
+        create_waiting()
+    outcome.sort(key=lambda entry: entry.pop("index"))
+    for entry in skipped:
+        entry.pop("index")
     job.rows = previews
     job.status = ImportStatus.DONE
     job.finished_at = timezone.now()
     job.total = job.done = len(previews)
-    job.created, job.updated, job.skipped, job.outcome = created, updated, skipped, outcome
+    job.created = len(outcome) - updated
+    job.updated, job.skipped, job.outcome = updated, skipped, outcome
     job.save()
     audit(
         actor=user,
         body=body,
         action="import.done",
         target=job,
-        data={"created": created, "updated": updated, "skipped": len(skipped)},
+        data={"created": job.created, "updated": updated, "skipped": len(skipped)},
     )
 
 
