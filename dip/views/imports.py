@@ -3,6 +3,8 @@ the report; and the template to fill in."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +20,7 @@ from dip.forms import (
     ImportUploadForm,
     add_service_errors,
 )
-from dip.models import Classification, ImportJob, ImportStatus
+from dip.models import Classification, ImportJob, ImportStatus, InformationForm
 from dip.permissions import can_change_items
 from dip.selectors import body_import_jobs, import_jobs_for_user, import_progress
 from dip.services import imports
@@ -102,10 +104,19 @@ def _preview_context(request: HttpRequest, job: ImportJob, mapping_form=None, co
             duplicates=[r["index"] for r in duplicates],
         )
     labels = dict(Classification.choices)
+    forms = dict(InformationForm.choices)
     return {
         "job": job,
         "body": job.body,
-        "rows": [{**r, "class_label": labels.get(r["classification"], "")} for r in page],
+        "rows": [
+            {
+                **r,
+                "class_label": labels.get(r["classification"], ""),
+                "produced": _day(r.get("values", {}).get("produced_at")),
+                "form_label": forms.get(r.get("values", {}).get("form"), ""),
+            }
+            for r in page
+        ],
         "mapping_form": mapping_form,
         "mapping_fields": list(mapping_form),
         "commit_form": commit_form,
@@ -117,6 +128,10 @@ def _preview_context(request: HttpRequest, job: ImportJob, mapping_form=None, co
         "duplicate_count": len(duplicates),
         "chosen": set(job.update_rows),
     }
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _report_context(job: ImportJob) -> dict:

@@ -90,6 +90,7 @@ def test_perki_workbook_is_previewed_with_each_rows_problems(kalbar, operator):
     assert page.status_code == 200
     assert "5 baris terbaca: 4 dapat diimpor" in text
     assert "31 Juni 2025" in text  # the problem next to its row
+    assert "4 Maret 2025" in text and "12 Januari 2025" in text  # the dates as read
     assert 'id="row-4" class="has-error"' in text
 
 

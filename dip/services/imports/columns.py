@@ -7,8 +7,10 @@ under a title or two, sometimes followed by a row numbering the columns (1, 2, 3
 classification is a column, or the sheet's name ("Berkala", "Serta Merta", ...), or a section
 row within a sheet ("A. Informasi yang Wajib Diumumkan Secara Berkala").
 
-`TEMPLATE_COLUMNS` is the layout of the downloadable template, and the layout an `.xlsx` export
-of the register uses (the same headings), so that an export imports as it is.
+`TEMPLATE_COLUMNS` is the layout of the downloadable template. The headings of the register's
+`.xlsx` export (`dip.columns` on the export branch: "Bidang/Seksi", "Jangka Waktu Pembaruan
+(bulan)", "Akibat bila Informasi Dibuka", ...) are recognised as well, so that an export imports
+as it is.
 """
 
 from __future__ import annotations
@@ -110,6 +112,7 @@ ALIASES: dict[str, list[str]] = {
         "periode pembaruan bulan",
         "periode pembaruan",
         "jangka waktu pembaruan",
+        "jangka waktu pembaruan bulan",
         "periode pemutakhiran",
         "pembaruan bulan",
     ],
@@ -184,6 +187,8 @@ ALIASES: dict[str, list[str]] = {
     "exempted_part": ["bagian yang dikecualikan", "informasi yang dikecualikan"],
     "exemption_ground": [
         "dasar hukum pengecualian pasal 17 huruf",
+        "dasar hukum pengecualian pasal 17 uu 14 2008",
+        "dasar hukum pengecualian pasal 17",
         "dasar hukum pengecualian",
         "dasar hukum",
         "pasal 17 huruf",
@@ -192,17 +197,20 @@ ALIASES: dict[str, list[str]] = {
     "exemption_law": [
         "undang undang yang dikutip",
         "undang undang lain",
+        "undang undang lain yang dikutip",
         "peraturan yang dikutip",
         "dasar hukum lain",
     ],
     "consequence_if_opened": [
         "akibat bila dibuka",
+        "akibat bila informasi dibuka",
         "akibat apabila dibuka",
         "konsekuensi bila dibuka",
         "konsekuensi",
     ],
     "consequence_if_closed": [
         "akibat bila ditutup",
+        "akibat bila informasi ditutup",
         "akibat apabila ditutup",
         "konsekuensi bila ditutup",
     ],
