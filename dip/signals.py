@@ -7,9 +7,9 @@ receiver), so the row and its audit entry commit together.
 
 from django.dispatch import Signal
 
-from ppid.signals import audit_event
+from ppid.signals import audit_event, audit_events
 
-__all__ = ["audit_event", "edition_published"]
+__all__ = ["audit_event", "audit_events", "edition_published"]
 
 # Sent after the commit that published an edition (kwargs: edition_id); dip queues the
 # pushes to the body's aggregators.
@@ -28,3 +28,7 @@ row_removed = Signal()
 # Sent after the commit that made a public announcement (kwargs: announcement_id); dip queues
 # its spoken version (dip.tasks).
 announcement_made = Signal()
+
+# Sent after the commit that confirmed a spreadsheet import (kwargs: job_id); dip queues the
+# task that writes it (dip.tasks.run_import).
+import_committed = Signal()

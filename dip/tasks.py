@@ -19,9 +19,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from dip import selectors, services
-from dip.models import DELIVERY_MAX_ATTEMPTS, Announcement, DeliveryStatus, Edition
-from dip.services import TransientDeliveryError, audio, rowflags
-from dip.signals import announcement_made, edition_published
+from dip.models import DELIVERY_MAX_ATTEMPTS, Announcement, DeliveryStatus, Edition, ImportJob
+from dip.services import TransientDeliveryError, audio, imports, rowflags
+from dip.signals import announcement_made, edition_published, import_committed
 
 logger = logging.getLogger(__name__)
 
@@ -164,3 +164,31 @@ def sweep_announcement_audio() -> int:
     """Queue the audio of announcements that have none ready (the broker was down at their
     commit, a task was lost, an error that may have passed); the build re-checks under lock."""
     return sum(_queue_audio(pk) for pk in selectors.announcements_missing_audio())
+
+
+# --- spreadsheet import ------------------------------------------------------------------------
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=10,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+    acks_late=True,
+    # 10,000 rows take well under a minute (benchmarks/imports.py); the limit leaves room.
+    soft_time_limit=1500,
+    time_limit=1800,
+)
+def run_import(job_id: int) -> str | None:
+    """Write one confirmed import in one transaction; a finished one is left as it is."""
+    job = imports.import_job_run(job_id=job_id)
+    return job.status if job else None
+
+
+@receiver(import_committed, sender=ImportJob, dispatch_uid="dip.queue_import")
+def queue_import(sender, job_id: int, **kwargs) -> None:
+    try:
+        run_import.delay(job_id)
+    except Exception:  # the broker is down: the job waits; confirming it again re-queues
+        logger.exception("could not queue import %s", job_id)

@@ -19,6 +19,7 @@ import os
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -174,10 +175,15 @@ def _office_matches(upload: UploadedFile, family: str) -> bool:
 
 
 def _inflate_counted(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, reader: _CountingReader, total: int
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    reader: _CountingReader,
+    total: int,
+    on_chunk: Callable[[bytes], None] | None = None,
 ) -> int:
     """Inflate one part chunk by chunk, checking the running total and ratio; the new total
-    (bytes inflated so far in the archive)."""
+    (bytes inflated so far in the archive). `on_chunk` sees each chunk (the spreadsheet import
+    looks for formulas in a worksheet on the same pass)."""
     limit = settings.PPID_UPLOAD_MAX_UNCOMPRESSED_BYTES
     ratio = settings.PPID_UPLOAD_MAX_RATIO
     start = reader.bytes_read
@@ -185,6 +191,8 @@ def _inflate_counted(
     with archive.open(member) as part:
         while chunk := part.read(ZIP_CHUNK):
             inflated += len(chunk)
+            if on_chunk is not None:
+                on_chunk(chunk)
             if total + inflated > limit:
                 raise _bomb_error("size")
             compressed = max(reader.bytes_read - start, 1)

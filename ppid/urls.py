@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from dip.api import (
     ClassificationChangeViewSet,
+    ImportViewSet,
     ItemViewSet,
     PublicBodyList,
     PublicDikView,
@@ -25,6 +26,7 @@ router.register("items", ItemViewSet, basename="item")
 router.register(
     "classification-changes", ClassificationChangeViewSet, basename="classification-change"
 )
+router.register("imports", ImportViewSet, basename="import")
 router.register("editions", EditionViewSet, basename="edition")
 router.register("serta-merta", SertaMertaRequestViewSet, basename="serta-merta")
 

@@ -29,6 +29,7 @@ from rest_framework.authtoken.models import Token
 from dip import services as dip_services
 from dip.models import Classification, Edition, Item
 from dip.services import classification
+from dip.services.imports import import_job_create
 from ppid.models import Body
 from tests.factories import ItemFactory
 from tests.helpers import advance, officers_of, open_edition, write_nota_dinas
@@ -133,6 +134,14 @@ CLASSES = {
     "dip:exemption_event_close": OFFICER,
     "dip:classification_change": OFFICER,
     "dip:classification_change_decide": OFFICER,
+    "dip:import_start": OFFICER,
+    "dip:import_template_xlsx": OFFICER,
+    "dip:import_template_csv": OFFICER,
+    "dip:import_job": OFFICER,
+    "dip:import_progress": OFFICER,
+    "dip:import_mapping": OFFICER,
+    "dip:import_commit": OFFICER,
+    "dip:import_discard": OFFICER,
     "dip:public_body": PUBLIC,
     "dip:announcements": PUBLIC,
     "dip:body_announcements": PUBLIC,
@@ -177,6 +186,9 @@ CLASSES = {
     "api:edition-nota-dinas": API_OFFICER,
     "api:edition-remove-item": API_OFFICER,
     "api:edition-transition": API_OFFICER,
+    "api:import-list": API_LIST,
+    "api:import-detail": API_OFFICER,
+    "api:import-commit": API_OFFICER,
     "api:serta-merta-list": API_LIST,
     "api:serta-merta-detail": API_OFFICER,
     "api:serta-merta-approve": API_OFFICER,
@@ -258,8 +270,14 @@ def world(seeded):
         exemption_permanent=False,
         exemption_event="Sampai kebijakan ditetapkan",
     )
+    # A spreadsheet import of body A, previewed and not yet committed.
+    sheet = SimpleUploadedFile(
+        "daftar.csv", f"Judul Informasi,Klasifikasi\n{SECRET},Berkala\n".encode()
+    )
+    job = import_job_create(body=body, user=officers["operator"], upload=sheet)
     return {
         "change": change,
+        "import_job": job,
         "body": body,
         "item": item,
         "serta_merta": serta_merta,
@@ -311,6 +329,8 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         pk = world["notice"].pk
     elif name in ("workflow:sop_version", "workflow:sop_edit"):
         pk = Sop.objects.get(body__slug=A, is_active=True).pk
+    elif name.startswith(("dip:import_", "api:import-")):
+        pk = world["import_job"].pk
     elif "serta_merta" in name or "serta-merta" in name:
         pk = world["serta_merta"].pk
     values["pk"] = pk

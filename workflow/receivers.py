@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dip.models import Edition, Item
 from dip.services.rowflags import FLAG_BERKALA_DUE, FLAG_EXEMPTION_ENDED
-from dip.signals import audit_event, row_flagged, row_removed
+from dip.signals import audit_event, audit_events, row_flagged, row_removed
 from ppid.models import Role
 from ppid.selectors import users_with_roles
 from ppid.signin import client_ip
@@ -26,9 +26,8 @@ from workflow.services.notices import notify
 USER_TYPE = "auth.user"
 
 
-@receiver(audit_event, dispatch_uid="workflow.record_audit")
-def record_audit(sender, *, actor, body, action: str, target, data: dict, **kwargs) -> None:
-    AuditEntry.objects.create(
+def _audit_entry(*, actor, body, action: str, target, data: dict) -> AuditEntry:
+    return AuditEntry(
         at=timezone.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         body=body,
@@ -38,6 +37,16 @@ def record_audit(sender, *, actor, body, action: str, target, data: dict, **kwar
         target_id=str(target.pk),
         data=data,
     )
+
+
+@receiver(audit_event, dispatch_uid="workflow.record_audit")
+def record_audit(sender, *, actor, body, action: str, target, data: dict, **kwargs) -> None:
+    _audit_entry(actor=actor, body=body, action=action, target=target, data=data).save()
+
+
+@receiver(audit_events, dispatch_uid="workflow.record_audits")
+def record_audits(sender, *, events: list[dict], **kwargs) -> None:
+    AuditEntry.objects.bulk_create([_audit_entry(**event) for event in events], batch_size=1000)
 
 
 # Who is told when a row is flagged.

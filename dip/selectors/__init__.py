@@ -11,6 +11,14 @@ from dip.selectors.deliveries import (
     deliveries_due,
     editions_missing_deliveries,
 )
+from dip.selectors.imports import (
+    body_import_jobs,
+    import_jobs_for_user,
+    import_jobs_to_keep,
+    import_progress,
+    progress_key,
+    remembered_mapping,
+)
 from dip.selectors.public import (
     PUBLIC_ROW,
     PUBLISHED_ORDER,
@@ -91,6 +99,7 @@ __all__ = [
     "announcements_missing_audio",
     "bodies_with_current_editions",
     "body_announcements",
+    "body_import_jobs",
     "body_public_marks",
     "body_published_editions",
     "classification_changes_for_user",
@@ -104,12 +113,16 @@ __all__ = [
     "edition_rows_as_signed",
     "editions_for_user",
     "editions_missing_deliveries",
+    "import_jobs_for_user",
+    "import_jobs_to_keep",
+    "import_progress",
     "item_editions",
     "item_review_edition",
     "items_exemption_ended",
     "items_for_user",
     "items_in_review",
     "items_update_due",
+    "progress_key",
     "public_announcement",
     "public_announcements",
     "public_attachment",
@@ -134,6 +147,7 @@ __all__ = [
     "redacted_copies",
     "register_items",
     "register_years",
+    "remembered_mapping",
     "row_flags_for_user",
     "rows_with_update_flags",
 ]

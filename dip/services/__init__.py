@@ -21,7 +21,13 @@ from dip.services.editions import (
     edition_freeze,
     edition_remove_item,
 )
-from dip.services.items import item_create, item_delete, item_update
+from dip.services.items import (
+    item_create,
+    item_delete,
+    item_prepare,
+    item_update,
+    items_create_many,
+)
 from dip.services.records import (
     consideration_record_check,
     consideration_record_reset,
@@ -53,7 +59,9 @@ __all__ = [
     "exemptions",
     "item_create",
     "item_delete",
+    "item_prepare",
     "item_update",
+    "items_create_many",
     "reclassify",
     "record_document_build",
     "rowflags",

@@ -15,7 +15,7 @@ from dip.models import (
     Item,
 )
 from dip.selectors import item_review_edition
-from dip.signals import audit_event
+from dip.signals import audit_event, audit_events
 from ppid.exceptions import Conflict
 from ppid.models import Body
 from ppid.pagecache import invalidate_public_pages
@@ -30,6 +30,13 @@ def audit(*, actor, body: Body, action: str, target, data: dict[str, Any] | None
     audit_event.send(
         sender=type(target), actor=actor, body=body, action=action, target=target, data=data or {}
     )
+
+
+def audit_many(*, events: list[dict[str, Any]]) -> None:
+    """Many audit events at once (each: actor, body, action, target, data), written in one
+    batch in the same transaction."""
+    if events:
+        audit_events.send(sender=type(events[0]["target"]), events=events)
 
 
 def require(allowed: bool) -> None:

@@ -20,6 +20,7 @@ from dip.permissions import (
 from dip.services.classification import crosses_exemption
 from dip.services.common import (
     audit,
+    audit_many,
     check_item_fields,
     item_save,
     refuse_if_in_review,
@@ -48,6 +49,48 @@ def item_create(*, body: Body, user: AbstractBaseUser, **fields: Any) -> Item:
         data={"title": item.title, "classification": item.classification},
     )
     return item
+
+
+# The fields Item.full_clean need not check again when items are made from a body and a user
+# already in hand: the body and the user exist (FK existence is one query each), and the unit is
+# an object of the body's own units, which Item.clean checks against the body.
+GIVEN = ["body", "created_by", "unit"]
+
+
+def item_prepare(*, body: Body, user: AbstractBaseUser, **fields: Any) -> Item:
+    """A new item, checked by the register's rules (Item.full_clean) but not saved: what
+    `items_create_many` stores, and what the spreadsheet import's preview shows. `unit`, if
+    given, is a Unit object."""
+    check_item_fields(fields)
+    item = Item(body=body, created_by=user, **fields)
+    item.full_clean(exclude=GIVEN)
+    return item
+
+
+@transaction.atomic
+def items_create_many(*, body: Body, user: AbstractBaseUser, items: list[Item]) -> list[Item]:
+    """Store many new items at once (the spreadsheet import), each made and checked by
+    `item_prepare` (the register's rules, as `item_create` checks them) for this body and user:
+    inserted in batches, each with its audit row; all or none."""
+    require(can_change_items(user, body))
+    for item in items:
+        if item.pk is not None or item.body_id != body.pk or item.created_by_id != user.pk:
+            raise ValueError("items_create_many stores new items made by item_prepare")
+        item.sync_row_flags()
+    Item.objects.bulk_create(items, batch_size=500)
+    audit_many(
+        events=[
+            {
+                "actor": user,
+                "body": body,
+                "action": "item.create",
+                "target": item,
+                "data": {"title": item.title, "classification": item.classification},
+            }
+            for item in items
+        ]
+    )
+    return items
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('dip', '0011_serta_merta_at_once_and_audio'),
         ('ppid', '0003_second_factor_token'),
-        ('workflow', '0010_h12api_row_removed_notice'),
+        ('workflow', '0010_row_removed_notice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
