@@ -121,6 +121,9 @@ class PublicEditionSerializer(serializers.ModelSerializer):
         "DIP, and until the document is ready."
     )
     csv_url = serializers.SerializerMethodField(help_text="The rows as CSV.")
+    xlsx_url = serializers.SerializerMethodField(
+        help_text="The rows as an .xlsx workbook with Indonesian headings."
+    )
     json_url = serializers.SerializerMethodField(help_text="This document as a download.")
     verification_url = serializers.SerializerMethodField(
         help_text="The page the QR code on the PDF points to (by its verification code)."
@@ -145,6 +148,7 @@ class PublicEditionSerializer(serializers.ModelSerializer):
             "pdf_url",
             "record_pdf_url",
             "csv_url",
+            "xlsx_url",
             "json_url",
         ]
 
@@ -171,6 +175,10 @@ class PublicEditionSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.URLField())
     def get_csv_url(self, edition: Edition) -> str:
         return self._edition_url(edition, "public_edition_csv")
+
+    @extend_schema_field(serializers.URLField())
+    def get_xlsx_url(self, edition: Edition) -> str:
+        return self._edition_url(edition, "public_edition_xlsx")
 
     @extend_schema_field(serializers.URLField())
     def get_json_url(self, edition: Edition) -> str:

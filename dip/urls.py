@@ -18,6 +18,7 @@ PUBLIC_ROW = f"{PUBLIC_EDITION}informasi/<int:number>/"
 urlpatterns = [
     # The officers' register.
     path("badan/<slug:slug>/informasi/", register.item_list, name="items"),
+    path("badan/<slug:slug>/informasi/unduh.xlsx", register.item_export, name="item_export"),
     path("badan/<slug:slug>/informasi/baru/", register.item_create, name="item_create"),
     path("informasi/<int:pk>/", register.item_detail, name="item"),
     path("informasi/<int:pk>/ubah/", register.item_update, name="item_update"),
@@ -69,6 +70,7 @@ urlpatterns = [
         name="public_edition_record_pdf",
     ),
     path(f"{PUBLIC_EDITION}daftar.csv", downloads.edition_csv, name="public_edition_csv"),
+    path(f"{PUBLIC_EDITION}daftar.xlsx", downloads.edition_xlsx, name="public_edition_xlsx"),
     path(f"{PUBLIC_EDITION}daftar.json", downloads.edition_json, name="public_edition_json"),
     path(PUBLIC_ROW, public.row_page, name="public_row"),
     path(
