@@ -4,6 +4,7 @@ from dip.views import (
     announcements,
     classification,
     downloads,
+    feeds,
     public,
     register,
     rowflags,
@@ -50,6 +51,8 @@ urlpatterns = [
     ),
     # The public website (no login); the home page is ppid.urls' "home".
     path("badan-publik/<slug:slug>/", public.body_page, name="public_body"),
+    path("umpan.atom", feeds.feed, name="feed"),
+    path("badan-publik/<slug:slug>/umpan.atom", feeds.feed, name="body_feed"),
     path("pengumuman/", announcements.announcement_list, name="announcements"),
     path(
         "pengumuman/<int:pk>/cetak-besar/",

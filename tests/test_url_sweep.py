@@ -141,6 +141,8 @@ CLASSES = {
     "dip:public_edition_csv": PUBLIC,
     "dip:public_edition_json": PUBLIC,
     "dip:public_edition_xlsx": PUBLIC,
+    "dip:feed": PUBLIC,
+    "dip:body_feed": PUBLIC,
     "dip:public_row": PUBLIC,
     "dip:public_attachment": PUBLIC,
     "dip:public_edition_record_pdf": PUBLIC,
