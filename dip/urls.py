@@ -5,6 +5,7 @@ from dip.views import (
     classification,
     downloads,
     feeds,
+    opendata,
     public,
     register,
     rowflags,
@@ -51,6 +52,7 @@ urlpatterns = [
     ),
     # The public website (no login); the home page is ppid.urls' "home".
     path("badan-publik/<slug:slug>/", public.body_page, name="public_body"),
+    path("data/catalog.jsonld", opendata.catalog, name="catalog"),
     path("umpan.atom", feeds.feed, name="feed"),
     path("badan-publik/<slug:slug>/umpan.atom", feeds.feed, name="body_feed"),
     path("pengumuman/", announcements.announcement_list, name="announcements"),

@@ -142,6 +142,7 @@ CLASSES = {
     "dip:public_edition_json": PUBLIC,
     "dip:public_edition_xlsx": PUBLIC,
     "dip:feed": PUBLIC,
+    "dip:catalog": PUBLIC,
     "dip:body_feed": PUBLIC,
     "dip:public_row": PUBLIC,
     "dip:public_attachment": PUBLIC,
