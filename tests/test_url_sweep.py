@@ -154,6 +154,7 @@ CLASSES = {
     "api:public-bodies": API_PUBLIC,
     "api:public-dip": API_PUBLIC,
     "api:public-dik": API_PUBLIC,
+    "api:aggregator-rows": API_LIST,  # a PPID Utama's own bodies only
     "api:schema": API_PUBLIC,
     "api:docs": API_PUBLIC,
     "api:api-root": API_PUBLIC,
