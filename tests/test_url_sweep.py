@@ -93,6 +93,9 @@ CLASSES = {
     "workflow:calendar_follow": OFFICER,
     "workflow:report": OFFICER,
     "workflow:report_csv": OFFICER,
+    "workflow:evidence_packs": OFFICER,
+    "workflow:evidence_pack_build": OFFICER,
+    "workflow:evidence_pack_download": OFFICER,
     "workflow:overview": OFFICER,
     "workflow:overview_csv": OFFICER,
     "workflow:edition": OFFICER,
@@ -268,6 +271,7 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "user_id": get_user_model().objects.get(username=f"{A}.operator").pk,
         "role": "operator",
         "kind": "dip",
+        "year": 2026,
     }
     pk = edition.pk
     if name in (
@@ -465,4 +469,5 @@ NOT_FOUND_FOR_OWN = {
     "workflow:considerations",  # a DIP whose route has no tim pertimbangan
     "api:edition-document",
     "api:edition-remove-item",
+    "workflow:evidence_pack_download",  # no evidence pack built yet
 }
