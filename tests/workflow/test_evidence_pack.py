@@ -11,12 +11,13 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from dip.models import Announcement, Classification, EditionDocument, Item
+from dip.models import Announcement, Classification, EditionDocument, Item, RecordDocument
 from dip.services.rowflags import item_mark_updated
 from ppid.models import Body
-from tests.helpers import officers_of, published
+from tests.helpers import fake_pdf, officers_of, published
 from workflow.models import AuditEntry, EvidencePack
 from workflow.services import evidence
 
@@ -177,3 +178,30 @@ def test_only_the_ppid_the_atasan_and_the_ppid_utama_of_the_body(client, login, 
     response = ppid.post(build_url(year + 1), follow=True)
     assert "Pilih tahun paling lambat tahun ini." in response.content.decode()
     assert not EvidencePack.objects.exists()
+
+
+def test_a_dik_brings_its_signed_berita_acara(
+    client, login, seeded, celery_eager, django_capture_on_commit_callbacks
+):
+    kubu = "disdukcapil-kubu-raya"
+    edition = published(kubu, year=timezone.localdate().year)
+    record_pdf = fake_pdf("berita acara uji konsekuensi")
+    # The publication started the berita acara's artefact: made ready here (as make_ready does
+    # for the edition's own PDF).
+    record, _created = RecordDocument.objects.get_or_create(edition=edition)
+    record.status = "ready"
+    record.file.save("berita-acara-uji.pdf", ContentFile(record_pdf), save=False)
+    record.sha256 = hashlib.sha256(record_pdf).hexdigest()
+    record.size = len(record_pdf)
+    record.save()
+    ppid = login(officers_of(edition.body)["ppid"].username)
+    with django_capture_on_commit_callbacks(execute=True):
+        ppid.post(build_url(edition.year, kubu))
+    response = ppid.get(f"/badan/{kubu}/monev/{edition.year}/unduh.zip")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    stem = f"{kubu}-dik-{edition.year}"
+    assert {f"dik/{stem}.pdf", f"berita-acara/{stem}-berita-acara.pdf"} <= set(archive.namelist())
+    assert archive.read(f"berita-acara/{stem}-berita-acara.pdf") == record_pdf
+    assert record.sha256 in archive.read("index.html").decode()
