@@ -12,7 +12,7 @@ The HTTP push
       "body": "<body slug>",
       "edition": {"id", "kind", "year", "revision", "title", "signed_at", "published_at",
                   "verification_code", "verification_url", "html_url", "pdf_url",
-                  "csv_url", "json_url",          # absolute, on PPID_PUBLIC_BASE_URL
+                  "csv_url", "xlsx_url", "json_url",  # absolute, on PPID_PUBLIC_BASE_URL
                   "sha256"},                      # sha256 of the signed PDF, or null
       "rows": [ ... ],                            # the public DIP or DIK columns, as signed
       "pdf_base64": "<the signed PDF>" | null

@@ -4,7 +4,9 @@ from dip.views import (
     announcements,
     classification,
     downloads,
+    feeds,
     imports,
+    opendata,
     public,
     register,
     rowflags,
@@ -19,6 +21,7 @@ PUBLIC_ROW = f"{PUBLIC_EDITION}informasi/<int:number>/"
 urlpatterns = [
     # The officers' register.
     path("badan/<slug:slug>/informasi/", register.item_list, name="items"),
+    path("badan/<slug:slug>/informasi/unduh.xlsx", register.item_export, name="item_export"),
     path("badan/<slug:slug>/informasi/baru/", register.item_create, name="item_create"),
     path("badan/<slug:slug>/informasi/impor/", imports.import_start, name="import_start"),
     path(
@@ -68,6 +71,9 @@ urlpatterns = [
     ),
     # The public website (no login); the home page is ppid.urls' "home".
     path("badan-publik/<slug:slug>/", public.body_page, name="public_body"),
+    path("data/catalog.jsonld", opendata.catalog, name="catalog"),
+    path("umpan.atom", feeds.feed, name="feed"),
+    path("badan-publik/<slug:slug>/umpan.atom", feeds.feed, name="body_feed"),
     path("pengumuman/", announcements.announcement_list, name="announcements"),
     path(
         "pengumuman/<int:pk>/cetak-besar/",
@@ -88,6 +94,7 @@ urlpatterns = [
         name="public_edition_record_pdf",
     ),
     path(f"{PUBLIC_EDITION}daftar.csv", downloads.edition_csv, name="public_edition_csv"),
+    path(f"{PUBLIC_EDITION}daftar.xlsx", downloads.edition_xlsx, name="public_edition_xlsx"),
     path(f"{PUBLIC_EDITION}daftar.json", downloads.edition_json, name="public_edition_json"),
     path(PUBLIC_ROW, public.row_page, name="public_row"),
     path(

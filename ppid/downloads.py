@@ -41,6 +41,7 @@ DOWNLOAD_TYPES = INLINE_TYPES | {
     "image/tiff",
     "text/csv",
     "application/json",
+    "application/zip",
     OCTET_STREAM,
 }
 # A file is never rendered as a page of this site: no scripts, no plugins, no same origin.

@@ -390,6 +390,15 @@ SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Signed documents: where the public site lives (for the QR code), and the per-body signing
 # keys (PKCS#12 files named <body-slug>.p12; seed_demo creates a demo CA and keys here).
 PPID_PUBLIC_BASE_URL = os.environ.get("PPID_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The open-data catalogue (/data/catalog.jsonld): its title, publisher and the licence of the
+# published lists (Satu Data Indonesia portals use CC BY 4.0).
+PPID_OPEN_DATA_TITLE = os.environ.get(
+    "PPID_OPEN_DATA_TITLE", "Katalog Daftar Informasi Publik Badan Publik"
+)
+PPID_OPEN_DATA_PUBLISHER = os.environ.get("PPID_OPEN_DATA_PUBLISHER", "PPID Utama")
+PPID_OPEN_DATA_LICENSE = os.environ.get(
+    "PPID_OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/"
+)
 PPID_SIGNING_DIR = Path(os.environ.get("PPID_SIGNING_DIR", VAR_DIR / "signing"))
 PPID_SIGNING_PASSPHRASE = os.environ.get("PPID_SIGNING_PASSPHRASE", "ppid-demo-signing")
 # Certificates (PEM files, comma-separated) that verification trusts; empty: the demo CA,

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from dip.api import (
+    AggregatorRowsView,
     ClassificationChangeViewSet,
     ImportViewSet,
     ItemViewSet,
@@ -37,6 +38,7 @@ api_patterns = [
     path("public/bodies/", PublicBodyList.as_view(), name="public-bodies"),
     path("public/bodies/<slug:slug>/dip/", PublicDipView.as_view(), name="public-dip"),
     path("public/bodies/<slug:slug>/dik/", PublicDikView.as_view(), name="public-dik"),
+    path("aggregator/rows/", AggregatorRowsView.as_view(), name="aggregator-rows"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL: no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -40,7 +40,7 @@ from schemathesis.checks import (
 from dip.models import FORWARD, ClassificationChange, Edition, Item, Stage
 from dip.services import classification
 from ppid.models import Body
-from tests.helpers import edition_at, open_edition, published
+from tests.helpers import KABUPATEN_UTAMA, edition_at, open_edition, published
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
 
@@ -175,8 +175,12 @@ def described(failure: BaseException, case) -> str:
     return f"{found}\n    {case.as_curl_command()}"
 
 
-def run_operation(operation, mode: GenerationMode, statuses: dict[str, set[int]]) -> list[str]:
-    """Run the operation's generated cases as the three callers; the failures as text."""
+def run_operation(
+    operation, mode: GenerationMode, statuses: dict[str, set[int]], callers=None
+) -> list[str]:
+    """Run the operation's generated cases as the three callers (or `callers()`'s); the
+    failures as text."""
+    callers = callers or credentials
     found: list[str] = []
 
     @hypothesis.settings(
@@ -189,7 +193,7 @@ def run_operation(operation, mode: GenerationMode, statuses: dict[str, set[int]]
     )
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
-        for headers in credentials():
+        for headers in callers():
             who = headers.get("Authorization", "anonymous")[:12]
             try:
                 response = case.call_and_validate(headers=headers, checks=CHECKS)
@@ -219,3 +223,18 @@ def test_every_answer_is_one_the_schema_documents(api_schema):
     # The answers were real ones, not only refusals: every read succeeded at least once.
     succeeded = {label for label, codes in statuses.items() if any(c < 300 for c in codes)}
     assert succeeded >= READS, statuses
+
+
+def test_the_aggregator_pull_answers_as_documented_to_a_ppid_utama(api_schema):
+    """The pull's 200 answers (only a PPID Utama gets one), checked against the schema."""
+    utama = get_user_model().objects.get(username=KABUPATEN_UTAMA["pemkab-kapuas-hulu"])
+    key = Token.objects.get_or_create(user=utama)[0].key
+    operation = api_schema["/api/aggregator/rows/"]["GET"]
+    statuses: dict[str, set[int]] = {}
+    failures: list[str] = []
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        failures += run_operation(
+            operation, mode, statuses, callers=lambda: [{"Authorization": f"Token {key}"}]
+        )
+    assert not failures, "\n\n".join(dict.fromkeys(failures))
+    assert 200 in statuses[operation.label], statuses

@@ -95,6 +95,9 @@ CLASSES = {
     "workflow:calendar_follow": OFFICER,
     "workflow:report": OFFICER,
     "workflow:report_csv": OFFICER,
+    "workflow:evidence_packs": OFFICER,
+    "workflow:evidence_pack_build": OFFICER,
+    "workflow:evidence_pack_download": OFFICER,
     "workflow:overview": OFFICER,
     "workflow:overview_csv": OFFICER,
     "workflow:edition": OFFICER,
@@ -121,6 +124,7 @@ CLASSES = {
     "workflow:serta_merta_ask": OFFICER,
     "workflow:serta_merta_standard": OFFICER,
     "dip:items": OFFICER,
+    "dip:item_export": OFFICER,
     "dip:item_create": OFFICER,
     "dip:item": OFFICER,
     "dip:item_update": OFFICER,
@@ -151,6 +155,10 @@ CLASSES = {
     "dip:public_edition_pdf": PUBLIC,
     "dip:public_edition_csv": PUBLIC,
     "dip:public_edition_json": PUBLIC,
+    "dip:public_edition_xlsx": PUBLIC,
+    "dip:feed": PUBLIC,
+    "dip:catalog": PUBLIC,
+    "dip:body_feed": PUBLIC,
     "dip:public_row": PUBLIC,
     "dip:public_attachment": PUBLIC,
     "dip:public_edition_record_pdf": PUBLIC,
@@ -161,6 +169,7 @@ CLASSES = {
     "api:public-bodies": API_PUBLIC,
     "api:public-dip": API_PUBLIC,
     "api:public-dik": API_PUBLIC,
+    "api:aggregator-rows": API_LIST,  # a PPID Utama's own bodies only
     "api:schema": API_PUBLIC,
     "api:docs": API_PUBLIC,
     "api:api-root": API_PUBLIC,
@@ -303,6 +312,7 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "user_id": get_user_model().objects.get(username=f"{A}.operator").pk,
         "role": "operator",
         "kind": "dip",
+        "year": 2026,
     }
     pk = edition.pk
     if name in (
@@ -507,4 +517,5 @@ NOT_FOUND_FOR_OWN = {
     "api:edition-remove-item",
     "api:edition-record-document",  # a DIP has no berita acara
     "api:edition-record-document-retry",
+    "workflow:evidence_pack_download",  # no evidence pack built yet
 }

@@ -18,6 +18,11 @@ def can_view_report(user: User, body: Body) -> bool:
     return has_any_role(user, body, REPORT_ROLES)
 
 
+def can_build_evidence_pack(user: User, body: Body) -> bool:
+    """The monev KIP evidence pack: built and downloaded by those who answer for the report."""
+    return has_any_role(user, body, REPORT_ROLES)
+
+
 def can_view_overview(user: User, body: Body) -> bool:
     """The overview of all the bodies under a PPID Utama is for the PPID Utama."""
     return has_role(user, body, Role.PPID_UTAMA)

@@ -22,7 +22,7 @@ from workflow.selectors import (
     serta_merta_requests_due_for_notice,
     steps_due_for_notice,
 )
-from workflow.services import clock, notices, sertamerta
+from workflow.services import clock, evidence, notices, sertamerta
 from workflow.signals import edition_signed, notices_created
 
 logger = logging.getLogger(__name__)
@@ -191,3 +191,27 @@ def sweep_serta_merta_clock() -> int:
             (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
         )
     return len(ids)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=3,
+    acks_late=True,
+    soft_time_limit=540,
+    time_limit=600,
+)
+def build_evidence_pack(pack_id: int) -> str | None:
+    """Build the monev evidence pack (idempotent: a ready or missing pack is left alone). A
+    failure other than the database's leaves the pack failed with its error, for the retry
+    button."""
+    try:
+        pack = evidence.evidence_pack_build(pack_id=pack_id)
+    except OperationalError:
+        raise
+    except Exception:
+        logger.exception("evidence pack %s failed", pack_id)
+        return "failed"
+    return pack.status if pack else None

@@ -1,6 +1,15 @@
 """Reads with rules, as QuerySets or lists: the register (officers), the public (one door for
 every public channel), flagged rows, and due deliveries."""
 
+from dip.selectors.aggregator import (
+    ROW_PUBLISHED,
+    ROW_SUPERSEDED,
+    ROW_WITHDRAWN,
+    aggregator_bodies,
+    aggregator_rows,
+    row_status,
+    rows_after,
+)
 from dip.selectors.announcements import AUDIO_MAX_ATTEMPTS, announcements_missing_audio
 from dip.selectors.deliveries import (
     RETRY_BACKOFF,
@@ -89,6 +98,9 @@ __all__ = [
     "RETRY_BACKOFF",
     "RETRY_BACKOFF_MAX",
     "ROW_FLAGS_LIMIT",
+    "ROW_PUBLISHED",
+    "ROW_SUPERSEDED",
+    "ROW_WITHDRAWN",
     "SWEEP_AFTER",
     "SWEEP_CREATE_WITHIN",
     "SWEEP_RETRY_AFTER",
@@ -96,6 +108,8 @@ __all__ = [
     "FlaggedRow",
     "PublicMarks",
     "RowFlags",
+    "aggregator_bodies",
+    "aggregator_rows",
     "announcements_missing_audio",
     "bodies_with_current_editions",
     "body_announcements",
@@ -149,5 +163,7 @@ __all__ = [
     "register_years",
     "remembered_mapping",
     "row_flags_for_user",
+    "row_status",
+    "rows_after",
     "rows_with_update_flags",
 ]

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.http import condition, require_safe
 from rest_framework.renderers import JSONRenderer
 
+from dip.exports import edition_xlsx as edition_xlsx_bytes
 from dip.models import Edition
 from dip.selectors import (
     public_attachment,
@@ -35,7 +36,7 @@ from dip.views.conditional import (
     ready_document,
 )
 from ppid.downloads import content_disposition, file_response
-from ppid.spreadsheet import csv_bytes
+from ppid.spreadsheet import XLSX_CONTENT_TYPE, csv_bytes
 
 
 def _attachment_etag(request, slug: str, pk: int, number: int, attachment_id: int) -> str:
@@ -171,6 +172,20 @@ def edition_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(
         _download_name(edition, "csv"), as_attachment=True
+    )
+    return response
+
+
+@require_safe
+@public_response(max_age=IMMUTABLE_MAX_AGE)
+@condition(etag_func=_file_etag("xlsx"), last_modified_func=_file_modified)
+def edition_xlsx(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The public rows as an .xlsx workbook as officers print the list: Indonesian headings,
+    the title and decree above, frozen header (the same rows as the CSV, by the public door)."""
+    edition, _current = published_edition(request, slug, pk)
+    response = HttpResponse(edition_xlsx_bytes(edition), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        _download_name(edition, "xlsx"), as_attachment=True
     )
     return response
 

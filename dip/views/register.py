@@ -15,12 +15,14 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from dip import services
+from dip.exports import register_xlsx
 from dip.forms import AttachmentUploadForm, ItemFilterForm, ItemForm, add_service_errors
 from dip.models import (
     CLASSIFICATION_ORDER,
@@ -48,9 +50,10 @@ from dip.selectors import (
     register_items,
     register_years,
 )
-from ppid.downloads import file_response
+from ppid.downloads import content_disposition, file_response
 from ppid.models import Body
 from ppid.selectors import bodies_for_user
+from ppid.spreadsheet import XLSX_CONTENT_TYPE
 
 PAGE_SIZE = 25
 SORTABLE = {
@@ -174,6 +177,19 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
     template = "dip/_item_results.html" if partial else "dip/item_list.html"
     response = render(request, template, context)
     response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+@require_safe
+def item_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The body's whole register as .xlsx, every field, as the officer may see it."""
+    body = _body(request, slug)
+    content = register_xlsx(body=body, items=register_items(request.user, body))
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    name = f"{body.slug}-register-{timezone.localdate():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = content_disposition(name, as_attachment=True)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -236,6 +236,7 @@ def test_the_push_is_signed_and_carries_the_signed_rows_and_pdf(seeded, server, 
         "pdf_url": f"{site}dokumen.pdf",
         "record_pdf_url": None,  # a DIP has no berita acara
         "csv_url": f"{site}daftar.csv",
+        "xlsx_url": f"{site}daftar.xlsx",
         "json_url": f"{site}daftar.json",
     }
     rows = payload["rows"]

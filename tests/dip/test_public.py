@@ -343,6 +343,7 @@ def test_public_json_names_the_pdf_the_verification_and_the_downloads(
         "html_url": site,
         "pdf_url": f"{site}dokumen.pdf",
         "csv_url": f"{site}daftar.csv",
+        "xlsx_url": f"{site}daftar.xlsx",
         "json_url": f"{site}daftar.json",
         "verification_url": f"https://ppid.example.go.id/verifikasi/{code}/",
     }

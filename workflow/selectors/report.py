@@ -12,7 +12,7 @@ percentile_cont does, so both give the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +23,8 @@ from django.db.models import Aggregate, Count, F, FloatField, Max, Min, Q, Query
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from dip.models import STAGE_ORDER, Stage
 from ppid.models import Body
@@ -357,3 +359,66 @@ def _label_and_complete(bodies: Sequence[Body], groups: dict[tuple, StepReport])
             )
     for step in groups.values():
         step.activity = activities.get((step.body_id, step.sop_number, step.step_number), "")
+
+
+# --- as a table ---
+
+
+def _number(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    return str(round(value)) if digits == 0 else f"{value:.{digits}f}"
+
+
+def _number(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    return str(round(value)) if digits == 0 else f"{value:.{digits}f}"
+
+
+def report_table(reports: Sequence[BodyReport]) -> tuple[list[str], Iterator[list[Any]]]:
+    """The report as a table (header, rows), one row per SOP step: the CSV download's and the
+    monev evidence pack's. Durations in seconds, the on-time share in percent."""
+    header = [
+        _("Public body"),
+        _("Report period"),
+        capfirst(_("SOP number")),
+        _("Step (SOP)"),
+        _("Stage"),
+        _("Activity"),
+        _("Time standard"),
+        _("Number of steps"),
+        _("Finished"),
+        _("Still open"),
+        _("Median duration (seconds)"),
+        _("90th percentile duration (seconds)"),
+        _("Finished with a deadline"),
+        _("Finished on time"),
+        _("Finished late"),
+        _("On time (%)"),
+        _("Open past the deadline"),
+    ]
+    rows = (
+        [
+            report.body.name,
+            report.period.label,
+            step.sop_number or "",
+            "" if step.step_number is None else step.step_number,
+            step.stage_label,
+            step.activity,
+            step.standard_label,
+            step.total,
+            step.finished,
+            step.open,
+            _number(step.median_seconds),
+            _number(step.p90_seconds),
+            step.timed,
+            step.on_time,
+            step.late,
+            _number(None if step.on_time_share is None else step.on_time_share * 100, 1),
+            step.open_overdue,
+        ]
+        for report in reports
+        for step in report.steps
+    )
+    return header, rows

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -30,6 +29,7 @@ from workflow.selectors.report import (
     compliance_report,
     first_step_day,
     report_bodies_for_user,
+    report_table,
 )
 from workflow.views.common import get_body
 
@@ -131,57 +131,10 @@ def dashboard_report(request: HttpRequest) -> dict:
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-def _number(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return ""
-    return str(round(value)) if digits == 0 else f"{value:.{digits}f}"
-
-
 def report_csv(reports: Sequence[BodyReport], filename: str) -> HttpResponse:
     """The same numbers as the page, one row per SOP step; UTF-8 with a BOM so that Excel reads
     the Indonesian text right. Durations in seconds, the on-time share in percent."""
-    header = [
-        _("Public body"),
-        _("Report period"),
-        capfirst(_("SOP number")),
-        _("Step (SOP)"),
-        _("Stage"),
-        _("Activity"),
-        _("Time standard"),
-        _("Number of steps"),
-        _("Finished"),
-        _("Still open"),
-        _("Median duration (seconds)"),
-        _("90th percentile duration (seconds)"),
-        _("Finished with a deadline"),
-        _("Finished on time"),
-        _("Finished late"),
-        _("On time (%)"),
-        _("Open past the deadline"),
-    ]
-    rows = (
-        [
-            report.body.name,
-            report.period.label,
-            step.sop_number or "",
-            "" if step.step_number is None else step.step_number,
-            step.stage_label,
-            step.activity,
-            step.standard_label,
-            step.total,
-            step.finished,
-            step.open,
-            _number(step.median_seconds),
-            _number(step.p90_seconds),
-            step.timed,
-            step.on_time,
-            step.late,
-            _number(None if step.on_time_share is None else step.on_time_share * 100, 1),
-            step.open_overdue,
-        ]
-        for report in reports
-        for step in report.steps
-    )
+    header, rows = report_table(reports)
     response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
