@@ -39,7 +39,6 @@ from ppid.oversight import users_overseeing
 from ppid.selectors import users_with_roles
 from workflow.deadlines import compute_deadline
 from workflow.models import (
-    OBJECTION_FILING_WORKING_DAYS,
     REQUEST_ANSWER_WORKING_DAYS,
     REQUEST_DECISION_TRANSITIONS,
     REQUEST_DECISIONS,
@@ -677,17 +676,3 @@ def requester_email_send(*, request_id: int, event: str) -> bool:
     subject, text = requester_email_text(request, event)
     send_mail(subject=subject, message=text, from_email=None, recipient_list=[request.email])
     return True
-
-
-def objection_due_at(request: InformationRequest, now: datetime | None = None) -> datetime | None:
-    """The last moment to file an objection (keberatan) to the atasan, 30 working days after
-    its reason arose (Pasal 35-36): the written notice, or, without one, the deadline that
-    passed unanswered. None while the request is open and within its time (no reason yet)."""
-    now = now or timezone.now()
-    if request.decided_at is not None:
-        start = request.decided_at
-    elif request.deadline < now:
-        start = request.deadline
-    else:
-        return None
-    return _deadline(request.body, start, OBJECTION_FILING_WORKING_DAYS).due_at
