@@ -42,6 +42,8 @@ from workflow.views.common import get_body
 
 REGISTER_PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 20000
+# The hand-over form shares the page with the decision form: its "note" needs its own id.
+HANDOVER_PREFIX = "serah"
 
 
 def _find(request: HttpRequest, pk: int) -> InformationRequest:
@@ -174,7 +176,8 @@ def _detail_context(request: HttpRequest, found: InformationRequest, **forms) ->
         "may_note": may_handle or may_decide,
         "may_extend": may_decide and found.status == "received" and found.extended_at is None,
         "may_decide": may_decide and found.is_open,
-        "hand_over_form": forms.get("hand_over_form") or RequestHandOverForm(units=units),
+        "hand_over_form": forms.get("hand_over_form")
+        or RequestHandOverForm(units=units, prefix=HANDOVER_PREFIX),
         "note_form": forms.get("note_form") or RequestNoteForm(),
         "extend_form": forms.get("extend_form") or RequestExtendForm(),
         "decide_form": forms.get("decide_form")
@@ -211,7 +214,9 @@ def _invalid(request: HttpRequest, found: InformationRequest, **forms) -> HttpRe
 @require_POST
 def request_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     found = _find(request, pk)
-    form = RequestHandOverForm(request.POST, units=Unit.objects.filter(body=found.body))
+    form = RequestHandOverForm(
+        request.POST, units=Unit.objects.filter(body=found.body), prefix=HANDOVER_PREFIX
+    )
     if form.is_valid():
         try:
             services.request_hand_over(
