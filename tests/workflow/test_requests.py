@@ -344,3 +344,35 @@ def test_hand_over_to_a_unit_of_the_body_and_notes(seeded):
     assert note.request == request
     with pytest.raises(ValidationError):
         svc.request_note_add(request=request, user=operator, text=" ")
+
+
+@time_machine.travel(T0, tick=False)
+def test_a_failed_notice_shows_its_error_and_the_ppid_builds_it_again(
+    seeded, monkeypatch, django_capture_on_commit_callbacks
+):
+    from dip import signing
+
+    request = receive()
+    ppid = officers_of(request.body)["ppid"]
+    real = signing.signer_for
+
+    def broken(body):
+        raise OSError("kunci tanda tangan tidak terbaca")
+
+    monkeypatch.setattr(signing, "signer_for", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.request_decide(request=request, user=ppid, decision="granted")
+    document = RequestNoticeDocument.objects.get(request=request)
+    assert document.status == DocumentStatus.FAILED
+    assert "kunci tanda tangan" in document.last_error
+    assert AuditEntry.objects.filter(action="request.notice_failed").exists()
+    monkeypatch.setattr(signing, "signer_for", real)
+    operator = officers_of(request.body)["operator"]
+    with pytest.raises(PermissionDenied):
+        svc.request_notice_retry(request=request, user=operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.request_notice_retry(request=request, user=ppid)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY
+    with pytest.raises(ValidationError):
+        svc.request_notice_retry(request=request, user=ppid)

@@ -29,7 +29,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from dip.models import Classification, Item
+from dip.models import Classification, DocumentStatus, Item
 from dip.services.common import require
 from ppid.calendar import calendar_for_body
 from ppid.exceptions import Conflict
@@ -436,6 +436,22 @@ def request_decide(
     )
     _send_event(request, "decided")
     return request
+
+
+@transaction.atomic
+def request_notice_retry(*, request: InformationRequest, user: AbstractBaseUser) -> None:
+    """Build a failed written notice again (the PPID of the body): back to pending, audited;
+    the task is queued after commit."""
+    require(can_decide_requests(user, request.body))
+    document = (
+        RequestNoticeDocument.objects.select_for_update().filter(request_id=request.pk).first()
+    )
+    if document is None or document.status != DocumentStatus.FAILED:
+        raise ValidationError(_("Only a failed notice can be built again."))
+    document.status = DocumentStatus.PENDING
+    document.save(update_fields=["status", "updated_at"])
+    _audit(request, user=user, action="request.notice_retry", error=document.last_error)
+    _send_event(request, "notice_retry")
 
 
 @transaction.atomic

@@ -176,6 +176,7 @@ def _detail_context(request: HttpRequest, found: InformationRequest, **forms) ->
         "may_note": may_handle or may_decide,
         "may_extend": may_decide and found.status == "received" and found.extended_at is None,
         "may_decide": may_decide and found.is_open,
+        "may_retry": may_decide,
         "hand_over_form": forms.get("hand_over_form")
         or RequestHandOverForm(units=units, prefix=HANDOVER_PREFIX),
         "note_form": forms.get("note_form") or RequestNoteForm(),
@@ -317,6 +318,18 @@ def request_delivered(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("workflow:request", pk=found.pk)
     return _done(request, found, _("The delivery date is recorded."))
+
+
+@login_required
+@require_POST
+def request_notice_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _find(request, pk)
+    try:
+        services.request_notice_retry(request=found, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("workflow:request", pk=found.pk)
+    return _done(request, found, _("The signed notice is being built again."))
 
 
 @login_required
