@@ -409,3 +409,22 @@ def test_the_requester_is_mailed_at_the_extension(seeded, django_capture_on_comm
     (message,) = [m for m in mail.outbox if m.to == ["siti@example.org"]]
     assert "diperpanjang" in message.subject and "Data di bidang lain" in message.body
     assert "14 Januari 2027" in message.body
+
+
+@time_machine.travel(T0, tick=False)
+def test_register_search_by_number_name_or_code_and_filters(seeded):
+    first = receive()
+    second = receive(name="Budi Santoso", information="Peta wilayah administrasi")
+    ppid = officers_of(first.body)["ppid"]
+
+    def found(**filters) -> list[int]:
+        return list(request_register(user=ppid, now=T0, **filters).values_list("pk", flat=True))
+
+    assert found(search="2/2026") == [second.pk]
+    assert found(search="budi") == [second.pk]
+    assert found(search="peta wilayah") == [second.pk]
+    assert found(search=first.tracking_code.lower()) == [first.pk]
+    assert found(status="received") == [second.pk, first.pk]
+    assert found(status="granted") == []
+    assert found(year=2025) == []
+    assert found(overdue=True) == []
