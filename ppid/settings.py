@@ -237,6 +237,10 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "dip.models.DocumentStatus",
         "StageEnum": "dip.models.Stage",
         "ClassificationEnum": "dip.models.Classification",
+        "RequestStatusEnum": "workflow.models.RequestStatus",
+        "RequestDecisionEnum": "workflow.models.REQUEST_DECISION_CHOICES",
+        "RequestFormEnum": "workflow.models.RequestForm",
+        "FormEnum": "dip.models.InformationForm",
     },
     # Every operation's error answers (400, 401, 403, 404, 409, 413, 429, 503), said once.
     "POSTPROCESSING_HOOKS": [

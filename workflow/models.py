@@ -863,6 +863,9 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
         pass
 
 
+# The decisions a written notice gives, as a form's or the API's choices.
+REQUEST_DECISION_CHOICES = [(value, RequestStatus(value).label) for value in REQUEST_DECISIONS]
+
 # The transition method of each decision.
 REQUEST_DECISION_TRANSITIONS = {
     RequestStatus.GRANTED: "grant",

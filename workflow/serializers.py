@@ -24,7 +24,7 @@ from ppid.models import Body
 from ppid.selectors import bodies_for_user
 from workflow.models import (
     NOTE_MAX_LENGTH,
-    REQUEST_DECISIONS,
+    REQUEST_DECISION_CHOICES,
     REQUEST_EXTENSION_MAX_WORKING_DAYS,
     AuditEntry,
     Consideration,
@@ -498,7 +498,7 @@ class PublicRequestReceiptSerializer(serializers.ModelSerializer):
 class DecisionSerializer(serializers.Serializer):
     """The written notice's content (no personal data)."""
 
-    decision = serializers.ChoiceField(choices=RequestStatus.choices)
+    decision = serializers.ChoiceField(choices=REQUEST_DECISION_CHOICES)
     decided_at = serializers.DateTimeField()
     note = serializers.CharField()
     ground = serializers.CharField(help_text="Pasal 17 letter of a refusal, or empty.")
@@ -686,9 +686,7 @@ class RequestExtendSerializer(serializers.Serializer):
 
 
 class RequestDecideSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(
-        choices=[(v, RequestStatus(v).label) for v in REQUEST_DECISIONS]
-    )
+    decision = serializers.ChoiceField(choices=REQUEST_DECISION_CHOICES)
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
     )
