@@ -347,6 +347,15 @@ def render_record_pdf(edition: Edition, record: ConsiderationRecord) -> bytes:
     ).write_pdf(pdf_identifier=identifier.encode(), uncompressed_pdf=False)
 
 
+def html_to_pdf(html: str, *, identifier: str) -> bytes:
+    """Any document of the system (an edition's, a request's written notice) from its HTML,
+    with the vendored fonts and nothing fetched from outside: PDF bytes, unsigned."""
+    _check_fonts()
+    return HTML(
+        string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_LocalFetcher()
+    ).write_pdf(pdf_identifier=identifier.encode(), uncompressed_pdf=False)
+
+
 def render_draft_html(edition: Edition) -> str:
     with translation.override("id"):
         return render_to_string("dip/document.html", document_context(edition, draft=True))

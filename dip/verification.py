@@ -13,6 +13,7 @@ signature, someone else's, a file we never published) is "unknown": not a docume
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,24 @@ from typing import Any
 from dip.models import Edition, EditionDocument
 from dip.selectors import published_document_by_sha256, published_document_signed_with
 from dip.signing import trust_roots, validate_pdf_signature
+
+
+@dataclass(frozen=True)
+class OtherDocument:
+    """A signed PDF of this system that is not an edition's (a request's written notice, an
+    atasan's answer to an objection), as the verification page describes it: no personal data."""
+
+    kind: str
+    title: str
+    body_name: str
+    signed_at: datetime | None
+    sha256: str
+    size: int
+
+
+# Lookups registered at start-up by the apps that own other signed PDFs (dip never imports
+# them): each takes a SHA-256 and returns the ready document with these bytes, or None.
+OTHER_DOCUMENT_LOOKUPS: list[Callable[[str], OtherDocument | None]] = []
 
 GENUINE = "genuine"
 ALTERED = "altered"
@@ -33,6 +52,7 @@ class Verdict:
     size: int
     document: EditionDocument | None = None
     signature: dict[str, Any] = field(default_factory=dict)
+    other: OtherDocument | None = None
 
     @property
     def genuine(self) -> bool:
@@ -47,6 +67,8 @@ class Verdict:
         edition = self.edition
         if edition is not None and edition.signed_at:
             return edition.signed_at
+        if self.other is not None and self.other.signed_at:
+            return self.other.signed_at
         return self.signature.get("signed_at")
 
     @property
@@ -63,6 +85,10 @@ def verify_pdf(data: bytes) -> Verdict:
         # The very bytes we published. The signature is reported beside it: it fails only if
         # the trust roots changed since, which does not make the copy any less ours.
         return Verdict(GENUINE, sha256, len(data), document, signature)
+    for lookup in OTHER_DOCUMENT_LOOKUPS:
+        other = lookup(sha256)
+        if other is not None:
+            return Verdict(GENUINE, sha256, len(data), None, signature, other)
     if _signed_by_us(signature) and not _unchanged(signature):
         # Signed with one of this system's keys, but changed (or added to) after signing.
         return Verdict(ALTERED, sha256, len(data), None, signature)

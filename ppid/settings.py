@@ -237,6 +237,10 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "dip.models.DocumentStatus",
         "StageEnum": "dip.models.Stage",
         "ClassificationEnum": "dip.models.Classification",
+        "RequestStatusEnum": "workflow.models.RequestStatus",
+        "RequestDecisionEnum": "workflow.models.REQUEST_DECISION_CHOICES",
+        "RequestFormEnum": "workflow.models.RequestForm",
+        "FormEnum": "dip.models.InformationForm",
     },
     # Every operation's error answers (400, 401, 403, 404, 409, 413, 429, 503), said once.
     "POSTPROCESSING_HOOKS": [
@@ -340,6 +344,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dip.tasks.sweep_announcement_audio",
         "schedule": timedelta(minutes=10),
         "options": {"expires": 9 * 60},
+    },
+    # Requests for information: reminder, terlambat and escalation of the 10 (+7) days.
+    "watch-request-clock": {
+        "task": "workflow.tasks.sweep_request_clock",
+        "schedule": timedelta(seconds=PPID_CLOCK_SWEEP_SECONDS),
+        "options": {"expires": max(PPID_CLOCK_SWEEP_SECONDS - 5, 1)},
     },
     # Serta merta requests whose clock owes a notice (reminder, terlambat, escalation).
     "watch-serta-merta-clock": {
@@ -488,6 +498,8 @@ REST_FRAMEWORK |= {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("PPID_API_ANON_RATE", "120/minute"),
         "user": os.environ.get("PPID_API_USER_RATE", "1200/minute"),
+        # Requests for information filed from one address (public form and API together).
+        "request_filing": os.environ.get("PPID_REQUEST_FILING_RATE", "10/hour"),
     },
     # Proxies in front of the app whose X-Forwarded-For is trusted for the client's address;
     # 0 = use the connection's address (X-Forwarded-For could be forged).

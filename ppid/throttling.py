@@ -8,7 +8,7 @@ import time
 
 from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 logger = logging.getLogger(__name__)
 WARN_EVERY_SECONDS = 60
@@ -52,3 +52,18 @@ class UserThrottle(FailOpenMixin, SettingsRateMixin, UserRateThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         return super().get_cache_key(request, view)
+
+
+class RequestFilingThrottle(FailOpenMixin, SettingsRateMixin, SimpleRateThrottle):
+    """Requests for information filed from one address (the public form and the API alike):
+    rate `request_filing`. Counted for people signed in too: the public form needs no login."""
+
+    scope = "request_filing"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def request_filing_allowed(request) -> bool:
+    """For a plain Django view (the public form): may one more request be filed from here?"""
+    return RequestFilingThrottle().allow_request(request, None)

@@ -20,7 +20,13 @@ from ppid.api import BodyList, ObtainToken, TokenRevokeView
 from ppid.forms import LoginForm
 from ppid.views import account, people, site
 from workflow import seed_data
-from workflow.api import EditionViewSet, SertaMertaRequestViewSet
+from workflow.api import (
+    EditionViewSet,
+    InformationRequestViewSet,
+    PublicRequestCreate,
+    PublicRequestStatus,
+    SertaMertaRequestViewSet,
+)
 
 router = DefaultRouter()
 router.register("items", ItemViewSet, basename="item")
@@ -30,6 +36,7 @@ router.register(
 router.register("imports", ImportViewSet, basename="import")
 router.register("editions", EditionViewSet, basename="edition")
 router.register("serta-merta", SertaMertaRequestViewSet, basename="serta-merta")
+router.register("requests", InformationRequestViewSet, basename="request")
 
 api_patterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),
@@ -39,6 +46,12 @@ api_patterns = [
     path("public/bodies/<slug:slug>/dip/", PublicDipView.as_view(), name="public-dip"),
     path("public/bodies/<slug:slug>/dik/", PublicDikView.as_view(), name="public-dik"),
     path("aggregator/rows/", AggregatorRowsView.as_view(), name="aggregator-rows"),
+    path("public/requests/", PublicRequestCreate.as_view(), name="public-requests"),
+    path(
+        "public/requests/<str:tracking_code>/",
+        PublicRequestStatus.as_view(),
+        name="public-request",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL: no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -36,6 +36,7 @@ from tests.helpers import advance, officers_of, open_edition, write_nota_dinas
 from workflow.models import Sop
 from workflow.services import calendar as calendar_services
 from workflow.services import notices as notices_services
+from workflow.services import requests as request_services
 from workflow.services import sertamerta
 
 A = "dinsos-p3a-kapuas-hulu"
@@ -123,6 +124,23 @@ CLASSES = {
     "workflow:serta_merta_return": OFFICER,
     "workflow:serta_merta_ask": OFFICER,
     "workflow:serta_merta_standard": OFFICER,
+    "workflow:requests": OFFICER_LIST,
+    "workflow:requests_csv": OFFICER_LIST,
+    "workflow:request": OFFICER,
+    "workflow:request_hand_over": OFFICER,
+    "workflow:request_note": OFFICER,
+    "workflow:request_extend": OFFICER,
+    "workflow:request_decide": OFFICER,
+    "workflow:request_delivered": OFFICER,
+    "workflow:request_notice_pdf": OFFICER,
+    "workflow:request_notice_retry": OFFICER,
+    "workflow:request_create": OFFICER,
+    "workflow:request_form": PUBLIC,
+    "workflow:request_suggestions": PUBLIC,
+    "workflow:request_track_find": PUBLIC,
+    "workflow:request_track": PUBLIC,  # by tracking code: an unknown one is 404
+    "workflow:request_receipt": PUBLIC,
+    "workflow:request_notice_download": PUBLIC,
     "dip:items": OFFICER,
     "dip:item_export": OFFICER,
     "dip:item_create": OFFICER,
@@ -202,6 +220,12 @@ CLASSES = {
     "api:serta-merta-detail": API_OFFICER,
     "api:serta-merta-approve": API_OFFICER,
     "api:serta-merta-send-back": API_OFFICER,
+    "api:public-requests": API_PUBLIC,
+    "api:public-request": API_PUBLIC,
+    "api:request-list": API_LIST,
+    "api:request-detail": API_OFFICER,
+    "api:request-extend": API_OFFICER,
+    "api:request-decide": API_OFFICER,
 }
 # Tables that a refused request may legitimately touch (sessions, login bookkeeping).
 IGNORED_TABLES = {"django_session", "authtoken_token"}
@@ -284,9 +308,22 @@ def world(seeded):
         "daftar.csv", f"Judul Informasi,Klasifikasi\n{SECRET},Berkala\n".encode()
     )
     job = import_job_create(body=body, user=officers["operator"], upload=sheet)
+    # A request for information to body A (its text carries the secret: no list may show it).
+    information_request = request_services.request_receive(
+        body=body,
+        name="Pemohon Sweep",
+        address="Jalan Sweep 1",
+        identity_number="6171015505900009",
+        information=f"{SECRET} data penduduk",
+        purpose="Uji",
+        obtain="copy",
+        form="softcopy",
+        delivery="pickup",
+    )
     return {
         "change": change,
         "import_job": job,
+        "request": information_request,
         "body": body,
         "item": item,
         "serta_merta": serta_merta,
@@ -313,6 +350,7 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "role": "operator",
         "kind": "dip",
         "year": 2026,
+        "tracking_code": "TIDAKADA",
     }
     pk = edition.pk
     if name in (
@@ -343,6 +381,8 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         pk = world["import_job"].pk
     elif "serta_merta" in name or "serta-merta" in name:
         pk = world["serta_merta"].pk
+    elif name.startswith(("workflow:request", "api:request-")):
+        pk = world["request"].pk
     values["pk"] = pk
     wanted = set(pattern.pattern.regex.groupindex) - {"format"}
     return {key: values[key] for key in wanted}
@@ -514,6 +554,7 @@ NOT_FOUND_FOR_OWN = {
     "workflow:edition_preview_pdf",  # a signed edition, or one without rows, has no DRAF
     "workflow:considerations",  # a DIP whose route has no tim pertimbangan
     "api:edition-document",
+    "workflow:request_notice_pdf",  # the request is not decided: no notice yet
     "api:edition-remove-item",
     "api:edition-record-document",  # a DIP has no berita acara
     "api:edition-record-document-retry",

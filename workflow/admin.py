@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from dip.admin import ReadOnlyAdmin
-from workflow.models import AuditEntry, SertaMertaRequest, Sop, SopStep, Step
+from workflow.models import (
+    AuditEntry,
+    InformationRequest,
+    Objection,
+    RequestNote,
+    SertaMertaRequest,
+    Sop,
+    SopStep,
+    Step,
+)
 
 
 class SopStepInline(admin.TabularInline):
@@ -61,4 +70,34 @@ class SertaMertaRequestAdmin(ReadOnlyAdmin):
     list_display = ["title", "body", "state", "requested_at", "due_at", "decided_at"]
     list_filter = ["state", "body"]
     search_fields = ["title"]
+    list_select_related = ["body"]
+
+
+class RequestNoteInline(admin.TabularInline):
+    model = RequestNote
+    extra = 0
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InformationRequest)
+class InformationRequestAdmin(ReadOnlyAdmin):
+    """The register of requests, kept as evidence: every change goes through the app's services
+    (receipt, extension, decision), each with its audit row."""
+
+    list_display = ["register_number", "body", "channel", "received_at", "status", "due_at"]
+    list_filter = ["status", "channel", "body"]
+    search_fields = ["tracking_code", "name", "information"]
+    list_select_related = ["body"]
+    inlines = [RequestNoteInline]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    list_display = ["register_number", "body", "ground", "filed_at", "status", "due_at"]
+    list_filter = ["status", "ground", "body"]
     list_select_related = ["body"]

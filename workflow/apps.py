@@ -7,9 +7,14 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Workflow")
 
     def ready(self) -> None:
+        from dip.verification import OTHER_DOCUMENT_LOOKUPS
         from ppid.twofactor import register_signer_check
         from workflow import receivers, tasks  # noqa: F401 - connect signal receivers
         from workflow.selectors import user_signs
+        from workflow.services.request_documents import notice_for_verification
 
+        # Requests' written notices are verified on /verifikasi/ like the editions.
+        if notice_for_verification not in OTHER_DOCUMENT_LOOKUPS:
+            OTHER_DOCUMENT_LOOKUPS.append(notice_for_verification)
         # Who signs is in the SOPs: those people need a second factor (ppid.twofactor).
         register_signer_check(user_signs)

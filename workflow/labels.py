@@ -96,6 +96,18 @@ ACTION_LABELS = {
     "serta_merta.standard_set": _("Serta merta time standard set"),
     "sop.default_route_set": _("Default route set"),
     "sop.default_route_withdraw": _("Default route withdrawn"),
+    "request.receive": _("Request for information registered"),
+    "request.hand_over": _("Request handed over to a unit"),
+    "request.note": _("Internal note on a request"),
+    "request.extend": _("Request deadline extended"),
+    "request.decide": _("Written notice given"),
+    "request.deliver": _("Notice delivered to the requester"),
+    "request.reminded": _("Request deadline approaching"),
+    "request.overdue": _("Request overdue"),
+    "request.escalated": _("Overdue request escalated"),
+    "request.notice_ready": _("Signed written notice ready"),
+    "request.notice_failed": _("Signed written notice failed"),
+    "request.notice_retry": _("Signed written notice built again"),
 }
 
 # A code not in the table above is named by its group.
@@ -112,6 +124,7 @@ GROUP_LABELS = {
     "classification_change.": _("Classification change"),
     "serta_merta.": _("Serta merta announcement"),
     "sop.": _("SOP change"),
+    "request.": _("Request for information"),
 }
 
 

@@ -7,3 +7,8 @@ edition_signed = Signal()
 # Sent after the commit that created notices (kwargs: notice_ids). workflow.tasks queues one
 # e-mail per notice.
 notices_created = Signal()
+
+# Sent after the commit that changed a request for information (kwargs: request_id, event:
+# "received", "extended" or "decided"). workflow.tasks builds the written notice of a decision
+# and e-mails the requester (when an address was given).
+request_event = Signal()

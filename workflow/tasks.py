@@ -15,15 +15,16 @@ from django.utils import timezone
 from dip import services as dip_services
 from dip.models import Edition, Stage
 from workflow import services
-from workflow.models import Notice
+from workflow.models import InformationRequest, Notice
 from workflow.selectors import (
     edition_state,
     editions_awaiting_publication,
     serta_merta_requests_due_for_notice,
     steps_due_for_notice,
 )
-from workflow.services import clock, evidence, notices, sertamerta
-from workflow.signals import edition_signed, notices_created
+from workflow.selectors.requests import requests_due_for_notice
+from workflow.services import clock, evidence, notices, request_documents, requests, sertamerta
+from workflow.signals import edition_signed, notices_created, request_event
 
 logger = logging.getLogger(__name__)
 
@@ -215,3 +216,80 @@ def build_evidence_pack(pack_id: int) -> str | None:
         logger.exception("evidence pack %s failed", pack_id)
         return "failed"
     return pack.status if pack else None
+
+
+# --- requests for information -------------------------------------------------------------------
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(ImproperlyConfigured,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def build_request_notice(request_id: int) -> None:
+    """Render and sign the written notice of a decided request. A second delivery finds the
+    notice ready and does nothing."""
+    request_documents.request_notice_build(request_id=request_id)
+
+
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def send_requester_email(request_id: int, event: str) -> bool:
+    return requests.requester_email_send(request_id=request_id, event=event)
+
+
+@receiver(request_event, sender=InformationRequest, dispatch_uid="workflow.request_event")
+def queue_request_work(sender, request_id: int, event: str, **kwargs) -> None:
+    """After a request's commit: the notice of a decision (and its e-mail), the e-mail of a
+    receipt or an extension, or a notice built again. With the broker down the request stands;
+    the PPID builds the notice again from the request's page, and the e-mail is best effort."""
+    try:
+        if event in ("decided", "notice_retry"):
+            build_request_notice.delay(request_id)
+        if event != "notice_retry":
+            send_requester_email.delay(request_id, event)
+    except Exception:
+        logger.exception("could not queue the %s work of request %s", event, request_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def watch_requests(request_ids: list[int]) -> int:
+    """`request_watch` for a handful of requests, each in its own transaction under its lock."""
+    done = 0
+    for request_id in request_ids:
+        try:
+            requests.request_watch(request_id=request_id)
+        except Exception:
+            logger.exception("clock watch of request %s failed; next sweep retries", request_id)
+        else:
+            done += 1
+    return done
+
+
+@shared_task(ignore_result=True)
+def sweep_request_clock() -> int:
+    """Hand the open requests whose next notice is due to `watch_requests` (one indexed query,
+    chunks like the step clock)."""
+    ids = requests_due_for_notice(now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH)
+    chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
+    for start in range(0, len(ids), chunk):
+        watch_requests.apply_async(
+            (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
+        )
+    return len(ids)

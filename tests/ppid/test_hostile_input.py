@@ -17,6 +17,7 @@ from tests.factories import ItemFactory
 from tests.helpers import officers_of, open_edition
 from workflow.models import ReviewComment
 from workflow.services import sertamerta
+from workflow.services.requests import request_receive
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -184,6 +185,17 @@ def test_deep_json_never_gets_a_5xx_from_any_api_operation(seeded, api):
     waiting = sertamerta.serta_merta_request_create(
         item=urgent, user=officers_of(edition.body)["operator"]
     )
+    asked = request_receive(
+        body=edition.body,
+        name="Pemohon",
+        address="Jalan 1",
+        identity_number="6171015505900003",
+        information="Data",
+        purpose="Uji",
+        obtain="copy",
+        form="softcopy",
+        delivery="pickup",
+    )
     operations = api_operations(api(OPERATOR))
     assert ("post", "/api/items/") in operations and ("post", "/api/auth/token/") in operations
     answers = {}
@@ -191,6 +203,8 @@ def test_deep_json_never_gets_a_5xx_from_any_api_operation(seeded, api):
         pk = item.pk if path.startswith("/api/items/") else edition.pk
         if path.startswith("/api/serta-merta/"):
             pk = waiting.pk
+        if path.startswith("/api/requests/"):
+            pk = asked.pk
         url = path.replace("{id}", str(pk)).replace("{name}", "submit")
         for who in (None, OPERATOR):
             client = no_raise(api(who))

@@ -275,7 +275,12 @@ def test_the_page_cache_keeps_https_pages_apart_and_leaves_http_to_the_redirect(
 
 TEMPLATES = REPO / "templates"
 # The PDFs' sources are rendered by WeasyPrint only, never served to a browser.
-NOT_SERVED = {TEMPLATES / "dip" / "document.html", TEMPLATES / "dip" / "record.html"}
+NOT_SERVED = {
+    TEMPLATES / "dip" / "document.html",
+    TEMPLATES / "dip" / "record.html",
+    # The written notice of a request: rendered to PDF by WeasyPrint, never served as a page.
+    TEMPLATES / "workflow" / "request_notice_document.html",
+}
 INLINE = [
     re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.I),
     re.compile(r"<style", re.I),
