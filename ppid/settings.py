@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
         "RequestDecisionEnum": "workflow.models.REQUEST_DECISION_CHOICES",
         "RequestFormEnum": "workflow.models.RequestForm",
         "FormEnum": "dip.models.InformationForm",
+        "ImportStatusEnum": "dip.models.ImportStatus",
     },
     # Every operation's error answers (400, 401, 403, 404, 409, 413, 429, 503), said once.
     "POSTPROCESSING_HOOKS": [

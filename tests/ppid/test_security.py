@@ -280,6 +280,8 @@ NOT_SERVED = {
     TEMPLATES / "dip" / "record.html",
     # The written notice of a request: rendered to PDF by WeasyPrint, never served as a page.
     TEMPLATES / "workflow" / "request_notice_document.html",
+    # The index page inside the monev evidence pack's zip: opened from the reader's disk.
+    TEMPLATES / "workflow" / "evidence_index.html",
 }
 INLINE = [
     re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.I),
