@@ -369,3 +369,15 @@ def pdf_page_count(pdf: bytes) -> int:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     return int(PdfFileReader(io.BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
+
+
+def render_letter_pdf(template: str, context: dict, *, identifier: str) -> bytes:
+    """A letter of the body (another app's template, e.g. the atasan's answer to an objection)
+    as PDF bytes (unsigned), in Indonesian, with the vendored fonts and no fetching: the same
+    rendering as the edition's document. `context` gets the letterhead's `logo`."""
+    _check_fonts()
+    with translation.override("id"):
+        html = render_to_string(template, {"logo": logo_data_uri(context["body"]), **context})
+    return HTML(
+        string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_LocalFetcher()
+    ).write_pdf(pdf_identifier=identifier.encode(), uncompressed_pdf=False)

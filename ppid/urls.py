@@ -12,12 +12,18 @@ from ppid.api import BodyList, ObtainToken, TokenRevokeView
 from ppid.forms import LoginForm
 from ppid.views import account, people, site
 from workflow import seed_data
-from workflow.api import EditionViewSet, SertaMertaRequestViewSet
+from workflow.api import (
+    EditionViewSet,
+    ObjectionViewSet,
+    PublicObjectionCreate,
+    SertaMertaRequestViewSet,
+)
 
 router = DefaultRouter()
 router.register("items", ItemViewSet, basename="item")
 router.register("editions", EditionViewSet, basename="edition")
 router.register("serta-merta", SertaMertaRequestViewSet, basename="serta-merta")
+router.register("objections", ObjectionViewSet, basename="objection")
 
 api_patterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),
@@ -26,6 +32,11 @@ api_patterns = [
     path("public/bodies/", PublicBodyList.as_view(), name="public-bodies"),
     path("public/bodies/<slug:slug>/dip/", PublicDipView.as_view(), name="public-dip"),
     path("public/bodies/<slug:slug>/dik/", PublicDikView.as_view(), name="public-dik"),
+    path(
+        "public/requests/<str:tracking_code>/objections/",
+        PublicObjectionCreate.as_view(),
+        name="public-request-objections",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL: no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -13,3 +13,9 @@ class WorkflowConfig(AppConfig):
 
         # Who signs is in the SOPs: those people need a second factor (ppid.twofactor).
         register_signer_check(user_signs)
+
+        # The atasan's signed answers to objections are verified on /verifikasi/ like the DIP.
+        from dip.verification import register_letter_finder
+        from workflow.selectors.objections import answer_letter_by_code, answer_letter_by_sha256
+
+        register_letter_finder(by_sha256=answer_letter_by_sha256, by_code=answer_letter_by_code)

@@ -83,6 +83,13 @@ ACTION_LABELS = {
     "serta_merta.overdue": _("Serta merta request overdue"),
     "sop.default_route_set": _("Default route set"),
     "sop.default_route_withdraw": _("Default route withdrawn"),
+    "objection.file": _("Objection filed"),
+    "objection.answer": _("Objection answered by the atasan"),
+    "objection.answer_document_ready": _("Signed answer to the objection ready"),
+    "objection.answer_document_failed": _("Signed answer to the objection failed"),
+    "objection.reminded": _("Objection deadline reminder sent"),
+    "objection.overdue": _("Objection answer overdue"),
+    "objection.escalated": _("Objection escalated"),
 }
 
 # A code not in the table above is named by its group.
@@ -98,6 +105,7 @@ GROUP_LABELS = {
     "classification_change.": _("Classification change"),
     "serta_merta.": _("Serta merta announcement"),
     "sop.": _("SOP change"),
+    "objection.": _("Objection (keberatan)"),
 }
 
 

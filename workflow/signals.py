@@ -7,3 +7,11 @@ edition_signed = Signal()
 # Sent after the commit that created notices (kwargs: notice_ids). workflow.tasks queues one
 # e-mail per notice.
 notices_created = Signal()
+
+# Sent after the commit of the atasan's answer to an objection (kwargs: objection_id).
+# workflow.tasks queues the signed answer's build.
+objection_answered = Signal()
+
+# Sent after a commit that owes the requester an e-mail about an objection (kwargs: objection_id,
+# event "filed" or "answered"). workflow.tasks queues the e-mail.
+objection_requester_mail = Signal()

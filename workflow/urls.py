@@ -5,6 +5,7 @@ from workflow.views import (
     calendar,
     editions,
     notices,
+    objections,
     report,
     review,
     routes,
@@ -87,4 +88,23 @@ urlpatterns = [
         name="consideration_record",
     ),
     path("riwayat/informasi/<int:item_id>/", review.item_history, name="item_history"),
+    # Objections (keberatan): the officers' register and answer, the requester's form.
+    path("keberatan/", objections.objection_list, name="objections"),
+    path("keberatan/<int:pk>/", objections.objection_detail, name="objection"),
+    path("keberatan/<int:pk>/jawab/", objections.objection_answer, name="objection_answer"),
+    path(
+        "keberatan/<int:pk>/tanggapan.pdf",
+        objections.objection_answer_pdf,
+        name="objection_answer_pdf",
+    ),
+    path(
+        "permohonan/<str:code>/keberatan/",
+        objections.objection_public,
+        name="objection_public",
+    ),
+    path(
+        "permohonan/<str:code>/keberatan/<int:pk>/tanggapan.pdf",
+        objections.objection_public_answer,
+        name="objection_public_answer",
+    ),
 ]
