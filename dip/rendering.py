@@ -347,6 +347,15 @@ def render_record_pdf(edition: Edition, record: ConsiderationRecord) -> bytes:
     ).write_pdf(pdf_identifier=identifier.encode(), uncompressed_pdf=False)
 
 
+def html_to_pdf(html: str, *, identifier: str) -> bytes:
+    """Any document of the system (an edition's, a request's written notice) from its HTML,
+    with the vendored fonts and nothing fetched from outside: PDF bytes, unsigned."""
+    _check_fonts()
+    return HTML(
+        string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_LocalFetcher()
+    ).write_pdf(pdf_identifier=identifier.encode(), uncompressed_pdf=False)
+
+
 def render_draft_html(edition: Edition) -> str:
     with translation.override("id"):
         return render_to_string("dip/document.html", document_context(edition, draft=True))
@@ -369,15 +378,3 @@ def pdf_page_count(pdf: bytes) -> int:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     return int(PdfFileReader(io.BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
-
-
-def render_letter_pdf(template: str, context: dict, *, identifier: str) -> bytes:
-    """A letter of the body (another app's template, e.g. the atasan's answer to an objection)
-    as PDF bytes (unsigned), in Indonesian, with the vendored fonts and no fetching: the same
-    rendering as the edition's document. `context` gets the letterhead's `logo`."""
-    _check_fonts()
-    with translation.override("id"):
-        html = render_to_string(template, {"logo": logo_data_uri(context["body"]), **context})
-    return HTML(
-        string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_LocalFetcher()
-    ).write_pdf(pdf_identifier=identifier.encode(), uncompressed_pdf=False)

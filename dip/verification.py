@@ -22,54 +22,41 @@ from dip.models import Edition, EditionDocument
 from dip.selectors import published_document_by_sha256, published_document_signed_with
 from dip.signing import trust_roots, validate_pdf_signature
 
-GENUINE = "genuine"
-ALTERED = "altered"
-UNKNOWN = "unknown"
-
 
 @dataclass(frozen=True)
-class SignedLetter:
-    """A signed document of this system that is not an edition's (a letter to one person, e.g.
-    the atasan's answer to an objection), as another app's finder describes it: what it is,
-    whose, when signed, and its bytes' hash. Never personal data: the verification page is
-    public."""
+class OtherDocument:
+    """A signed PDF of this system that is not an edition's (a request's written notice, an
+    atasan's answer to an objection), as the verification page describes it: no personal data."""
 
     kind: str
     title: str
     body_name: str
-    reference: str
     signed_at: datetime | None
     sha256: str
-    size: int | None
-    signer_subject: str = ""
+    size: int
 
 
-# Finders registered at start-up by the apps above (dip never imports them): by the SHA-256 of
-# a ready signed file, and by the verification code printed under its QR code.
-_BY_SHA256: list[Callable[[str], SignedLetter | None]] = []
-_BY_CODE: list[Callable[[str], SignedLetter | None]] = []
+# Lookups registered at start-up by the apps that own other signed PDFs (dip never imports
+# them): each takes a SHA-256 and returns the ready document with these bytes, or None.
+OTHER_DOCUMENT_LOOKUPS: list[Callable[[str], OtherDocument | None]] = []
+# The same by the verification code printed under a document's QR code (`/verifikasi/<code>/`).
+OTHER_DOCUMENT_CODE_LOOKUPS: list[Callable[[str], OtherDocument | None]] = []
 
 
-def register_letter_finder(
-    *,
-    by_sha256: Callable[[str], SignedLetter | None],
-    by_code: Callable[[str], SignedLetter | None],
-) -> None:
-    if by_sha256 not in _BY_SHA256:
-        _BY_SHA256.append(by_sha256)
-    if by_code not in _BY_CODE:
-        _BY_CODE.append(by_code)
-
-
-def letter_by_sha256(sha256: str) -> SignedLetter | None:
-    return next((found for find in _BY_SHA256 if (found := find(sha256)) is not None), None)
-
-
-def letter_by_code(code: str) -> SignedLetter | None:
+def other_document_by_code(code: str) -> OtherDocument | None:
+    """The other signed document whose QR code carries `code`, or None."""
     code = code.strip()
     if not code:
         return None
-    return next((found for find in _BY_CODE if (found := find(code)) is not None), None)
+    return next(
+        (found for lookup in OTHER_DOCUMENT_CODE_LOOKUPS if (found := lookup(code)) is not None),
+        None,
+    )
+
+
+GENUINE = "genuine"
+ALTERED = "altered"
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -79,7 +66,7 @@ class Verdict:
     size: int
     document: EditionDocument | None = None
     signature: dict[str, Any] = field(default_factory=dict)
-    letter: SignedLetter | None = None
+    other: OtherDocument | None = None
 
     @property
     def genuine(self) -> bool:
@@ -91,11 +78,11 @@ class Verdict:
 
     @property
     def signed_at(self) -> datetime | None:
-        if self.letter is not None:
-            return self.letter.signed_at
         edition = self.edition
         if edition is not None and edition.signed_at:
             return edition.signed_at
+        if self.other is not None and self.other.signed_at:
+            return self.other.signed_at
         return self.signature.get("signed_at")
 
     @property
@@ -112,9 +99,10 @@ def verify_pdf(data: bytes) -> Verdict:
         # The very bytes we published. The signature is reported beside it: it fails only if
         # the trust roots changed since, which does not make the copy any less ours.
         return Verdict(GENUINE, sha256, len(data), document, signature)
-    letter = letter_by_sha256(sha256)
-    if letter is not None:
-        return Verdict(GENUINE, sha256, len(data), None, signature, letter)
+    for lookup in OTHER_DOCUMENT_LOOKUPS:
+        other = lookup(sha256)
+        if other is not None:
+            return Verdict(GENUINE, sha256, len(data), None, signature, other)
     if _signed_by_us(signature) and not _unchanged(signature):
         # Signed with one of this system's keys, but changed (or added to) after signing.
         return Verdict(ALTERED, sha256, len(data), None, signature)

@@ -341,6 +341,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=10),
         "options": {"expires": 9 * 60},
     },
+    # Requests for information: reminder, terlambat and escalation of the 10 (+7) days.
+    "watch-request-clock": {
+        "task": "workflow.tasks.sweep_request_clock",
+        "schedule": timedelta(seconds=PPID_CLOCK_SWEEP_SECONDS),
+        "options": {"expires": max(PPID_CLOCK_SWEEP_SECONDS - 5, 1)},
+    },
     # Serta merta requests waiting for the PPID past their deadline.
     "watch-serta-merta-clock": {
         "task": "workflow.tasks.sweep_serta_merta_clock",
@@ -479,6 +485,8 @@ REST_FRAMEWORK |= {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("PPID_API_ANON_RATE", "120/minute"),
         "user": os.environ.get("PPID_API_USER_RATE", "1200/minute"),
+        # Requests for information filed from one address (public form and API together).
+        "request_filing": os.environ.get("PPID_REQUEST_FILING_RATE", "10/hour"),
     },
     # Proxies in front of the app whose X-Forwarded-For is trusted for the client's address;
     # 0 = use the connection's address (X-Forwarded-For could be forged).

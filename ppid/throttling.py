@@ -75,3 +75,18 @@ class ObjectionThrottle(PublicFormThrottle):
     share one count per address)."""
 
     form = "objection"
+
+
+class RequestFilingThrottle(FailOpenMixin, SettingsRateMixin, SimpleRateThrottle):
+    """Requests for information filed from one address (the public form and the API alike):
+    rate `request_filing`. Counted for people signed in too: the public form needs no login."""
+
+    scope = "request_filing"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def request_filing_allowed(request) -> bool:
+    """For a plain Django view (the public form): may one more request be filed from here?"""
+    return RequestFilingThrottle().allow_request(request, None)

@@ -14,18 +14,24 @@ from dip.models import (
     Classification,
     EditionKind,
     ExemptionGround,
+    Item,
     Stage,
 )
-from ppid.models import CalendarDay
+from ppid.models import CalendarDay, Unit
 from workflow.labels import ACTION_LABELS
 from workflow.models import (
     COMMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     OBJECTION_REASON_MAX_LENGTH,
+    REQUEST_DECISIONS,
+    REQUEST_EXTENSION_MAX_WORKING_DAYS,
     ConsiderationDecision,
+    InformationRequest,
     NotaDinas,
     ObjectionGround,
     ObjectionStatus,
+    RequestChannel,
+    RequestStatus,
     Sop,
     SopStep,
     route_problems,
@@ -547,3 +553,164 @@ class ObjectionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("any state")), *ObjectionStatus.choices]
         self.fields["ground"].choices = [("", _("any ground")), *ObjectionGround.choices]
+
+
+# --- requests for information ----------------------------------------------------------------
+
+REQUESTER_FIELDS = [
+    "name",
+    "address",
+    "phone",
+    "email",
+    "occupation",
+    "identity_number",
+    "information",
+    "purpose",
+    "obtain",
+    "form",
+    "delivery",
+]
+
+
+class PublicRequestForm(forms.ModelForm):
+    """The public request form (and the API's fields): the requester, what is asked for and
+    how. `website` is a honeypot: hidden from people, filled in by bots; a form with it filled
+    is refused and nothing stored."""
+
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    class Meta:
+        model = InformationRequest
+        fields = REQUESTER_FIELDS
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "information": forms.Textarea(attrs={"rows": 4}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "obtain": forms.RadioSelect,
+            "form": forms.RadioSelect,
+            "delivery": forms.RadioSelect,
+            "identity_number": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off"}
+            ),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+        help_texts = {
+            "identity_number": _("Your NIK (KTP) or another identity number; never published."),
+            "information": _("Describe the information you need as precisely as you can."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("obtain", "form", "delivery"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("This form could not be accepted."))
+        return ""
+
+    def requester_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in REQUESTER_FIELDS}
+
+
+OFFLINE_CHANNELS = [c for c in RequestChannel.choices if c[0] != RequestChannel.ONLINE]
+
+
+class OfflineRequestForm(PublicRequestForm):
+    """A request received at the counter, by letter, telephone or e-mail, entered by the
+    operator with the date it was really received."""
+
+    channel = forms.ChoiceField(label=_("channel"), choices=OFFLINE_CHANNELS)
+    received_at = forms.DateTimeField(
+        label=_("received at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+
+    class Meta(PublicRequestForm.Meta):
+        pass
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["website"]
+        self.fields["identity_number"].required = True
+
+
+class RequestExtendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for the extension"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
+    )
+    days = forms.IntegerField(
+        label=_("extension (working days)"),
+        min_value=1,
+        max_value=REQUEST_EXTENSION_MAX_WORKING_DAYS,
+        initial=REQUEST_EXTENSION_MAX_WORKING_DAYS,
+    )
+
+
+class RequestDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[(value, RequestStatus(value).label) for value in REQUEST_DECISIONS],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("For a partial grant: which part and why; for “not yet documented”: when."),
+    )
+    dik_item = forms.ModelChoiceField(
+        label=_("DIK row (for a refusal)"), queryset=Item.objects.none(), required=False
+    )
+    holder = forms.CharField(
+        label=_("held by (when not held here)"), required=False, max_length=500
+    )
+    fee = forms.DecimalField(
+        label=_("fee (Rp)"), required=False, min_value=0, max_digits=12, decimal_places=0
+    )
+
+    def __init__(self, *args: Any, dik_items=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if dik_items is not None:
+            self.fields["dik_item"].queryset = dik_items
+
+
+class RequestHandOverForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("unit holding the information"), queryset=Unit.objects.none()
+    )
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_MAX_LENGTH,
+    )
+
+    def __init__(self, *args: Any, units=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+
+class RequestNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("internal note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_MAX_LENGTH,
+    )
+
+
+class RequestRegisterFilterForm(forms.Form):
+    q = forms.CharField(label=_("search"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", _("all")), *RequestStatus.choices]
+    )
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    year = forms.IntegerField(label=_("year"), required=False, min_value=2000, max_value=2100)

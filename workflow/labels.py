@@ -90,6 +90,17 @@ ACTION_LABELS = {
     "objection.reminded": _("Objection deadline reminder sent"),
     "objection.overdue": _("Objection answer overdue"),
     "objection.escalated": _("Objection escalated"),
+    "request.receive": _("Request for information registered"),
+    "request.hand_over": _("Request handed over to a unit"),
+    "request.note": _("Internal note on a request"),
+    "request.extend": _("Request deadline extended"),
+    "request.decide": _("Written notice given"),
+    "request.deliver": _("Notice delivered to the requester"),
+    "request.reminded": _("Request deadline approaching"),
+    "request.overdue": _("Request overdue"),
+    "request.escalated": _("Overdue request escalated"),
+    "request.notice_ready": _("Signed written notice ready"),
+    "request.notice_failed": _("Signed written notice failed"),
 }
 
 # A code not in the table above is named by its group.
@@ -106,6 +117,7 @@ GROUP_LABELS = {
     "serta_merta.": _("Serta merta announcement"),
     "sop.": _("SOP change"),
     "objection.": _("Objection (keberatan)"),
+    "request.": _("Request for information"),
 }
 
 

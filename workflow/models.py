@@ -468,6 +468,7 @@ class NoticeKind(models.TextChoices):
     HANDOVER = "handover", _("Handed over to you")
     RETURNED = "returned", _("Returned to you (dikembalikan)")
     SERTA_MERTA = "serta_merta", _("Serta merta announcement")
+    REQUEST = "request", _("Request for information")
 
 
 class Notice(models.Model):

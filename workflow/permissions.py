@@ -30,3 +30,26 @@ SOP_EDIT_ROLES = (Role.PPID_UTAMA, Role.ATASAN)
 
 def can_edit_sop(user: User, body: Body) -> bool:
     return has_any_role(user, body, SOP_EDIT_ROLES)
+
+
+# --- Requests for information (permohonan informasi) -------------------------------------------
+# Every officer of the body reads its register (and the PPID Utama above it); the operator and
+# the PPID enter offline requests, hand them over and write notes; the PPID extends and decides
+# (the written notice is the PPID's, UU 14/2008 Pasal 22).
+REQUEST_READ_ROLES = tuple(Role)
+REQUEST_HANDLE_ROLES = (Role.OPERATOR, Role.PPID)
+REQUEST_DECIDE_ROLES = (Role.PPID,)
+
+
+def can_view_requests(user: User, body: Body) -> bool:
+    return has_any_role(user, body, REQUEST_READ_ROLES)
+
+
+def can_handle_requests(user: User, body: Body) -> bool:
+    """Enter an offline request, hand a request over, write an internal note."""
+    return has_any_role(user, body, REQUEST_HANDLE_ROLES)
+
+
+def can_decide_requests(user: User, body: Body) -> bool:
+    """Extend a request's deadline and give its written notice."""
+    return has_any_role(user, body, REQUEST_DECIDE_ROLES)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from dip import services as dip_services
 from dip.models import Edition, Stage
 from workflow import services
-from workflow.models import Notice, Objection
+from workflow.models import InformationRequest, Notice, Objection
 from workflow.selectors import (
     edition_state,
     editions_awaiting_publication,
@@ -23,12 +23,21 @@ from workflow.selectors import (
     steps_due_for_notice,
 )
 from workflow.selectors.objections import objection_answers_unbuilt, objections_due_for_notice
-from workflow.services import clock, notices, objections, sertamerta
+from workflow.selectors.requests import requests_due_for_notice
+from workflow.services import (
+    clock,
+    notices,
+    objections,
+    request_documents,
+    requests,
+    sertamerta,
+)
 from workflow.signals import (
     edition_signed,
     notices_created,
     objection_answered,
     objection_requester_mail,
+    request_event,
 )
 
 logger = logging.getLogger(__name__)
@@ -179,6 +188,82 @@ def sweep_serta_merta_clock() -> int:
                 "watch of serta merta request %s failed; next sweep retries", request_id
             )
     return done
+
+
+# --- requests for information -------------------------------------------------------------------
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(ImproperlyConfigured,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def build_request_notice(request_id: int) -> None:
+    """Render and sign the written notice of a decided request. A second delivery finds the
+    notice ready and does nothing."""
+    request_documents.request_notice_build(request_id=request_id)
+
+
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def send_requester_email(request_id: int, event: str) -> bool:
+    return requests.requester_email_send(request_id=request_id, event=event)
+
+
+@receiver(request_event, sender=InformationRequest, dispatch_uid="workflow.request_event")
+def queue_request_work(sender, request_id: int, event: str, **kwargs) -> None:
+    """After a request's commit: the notice of a decision (and its e-mail), or the e-mail of a
+    receipt or an extension. With the broker down the request stands; the notice is built by
+    the officers' retry and the e-mail is best effort."""
+    try:
+        if event == "decided":
+            build_request_notice.delay(request_id)
+        send_requester_email.delay(request_id, event)
+    except Exception:
+        logger.exception("could not queue the %s work of request %s", event, request_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def watch_requests(request_ids: list[int]) -> int:
+    """`request_watch` for a handful of requests, each in its own transaction under its lock."""
+    done = 0
+    for request_id in request_ids:
+        try:
+            requests.request_watch(request_id=request_id)
+        except Exception:
+            logger.exception("clock watch of request %s failed; next sweep retries", request_id)
+        else:
+            done += 1
+    return done
+
+
+@shared_task(ignore_result=True)
+def sweep_request_clock() -> int:
+    """Hand the open requests whose next notice is due to `watch_requests` (one indexed query,
+    chunks like the step clock)."""
+    ids = requests_due_for_notice(now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH)
+    chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
+    for start in range(0, len(ids), chunk):
+        watch_requests.apply_async(
+            (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
+        )
+    return len(ids)
 
 
 # --- objections (keberatan): the atasan's signed answer, the requester's e-mail, the clock ---

@@ -6,7 +6,9 @@ from workflow.views import (
     editions,
     notices,
     objections,
+    public_requests,
     report,
+    requests,
     review,
     routes,
     sertamerta,
@@ -98,13 +100,51 @@ urlpatterns = [
         name="objection_answer_pdf",
     ),
     path(
-        "permohonan/<str:code>/keberatan/",
+        "lacak-permohonan/<str:code>/keberatan/",
         objections.objection_public,
         name="objection_public",
     ),
     path(
-        "permohonan/<str:code>/keberatan/<int:pk>/tanggapan.pdf",
+        "lacak-permohonan/<str:code>/keberatan/<int:pk>/tanggapan.pdf",
         objections.objection_public_answer,
         name="objection_public_answer",
+    ),
+    # Requests for information: the officers' register and request pages.
+    path("permohonan/", requests.request_list, name="requests"),
+    path("permohonan/register.csv", requests.request_export, name="requests_csv"),
+    path("permohonan/<int:pk>/", requests.request_detail, name="request"),
+    path("permohonan/<int:pk>/serahkan/", requests.request_hand_over, name="request_hand_over"),
+    path("permohonan/<int:pk>/catatan/", requests.request_note, name="request_note"),
+    path("permohonan/<int:pk>/perpanjang/", requests.request_extend, name="request_extend"),
+    path("permohonan/<int:pk>/putuskan/", requests.request_decide, name="request_decide"),
+    path("permohonan/<int:pk>/diserahkan/", requests.request_delivered, name="request_delivered"),
+    path(
+        "permohonan/<int:pk>/pemberitahuan.pdf",
+        requests.request_notice_pdf,
+        name="request_notice_pdf",
+    ),
+    path("badan/<slug:slug>/permohonan/baru/", requests.request_create, name="request_create"),
+    # The public side (no login): the form per body, the receipt, the tracking page.
+    path(
+        "badan-publik/<slug:slug>/permohonan/",
+        public_requests.request_form,
+        name="request_form",
+    ),
+    path(
+        "badan-publik/<slug:slug>/permohonan/saran/",
+        public_requests.request_suggestions,
+        name="request_suggestions",
+    ),
+    path("lacak-permohonan/", public_requests.request_track_find, name="request_track_find"),
+    path("lacak-permohonan/<str:code>/", public_requests.request_track, name="request_track"),
+    path(
+        "lacak-permohonan/<str:code>/tanda-terima/",
+        public_requests.request_receipt,
+        name="request_receipt",
+    ),
+    path(
+        "lacak-permohonan/<str:code>/pemberitahuan.pdf",
+        public_requests.request_notice_download,
+        name="request_notice_download",
     ),
 ]

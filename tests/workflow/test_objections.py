@@ -258,10 +258,12 @@ def test_answer_is_signed_verified_and_gives_the_komisi_deadline(
         .post("/verifikasi/", {"file": SimpleUploadedFile("tanggapan.pdf", pdf)})
         .content.decode()
     )
-    assert "Tanggapan Atasan PPID atas Keberatan" in page and document.sha256 in page
+    assert "Tanggapan atas Keberatan Nomor 1/2026: dikabulkan" in page
+    assert "tanggapan atasan PPID atas keberatan" in page
     assert "Siti Warga" not in page and "6106010101900001" not in page
     by_code = Client().get(f"/verifikasi/{answered.verification_code}/")
     assert by_code.status_code == 200 and document.sha256 in by_code.content.decode()
+    assert "Siti Warga" not in by_code.content.decode()
     changed = pdf[:200] + bytes([pdf[200] ^ 1]) + pdf[201:]
     assert (
         "Tanggapan Atasan PPID"

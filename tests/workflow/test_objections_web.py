@@ -159,7 +159,7 @@ def test_api_answer_then_twice_is_409(seeded, api):
 
 
 def page(request) -> str:
-    return f"/permohonan/{request.tracking_code}/keberatan/"
+    return f"/lacak-permohonan/{request.tracking_code}/keberatan/"
 
 
 def test_public_page_files_and_shows_no_personal_data(seeded):
@@ -224,7 +224,7 @@ def test_public_page_flood_is_429(seeded, settings):
 
 
 def test_public_page_unknown_code_is_404(seeded):
-    assert Client().get("/permohonan/AAAAAAAAAAAAAAAA/keberatan/").status_code == 404
+    assert Client().get("/lacak-permohonan/AAAAAAAAAAAAAAAA/keberatan/").status_code == 404
 
 
 # --- officers' pages ----------------------------------------------------------------------------

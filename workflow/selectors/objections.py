@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from dip.models import DocumentStatus
-from dip.verification import SignedLetter
+from dip.verification import OtherDocument
 from ppid.selectors import bodies_for_user
 from workflow.models import (
     TRACKING_CODE_LENGTH,
@@ -89,19 +89,18 @@ def ready_answer_document(objection: Objection) -> ObjectionAnswerDocument | Non
     ).first()
 
 
-def _letter(document: ObjectionAnswerDocument | None) -> SignedLetter | None:
+def _other(document: ObjectionAnswerDocument | None) -> OtherDocument | None:
     if document is None:
         return None
     objection = document.objection
-    return SignedLetter(
-        kind="Tanggapan Atasan PPID atas Keberatan",
-        title=f"Keberatan Nomor {objection.register_number}: {objection.get_status_display()}",
+    outcome = "dikabulkan" if objection.status == ObjectionStatus.UPHELD else "ditolak"
+    return OtherDocument(
+        kind="tanggapan atasan PPID atas keberatan",
+        title=f"Tanggapan atas Keberatan Nomor {objection.register_number}: {outcome}",
         body_name=objection.body.name,
-        reference=objection.verification_code,
         signed_at=objection.answered_at,
         sha256=document.sha256,
-        size=document.size,
-        signer_subject=document.signer_subject,
+        size=document.size or 0,
     )
 
 
@@ -111,14 +110,14 @@ def _ready() -> QuerySet[ObjectionAnswerDocument]:
     )
 
 
-def answer_letter_by_sha256(sha256: str) -> SignedLetter | None:
+def answer_by_sha256(sha256: str) -> OtherDocument | None:
     """The signed answer with exactly these bytes, as the public verification page shows it."""
-    return _letter(_ready().filter(sha256=sha256).first())
+    return _other(_ready().filter(sha256=sha256).first())
 
 
-def answer_letter_by_code(code: str) -> SignedLetter | None:
+def answer_by_code(code: str) -> OtherDocument | None:
     """The signed answer whose QR code carries this verification code."""
-    return _letter(_ready().filter(objection__verification_code__iexact=code).first())
+    return _other(_ready().filter(objection__verification_code__iexact=code).first())
 
 
 def request_by_tracking_code(code: str) -> InformationRequest | None:

@@ -32,6 +32,7 @@ from django.core.files.base import File
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -435,6 +436,7 @@ def answer_context(objection: Objection) -> dict:
     return {
         "title": answer_title(objection),
         "body": body,
+        "logo": rendering.logo_data_uri(body),
         "objection_number": objection.register_number,
         "requester_name": request.name,
         "filed_on": rendering.tanggal(
@@ -508,10 +510,12 @@ def objection_answer_document_build(*, objection_id: int) -> ObjectionAnswerDocu
         document.attempts += 1
         document.save(update_fields=["status", "attempts", "updated_at"])
     try:
-        pdf = rendering.render_letter_pdf(
-            "workflow/objection_answer_document.html",
-            answer_context(objection),
-            identifier=f"ppid-objection-{objection.pk}-{objection.verification_code}",
+        with translation.override("id"):
+            html = render_to_string(
+                "workflow/objection_answer_document.html", answer_context(objection)
+            )
+        pdf = rendering.html_to_pdf(
+            html, identifier=f"ppid-objection-{objection.pk}-{objection.verification_code}"
         )
         signed, subject = signing.signer_for(objection.body).sign(
             pdf, reason=answer_title(objection), location=rendering.body_place(objection.body)

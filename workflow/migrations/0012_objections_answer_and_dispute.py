@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0010_information_requests'),
+        ('workflow', '0011_request_notice_kind'),
     ]
 
     operations = [
