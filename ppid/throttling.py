@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import time
 
-from django.conf import settings
 from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
@@ -55,26 +54,14 @@ class UserThrottle(FailOpenMixin, SettingsRateMixin, UserRateThrottle):
         return super().get_cache_key(request, view)
 
 
-class PublicFormThrottle(FailOpenMixin, SimpleRateThrottle):
-    """Posts of a public form without a login (an objection), per client address and form:
-    `PPID_PUBLIC_FORM_RATE` (default 10 an hour). Used by the pages and the API alike, so a
-    flood from one address gets 429 with Retry-After either way, and nothing is stored."""
+class ObjectionThrottle(FailOpenMixin, SettingsRateMixin, SimpleRateThrottle):
+    """Objections filed from one address (the public form and the API alike): rate
+    `objection_filing`; a flood gets 429 with Retry-After, and nothing is stored."""
 
-    scope_name = "public-form"
-    form = "form"
-
-    def get_rate(self) -> str:
-        return getattr(settings, "PPID_PUBLIC_FORM_RATE", "10/hour")
+    scope = "objection_filing"
 
     def get_cache_key(self, request, view):
-        return f"throttle_{self.scope_name}_{self.form}_{self.get_ident(request)}"
-
-
-class ObjectionThrottle(PublicFormThrottle):
-    """Objections filed by the public (the form and `POST /api/public/requests/.../objections/`
-    share one count per address)."""
-
-    form = "objection"
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class RequestFilingThrottle(FailOpenMixin, SettingsRateMixin, SimpleRateThrottle):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from workflow.views import (
+    annual,
     audit,
     calendar,
     editions,
@@ -90,6 +91,25 @@ urlpatterns = [
         name="consideration_record",
     ),
     path("riwayat/informasi/<int:item_id>/", review.item_history, name="item_history"),
+    # The annual report of information service (Pasal 12).
+    path("badan/<slug:slug>/laporan-tahunan/", annual.body_annual, name="annual"),
+    path("badan/<slug:slug>/laporan-tahunan.csv", annual.body_annual_csv, name="annual_csv"),
+    path("badan/<slug:slug>/laporan-tahunan.pdf", annual.body_annual_pdf, name="annual_pdf"),
+    path(
+        "badan/<slug:slug>/laporan-tahunan/ikhtisar/",
+        annual.overview_annual,
+        name="annual_overview",
+    ),
+    path(
+        "badan/<slug:slug>/laporan-tahunan/ikhtisar.csv",
+        annual.overview_annual_csv,
+        name="annual_overview_csv",
+    ),
+    path(
+        "badan/<slug:slug>/laporan-tahunan/ikhtisar.pdf",
+        annual.overview_annual_pdf,
+        name="annual_overview_pdf",
+    ),
     # Objections (keberatan): the officers' register and answer, the requester's form.
     path("keberatan/", objections.objection_list, name="objections"),
     path("keberatan/<int:pk>/", objections.objection_detail, name="objection"),

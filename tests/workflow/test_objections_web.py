@@ -88,7 +88,13 @@ def test_api_unknown_tracking_code_is_404(seeded, api):
 
 
 def test_api_flood_from_one_address_is_429(seeded, api, settings):
-    settings.PPID_PUBLIC_FORM_RATE = "3/hour"
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "objection_filing": "3/hour",
+        },
+    }
     request = make_request()
     client = api()
     with time_machine.travel(T0, tick=False):
@@ -210,7 +216,13 @@ def test_public_page_honeypot_stores_nothing(seeded):
 
 
 def test_public_page_flood_is_429(seeded, settings):
-    settings.PPID_PUBLIC_FORM_RATE = "2/hour"
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "objection_filing": "2/hour",
+        },
+    }
     request = make_request()
     client = Client()
     with time_machine.travel(T0, tick=False):
