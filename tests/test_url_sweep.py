@@ -31,9 +31,11 @@ from dip.models import Classification, Edition, Item
 from ppid.models import Body
 from tests.factories import ItemFactory
 from tests.helpers import advance, officers_of, open_edition, write_nota_dinas
+from tests.workflow.test_objections import make_request
 from workflow.models import Sop
 from workflow.services import calendar as calendar_services
 from workflow.services import notices as notices_services
+from workflow.services import objections as objection_services
 from workflow.services import sertamerta
 
 A = "dinsos-p3a-kapuas-hulu"
@@ -172,6 +174,23 @@ CLASSES = {
     "api:serta-merta-detail": API_OFFICER,
     "api:serta-merta-approve": API_OFFICER,
     "api:serta-merta-send-back": API_OFFICER,
+    # Objections (keberatan) and the annual report.
+    "api:objection-list": API_LIST,
+    "api:objection-detail": API_OFFICER,
+    "api:objection-answer": API_OFFICER,
+    "api:public-request-objections": API_PUBLIC,
+    "workflow:objections": OFFICER_LIST,
+    "workflow:objection": OFFICER,
+    "workflow:objection_answer": OFFICER,
+    "workflow:objection_answer_pdf": OFFICER,
+    "workflow:objection_public": PUBLIC,
+    "workflow:objection_public_answer": PUBLIC,
+    "workflow:annual": OFFICER,
+    "workflow:annual_csv": OFFICER,
+    "workflow:annual_pdf": OFFICER,
+    "workflow:annual_overview": OFFICER,
+    "workflow:annual_overview_csv": OFFICER,
+    "workflow:annual_overview_pdf": OFFICER,
 }
 # Tables that a refused request may legitimately touch (sessions, login bookkeeping).
 IGNORED_TABLES = {"django_session", "authtoken_token"}
@@ -236,6 +255,10 @@ def world(seeded):
         body=body, title=f"{SECRET} banjir", classification=Classification.SERTA_MERTA
     )
     serta_merta = sertamerta.serta_merta_request_create(item=urgent, user=officers["operator"])
+    # An objection to body A's atasan on a refused request (its personal data never public).
+    objection = objection_services.objection_file(
+        request=make_request(A), ground="a", reason=f"{SECRET} keberatan"
+    )
     return {
         "body": body,
         "item": item,
@@ -244,6 +267,7 @@ def world(seeded):
         "edition": edition,
         "day": day,
         "notice": notice,
+        "objection": objection,
     }
 
 
@@ -258,6 +282,7 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "number": 1,
         "attachment_id": world["attachment"].pk,
         "code": "TIDAKADA",
+        "tracking_code": "TIDAKADA",
         "name": "instruct",
         "user_id": get_user_model().objects.get(username=f"{A}.operator").pk,
         "role": "operator",
@@ -287,6 +312,8 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         pk = Sop.objects.get(body__slug=A, is_active=True).pk
     elif "serta_merta" in name or "serta-merta" in name:
         pk = world["serta_merta"].pk
+    elif "objection" in name:
+        pk = world["objection"].pk
     values["pk"] = pk
     wanted = set(pattern.pattern.regex.groupindex) - {"format"}
     return {key: values[key] for key in wanted}
@@ -459,4 +486,5 @@ NOT_FOUND_FOR_OWN = {
     "workflow:considerations",  # a DIP whose route has no tim pertimbangan
     "api:edition-document",
     "api:edition-remove-item",
+    "workflow:objection_answer_pdf",  # the objection is not answered yet
 }
