@@ -68,6 +68,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.urls import reverse
 call_command("migrate", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
 call_command("seed_demo", stdout=StringIO())
 from ppid.models import Body
 slugs = list(Body.objects.order_by("pk").values_list("slug", flat=True))
@@ -175,6 +176,7 @@ def main() -> int:
     env = {
         **os.environ,
         "PPID_VAR_DIR": str(var),
+        "DJANGO_STATIC_ROOT": str(var / "static"),
         "DATABASE_URL": database_url(args.postgres, name),
         "REDIS_URL": args.redis_url,
         "DJANGO_DEBUG": "0",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pypdf import PdfReader
 
 from dip.models import DocumentStatus
 from ppid.models import Body
@@ -249,6 +251,15 @@ def test_answer_is_signed_verified_and_gives_the_komisi_deadline(
     with document.file.open("rb") as handle:
         pdf = handle.read()
     assert hashlib.sha256(pdf).hexdigest() == document.sha256
+    words = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split()
+    )
+    assert "Tanggapan Atasan PPID atas Keberatan Nomor 1/2026" in words
+    assert "Menerima keberatan Saudara" in words and "13 Januari 2027" in words
+    assert (
+        "Pasal 35 ayat (1) huruf a" in words
+        and f"Kode verifikasi {answered.verification_code}" in words
+    )
     assert AuditEntry.objects.filter(action="objection.answer", actor=atasan).exists()
     assert AuditEntry.objects.filter(action="objection.answer_document_ready").exists()
     assert any("13 Januari 2027" in m.body for m in mail.outbox)
