@@ -14,8 +14,11 @@ from ppid.views import account, people, site
 from workflow import seed_data
 from workflow.api import (
     EditionViewSet,
+    InformationRequestViewSet,
     ObjectionViewSet,
     PublicObjectionCreate,
+    PublicRequestCreate,
+    PublicRequestStatus,
     SertaMertaRequestViewSet,
 )
 
@@ -24,6 +27,7 @@ router.register("items", ItemViewSet, basename="item")
 router.register("editions", EditionViewSet, basename="edition")
 router.register("serta-merta", SertaMertaRequestViewSet, basename="serta-merta")
 router.register("objections", ObjectionViewSet, basename="objection")
+router.register("requests", InformationRequestViewSet, basename="request")
 
 api_patterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),
@@ -36,6 +40,12 @@ api_patterns = [
         "public/requests/<str:tracking_code>/objections/",
         PublicObjectionCreate.as_view(),
         name="public-request-objections",
+    ),
+    path("public/requests/", PublicRequestCreate.as_view(), name="public-requests"),
+    path(
+        "public/requests/<str:tracking_code>/",
+        PublicRequestStatus.as_view(),
+        name="public-request",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL: no inline script under the CSP.

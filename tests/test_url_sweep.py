@@ -36,6 +36,7 @@ from workflow.models import Sop
 from workflow.services import calendar as calendar_services
 from workflow.services import notices as notices_services
 from workflow.services import objections as objection_services
+from workflow.services import requests as request_services
 from workflow.services import sertamerta
 
 A = "dinsos-p3a-kapuas-hulu"
@@ -118,6 +119,23 @@ CLASSES = {
     "workflow:serta_merta_approve": OFFICER,
     "workflow:serta_merta_return": OFFICER,
     "workflow:serta_merta_ask": OFFICER,
+    "workflow:requests": OFFICER_LIST,
+    "workflow:requests_csv": OFFICER_LIST,
+    "workflow:request": OFFICER,
+    "workflow:request_hand_over": OFFICER,
+    "workflow:request_note": OFFICER,
+    "workflow:request_extend": OFFICER,
+    "workflow:request_decide": OFFICER,
+    "workflow:request_delivered": OFFICER,
+    "workflow:request_notice_pdf": OFFICER,
+    "workflow:request_notice_retry": OFFICER,
+    "workflow:request_create": OFFICER,
+    "workflow:request_form": PUBLIC,
+    "workflow:request_suggestions": PUBLIC,
+    "workflow:request_track_find": PUBLIC,
+    "workflow:request_track": PUBLIC,  # by tracking code: an unknown one is 404
+    "workflow:request_receipt": PUBLIC,
+    "workflow:request_notice_download": PUBLIC,
     "dip:items": OFFICER,
     "dip:item_create": OFFICER,
     "dip:item": OFFICER,
@@ -191,6 +209,12 @@ CLASSES = {
     "workflow:annual_overview": OFFICER,
     "workflow:annual_overview_csv": OFFICER,
     "workflow:annual_overview_pdf": OFFICER,
+    "api:public-requests": API_PUBLIC,
+    "api:public-request": API_PUBLIC,
+    "api:request-list": API_LIST,
+    "api:request-detail": API_OFFICER,
+    "api:request-extend": API_OFFICER,
+    "api:request-decide": API_OFFICER,
 }
 # Tables that a refused request may legitimately touch (sessions, login bookkeeping).
 IGNORED_TABLES = {"django_session", "authtoken_token"}
@@ -257,9 +281,22 @@ def world(seeded):
     serta_merta = sertamerta.serta_merta_request_create(item=urgent, user=officers["operator"])
     # An objection to body A's atasan on a refused request (its personal data never public).
     objection = objection_services.objection_file(
-        request=make_request(A), ground="a", reason=f"{SECRET} keberatan"
+        request=make_request(A, number=900), ground="a", reason=f"{SECRET} keberatan"
+    )
+    # A request for information to body A (its text carries the secret: no list may show it).
+    information_request = request_services.request_receive(
+        body=body,
+        name="Pemohon Sweep",
+        address="Jalan Sweep 1",
+        identity_number="6171015505900009",
+        information=f"{SECRET} data penduduk",
+        purpose="Uji",
+        obtain="copy",
+        form="softcopy",
+        delivery="pickup",
     )
     return {
+        "request": information_request,
         "body": body,
         "item": item,
         "serta_merta": serta_merta,
@@ -282,11 +319,11 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         "number": 1,
         "attachment_id": world["attachment"].pk,
         "code": "TIDAKADA",
-        "tracking_code": "TIDAKADA",
         "name": "instruct",
         "user_id": get_user_model().objects.get(username=f"{A}.operator").pk,
         "role": "operator",
         "kind": "dip",
+        "tracking_code": "TIDAKADA",
     }
     pk = edition.pk
     if name in (
@@ -314,6 +351,8 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         pk = world["serta_merta"].pk
     elif "objection" in name:
         pk = world["objection"].pk
+    elif name.startswith(("workflow:request", "api:request-")):
+        pk = world["request"].pk
     values["pk"] = pk
     wanted = set(pattern.pattern.regex.groupindex) - {"format"}
     return {key: values[key] for key in wanted}
@@ -485,6 +524,7 @@ NOT_FOUND_FOR_OWN = {
     "workflow:edition_preview_pdf",  # a signed edition, or one without rows, has no DRAF
     "workflow:considerations",  # a DIP whose route has no tim pertimbangan
     "api:edition-document",
+    "workflow:request_notice_pdf",  # the request is not decided: no notice yet
     "api:edition-remove-item",
     "workflow:objection_answer_pdf",  # the objection is not answered yet
 }

@@ -101,6 +101,7 @@ ACTION_LABELS = {
     "request.escalated": _("Overdue request escalated"),
     "request.notice_ready": _("Signed written notice ready"),
     "request.notice_failed": _("Signed written notice failed"),
+    "request.notice_retry": _("Signed written notice built again"),
 }
 
 # A code not in the table above is named by its group.

@@ -228,13 +228,14 @@ def send_requester_email(request_id: int, event: str) -> bool:
 
 @receiver(request_event, sender=InformationRequest, dispatch_uid="workflow.request_event")
 def queue_request_work(sender, request_id: int, event: str, **kwargs) -> None:
-    """After a request's commit: the notice of a decision (and its e-mail), or the e-mail of a
-    receipt or an extension. With the broker down the request stands; the notice is built by
-    the officers' retry and the e-mail is best effort."""
+    """After a request's commit: the notice of a decision (and its e-mail), the e-mail of a
+    receipt or an extension, or a notice built again. With the broker down the request stands;
+    the PPID builds the notice again from the request's page, and the e-mail is best effort."""
     try:
-        if event == "decided":
+        if event in ("decided", "notice_retry"):
             build_request_notice.delay(request_id)
-        send_requester_email.delay(request_id, event)
+        if event != "notice_retry":
+            send_requester_email.delay(request_id, event)
     except Exception:
         logger.exception("could not queue the %s work of request %s", event, request_id)
 

@@ -139,6 +139,11 @@ urlpatterns = [
     path("permohonan/<int:pk>/putuskan/", requests.request_decide, name="request_decide"),
     path("permohonan/<int:pk>/diserahkan/", requests.request_delivered, name="request_delivered"),
     path(
+        "permohonan/<int:pk>/pemberitahuan/coba-lagi/",
+        requests.request_notice_retry,
+        name="request_notice_retry",
+    ),
+    path(
         "permohonan/<int:pk>/pemberitahuan.pdf",
         requests.request_notice_pdf,
         name="request_notice_pdf",

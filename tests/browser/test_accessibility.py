@@ -15,6 +15,7 @@ from tests.browser.conftest import NARROW
 from tests.browser.test_flows import login, logout
 from tests.conftest import REQUIRE_SERVICES
 from tests.helpers import edition_at, published
+from workflow.services.requests import request_receive
 
 pytestmark = [pytest.mark.browser]
 
@@ -76,6 +77,8 @@ def public_urls(edition) -> list[str]:
         "/pengumuman/",
         "/verifikasi/",
         f"/verifikasi/{edition.verification_code}/",
+        f"{base}permohonan/",
+        "/lacak-permohonan/",
         "/masuk/",
         "/tidak-ada/",  # the 404 page
         "/api/docs/",
@@ -100,6 +103,8 @@ def officer_urls(edition, review) -> dict[str, list[str]]:
             f"/badan/{KALBAR}/edisi/",
             f"/edisi/{edition.pk}/",
             f"/edisi/{edition.pk}/linimasa/",
+            "/permohonan/",
+            f"/badan/{KALBAR}/permohonan/baru/",
         ],
         f"{KUBU}.tim": [f"/edisi/{review.pk}/", f"/informasi/{kubu_item.pk}/"],
         f"{KUBU}.ppid": [
@@ -126,9 +131,26 @@ def test_no_serious_or_critical_violation_on_any_page(browser_seeded, page):
     collecting = edition_at(KUBU, Stage.COLLECTION, title="DIK Pilih")
     found: dict[str, list[str]] = {}
 
-    for url in public_urls(edition):
+    information_request = request_receive(
+        body=edition.body,
+        name="Pemohon Aksesibilitas",
+        address="Jalan Uji 1",
+        identity_number="6171015505900002",
+        information="Data penduduk",
+        purpose="Uji",
+        obtain="copy",
+        form="softcopy",
+        delivery="pickup",
+    )
+    code = information_request.tracking_code
+    for url in [
+        *public_urls(edition),
+        f"/lacak-permohonan/{code}/",
+        f"/lacak-permohonan/{code}/tanda-terima/",
+    ]:
         check(page, url, found)
     pages = officer_urls(edition, review)
+    pages[f"{KALBAR}.ppid"] = [f"/permohonan/{information_request.pk}/"]
     pages[f"{KUBU}.operator"] = [f"/edisi/{collecting.pk}/", f"/edisi/{collecting.pk}/pilih/"]
     for username, urls in pages.items():
         login(page, username)

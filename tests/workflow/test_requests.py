@@ -344,3 +344,68 @@ def test_hand_over_to_a_unit_of_the_body_and_notes(seeded):
     assert note.request == request
     with pytest.raises(ValidationError):
         svc.request_note_add(request=request, user=operator, text=" ")
+
+
+@time_machine.travel(T0, tick=False)
+def test_a_failed_notice_shows_its_error_and_the_ppid_builds_it_again(
+    seeded, monkeypatch, django_capture_on_commit_callbacks
+):
+    from dip import signing
+
+    request = receive()
+    ppid = officers_of(request.body)["ppid"]
+    real = signing.signer_for
+
+    def broken(body):
+        raise OSError("kunci tanda tangan tidak terbaca")
+
+    monkeypatch.setattr(signing, "signer_for", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.request_decide(request=request, user=ppid, decision="granted")
+    document = RequestNoticeDocument.objects.get(request=request)
+    assert document.status == DocumentStatus.FAILED
+    assert "kunci tanda tangan" in document.last_error
+    assert AuditEntry.objects.filter(action="request.notice_failed").exists()
+    monkeypatch.setattr(signing, "signer_for", real)
+    operator = officers_of(request.body)["operator"]
+    with pytest.raises(PermissionDenied):
+        svc.request_notice_retry(request=request, user=operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.request_notice_retry(request=request, user=ppid)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY
+    with pytest.raises(ValidationError):
+        svc.request_notice_retry(request=request, user=ppid)
+
+
+@time_machine.travel(T0, tick=False)
+def test_a_local_day_off_moves_the_deadline_and_is_named(seeded):
+    from django.contrib.auth import get_user_model
+
+    from workflow.services import calendar as calendar_services
+
+    body = Body.objects.get(slug=KALBAR)
+    calendar_services.calendar_day_add(
+        body=body,
+        date=date(2026, 12, 17),
+        kind="off",
+        name="Hari Jadi Kota Uji",
+        user=get_user_model().objects.get(username="ppid-utama"),
+    )
+    request = receive()
+    # One working day less in December; 5 January 2027 is Isra Mikraj: due Wednesday 6th.
+    assert local(request.due_at).date() == date(2027, 1, 6)
+    assert "Hari Jadi Kota Uji" in request.due_explanation
+
+
+@time_machine.travel(T0, tick=False)
+def test_the_requester_is_mailed_at_the_extension(seeded, django_capture_on_commit_callbacks):
+    request = receive()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.request_extend(
+            request=request, user=officers_of(request.body)["ppid"], reason="Data di bidang lain"
+        )
+    (message,) = [m for m in mail.outbox if m.to == ["siti@example.org"]]
+    assert "diperpanjang" in message.subject and "Data di bidang lain" in message.body
+    assert "14 Januari 2027" in message.body

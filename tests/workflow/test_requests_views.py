@@ -259,3 +259,16 @@ def test_operator_enters_an_offline_request_with_its_receipt_date(seeded, login)
     assert future.status_code == 400 and InformationRequest.objects.count() == 1
     other = login(f"{DINSOS}.operator")
     assert other.get(url).status_code == 404
+
+
+@time_machine.travel(T0, tick=False)
+def test_register_page_queries_do_not_grow_with_the_rows(
+    seeded, login, django_assert_max_num_queries
+):
+    """Nine rows cost what one does (9 queries: session, user, roles, bodies, count, rows)."""
+    client = login(f"{KALBAR}.ppid")
+    for n in range(9):
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(form_url(), form_data(name=f"Pemohon {n}"))
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("workflow:requests"))
+    assert text(page).count("/2026</a>") == 9

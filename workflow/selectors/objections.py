@@ -12,7 +12,6 @@ from dip.models import DocumentStatus
 from dip.verification import OtherDocument
 from ppid.selectors import bodies_for_user
 from workflow.models import (
-    TRACKING_CODE_LENGTH,
     InformationRequest,
     Objection,
     ObjectionAnswerDocument,
@@ -118,14 +117,6 @@ def answer_by_sha256(sha256: str) -> OtherDocument | None:
 def answer_by_code(code: str) -> OtherDocument | None:
     """The signed answer whose QR code carries this verification code."""
     return _other(_ready().filter(objection__verification_code__iexact=code).first())
-
-
-def request_by_tracking_code(code: str) -> InformationRequest | None:
-    """The request the public follows by its code (exact, as printed on the receipt)."""
-    code = (code or "").strip().upper()
-    if not code or len(code) > TRACKING_CODE_LENGTH:
-        return None
-    return InformationRequest.objects.select_related("body").filter(tracking_code=code).first()
 
 
 def public_objections(request: InformationRequest) -> list[Objection]:

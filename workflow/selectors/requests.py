@@ -9,15 +9,20 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from dip.models import Classification, EditionKind, EditionRow, Item
 from dip.selectors import current_published_edition, public_rows
+from ppid.calendar import calendar_for_body
 from ppid.models import Body
 from ppid.oversight import bodies_reached
+from workflow.deadlines import compute_deadline
 from workflow.models import (
+    OBJECTION_FILING_WORKING_DAYS,
     REQUEST_OPEN_STATUSES,
     InformationRequest,
     RequestNote,
+    TimeUnit,
 )
 
 User = AbstractBaseUser | AnonymousUser
@@ -130,3 +135,20 @@ def dip_suggestions(body: Body, text: str, *, limit: int = 5) -> list[EditionRow
     for word in words:
         condition |= Q(title__icontains=word) | Q(summary__icontains=word)
     return list(public_rows(edition).filter(condition).select_related("edition__body")[:limit])
+
+
+def objection_due_at(request: InformationRequest, now: datetime | None = None) -> datetime | None:
+    """The last moment to file an objection (keberatan) to the atasan: 30 working days after
+    its reason arose (Pasal 35-36), i.e. after the written notice or, without one, after the
+    deadline that passed unanswered. None while the request is open and within its time."""
+    now = now or timezone.now()
+    if request.decided_at is not None:
+        start = request.decided_at
+    elif request.deadline < now:
+        start = request.deadline
+    else:
+        return None
+    calendar = calendar_for_body(request.body)
+    return compute_deadline(
+        start, OBJECTION_FILING_WORKING_DAYS, TimeUnit.HARI_KERJA, calendar
+    ).due_at

@@ -29,7 +29,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from dip.models import Classification, Item
+from dip.models import Classification, DocumentStatus, Item
 from dip.services.common import require
 from ppid.calendar import calendar_for_body
 from ppid.exceptions import Conflict
@@ -39,7 +39,6 @@ from ppid.oversight import users_overseeing
 from ppid.selectors import users_with_roles
 from workflow.deadlines import compute_deadline
 from workflow.models import (
-    OBJECTION_FILING_WORKING_DAYS,
     REQUEST_ANSWER_WORKING_DAYS,
     REQUEST_DECISION_TRANSITIONS,
     REQUEST_DECISIONS,
@@ -440,6 +439,22 @@ def request_decide(
 
 
 @transaction.atomic
+def request_notice_retry(*, request: InformationRequest, user: AbstractBaseUser) -> None:
+    """Build a failed written notice again (the PPID of the body): back to pending, audited;
+    the task is queued after commit."""
+    require(can_decide_requests(user, request.body))
+    document = (
+        RequestNoticeDocument.objects.select_for_update().filter(request_id=request.pk).first()
+    )
+    if document is None or document.status != DocumentStatus.FAILED:
+        raise ValidationError(_("Only a failed notice can be built again."))
+    document.status = DocumentStatus.PENDING
+    document.save(update_fields=["status", "updated_at"])
+    _audit(request, user=user, action="request.notice_retry", error=document.last_error)
+    _send_event(request, "notice_retry")
+
+
+@transaction.atomic
 def request_mark_delivered(
     *, request: InformationRequest, user: AbstractBaseUser
 ) -> InformationRequest:
@@ -677,17 +692,3 @@ def requester_email_send(*, request_id: int, event: str) -> bool:
     subject, text = requester_email_text(request, event)
     send_mail(subject=subject, message=text, from_email=None, recipient_list=[request.email])
     return True
-
-
-def objection_due_at(request: InformationRequest, now: datetime | None = None) -> datetime | None:
-    """The last moment to file an objection (keberatan) to the atasan, 30 working days after
-    its reason arose (Pasal 35-36): the written notice, or, without one, the deadline that
-    passed unanswered. None while the request is open and within its time (no reason yet)."""
-    now = now or timezone.now()
-    if request.decided_at is not None:
-        start = request.decided_at
-    elif request.deadline < now:
-        start = request.deadline
-    else:
-        return None
-    return _deadline(request.body, start, OBJECTION_FILING_WORKING_DAYS).due_at

@@ -29,8 +29,8 @@ from workflow.selectors.objections import (
     public_answer_document,
     public_objections,
     ready_answer_document,
-    request_by_tracking_code,
 )
+from workflow.selectors.requests import request_by_tracking_code
 from workflow.services import objections as service
 
 PAGE_SIZE = 50

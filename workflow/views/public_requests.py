@@ -21,7 +21,11 @@ from ppid.models import Body
 from ppid.throttling import request_filing_allowed
 from workflow.forms import PublicRequestForm
 from workflow.models import RequestNoticeDocument
-from workflow.selectors.requests import dip_suggestions, request_by_tracking_code
+from workflow.selectors.requests import (
+    dip_suggestions,
+    objection_due_at,
+    request_by_tracking_code,
+)
 from workflow.services import requests as services
 
 SUGGEST_MAX_CHARS = 500
@@ -131,7 +135,7 @@ def request_track(request: HttpRequest, code: str) -> HttpResponse:
                 "body": found.body,
                 "notice": notice if notice and notice.status == DocumentStatus.READY else None,
                 "notice_pending": notice is not None and notice.status != DocumentStatus.READY,
-                "objection_due_at": services.objection_due_at(found),
+                "objection_due_at": objection_due_at(found),
             },
         )
     )

@@ -42,6 +42,8 @@ from workflow.views.common import get_body
 
 REGISTER_PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 20000
+# The hand-over form shares the page with the decision form: its "note" needs its own id.
+HANDOVER_PREFIX = "serah"
 
 
 def _find(request: HttpRequest, pk: int) -> InformationRequest:
@@ -174,7 +176,9 @@ def _detail_context(request: HttpRequest, found: InformationRequest, **forms) ->
         "may_note": may_handle or may_decide,
         "may_extend": may_decide and found.status == "received" and found.extended_at is None,
         "may_decide": may_decide and found.is_open,
-        "hand_over_form": forms.get("hand_over_form") or RequestHandOverForm(units=units),
+        "may_retry": may_decide,
+        "hand_over_form": forms.get("hand_over_form")
+        or RequestHandOverForm(units=units, prefix=HANDOVER_PREFIX),
         "note_form": forms.get("note_form") or RequestNoteForm(),
         "extend_form": forms.get("extend_form") or RequestExtendForm(),
         "decide_form": forms.get("decide_form")
@@ -211,7 +215,9 @@ def _invalid(request: HttpRequest, found: InformationRequest, **forms) -> HttpRe
 @require_POST
 def request_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     found = _find(request, pk)
-    form = RequestHandOverForm(request.POST, units=Unit.objects.filter(body=found.body))
+    form = RequestHandOverForm(
+        request.POST, units=Unit.objects.filter(body=found.body), prefix=HANDOVER_PREFIX
+    )
     if form.is_valid():
         try:
             services.request_hand_over(
@@ -312,6 +318,18 @@ def request_delivered(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("workflow:request", pk=found.pk)
     return _done(request, found, _("The delivery date is recorded."))
+
+
+@login_required
+@require_POST
+def request_notice_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _find(request, pk)
+    try:
+        services.request_notice_retry(request=found, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("workflow:request", pk=found.pk)
+    return _done(request, found, _("The signed notice is being built again."))
 
 
 @login_required
