@@ -74,10 +74,12 @@ def test_objection_filed_on_a_phone_answered_by_the_atasan_and_verified(
 
     phone.goto(f"/lacak-permohonan/{made.tracking_code}/keberatan/")
     expect(phone.locator("body")).to_contain_text("Ke Komisi Informasi paling lambat")
+    expect(phone.locator("body")).to_contain_text("Ditanggapi atasan pada")
     link = phone.get_by_role("link", name="Tanggapan bertanda tangan (PDF)")
     expect(link).to_be_visible()
     pdf = phone.request.get(link.get_attribute("href"))
     assert pdf.ok and pdf.body().startswith(b"%PDF-")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= NARROW["width"] + 1
     shot(phone, "objection-answered")
     answered = tmp_path / "tanggapan.pdf"
     answered.write_bytes(pdf.body())

@@ -187,6 +187,8 @@ def test_the_same_ground_twice_is_refused(seeded):
         with pytest.raises(ValidationError):
             service.objection_file(request=request, ground="a", reason="Kedua.")
         service.objection_file(request=request, ground="f", reason="Biaya.")
+        assert "a" not in service.open_grounds(request)
+        assert "f" not in service.open_grounds(request)
     assert Objection.objects.count() == 2
     assert sorted(Objection.objects.values_list("number", flat=True)) == [1, 2]
 

@@ -167,10 +167,14 @@ def filing_deadline(request: InformationRequest, ground: str, now: datetime) -> 
 
 def open_grounds(request: InformationRequest, now: datetime | None = None) -> dict[str, datetime]:
     """The grounds an objection may be filed on now, each with its last moment (for the
-    tracking page and the form: the requester sees the deadline before filing)."""
+    tracking page and the form: the requester sees the deadline before filing); a ground
+    already objected to on this request is not offered again."""
     now = now or timezone.now()
+    filed = set(Objection.objects.filter(request=request).values_list("ground", flat=True))
     found = {}
     for ground in ObjectionGround.values:
+        if ground in filed:
+            continue
         try:
             until = filing_deadline(request, ground, now)
         except ValidationError:
