@@ -201,6 +201,7 @@ CLASSES = {
     "workflow:objection": OFFICER,
     "workflow:objection_answer": OFFICER,
     "workflow:objection_answer_pdf": OFFICER,
+    "workflow:objection_answer_retry": OFFICER,
     "workflow:objection_public": PUBLIC,
     "workflow:objection_public_answer": PUBLIC,
     "workflow:annual": OFFICER,

@@ -87,6 +87,7 @@ ACTION_LABELS = {
     "objection.answer": _("Objection answered by the atasan"),
     "objection.answer_document_ready": _("Signed answer to the objection ready"),
     "objection.answer_document_failed": _("Signed answer to the objection failed"),
+    "objection.answer_document_retry": _("Signed answer to the objection made again"),
     "objection.reminded": _("Objection deadline reminder sent"),
     "objection.overdue": _("Objection answer overdue"),
     "objection.escalated": _("Objection escalated"),

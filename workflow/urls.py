@@ -115,6 +115,11 @@ urlpatterns = [
     path("keberatan/<int:pk>/", objections.objection_detail, name="objection"),
     path("keberatan/<int:pk>/jawab/", objections.objection_answer, name="objection_answer"),
     path(
+        "keberatan/<int:pk>/tanggapan/coba-lagi/",
+        objections.objection_answer_retry,
+        name="objection_answer_retry",
+    ),
+    path(
         "keberatan/<int:pk>/tanggapan.pdf",
         objections.objection_answer_pdf,
         name="objection_answer_pdf",

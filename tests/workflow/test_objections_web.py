@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from tests.workflow.test_objections import DINSOS, KUBU_RAYA, T0, WIB, make_request
@@ -17,6 +18,8 @@ from workflow.models import AuditEntry, Objection, ObjectionStatus
 from workflow.services import objections as service
 
 pytestmark = pytest.mark.django_db
+
+User = get_user_model()
 
 PERSONAL = ("Siti Warga", "6106010101900001", "warga@example.com", "Kenanga")
 
@@ -297,3 +300,36 @@ def test_register_query_count_does_not_grow(seeded, login, django_assert_max_num
     client.get("/keberatan/")
     with django_assert_max_num_queries(15):
         assert client.get("/keberatan/").status_code == 200
+
+
+def test_a_failed_signed_answer_is_built_again_by_the_ppid(
+    seeded, login, django_capture_on_commit_callbacks
+):
+    from dip.models import DocumentStatus
+    from workflow.models import ObjectionAnswerDocument
+
+    objection = filed()
+    service.objection_answer(
+        objection=objection,
+        user=User.objects.get(username=f"{DINSOS}.atasan"),
+        decision="rejected",
+        note="Tidak.",
+    )
+    ObjectionAnswerDocument.objects.filter(objection=objection).update(
+        status=DocumentStatus.FAILED, last_error="OSError: disk full"
+    )
+    page = login(f"{DINSOS}.ppid").get(f"/keberatan/{objection.pk}/")
+    assert "disk full" in text(page) and "tanggapan/coba-lagi/" in text(page)
+    assert (
+        login(f"{DINSOS}.operator").post(f"/keberatan/{objection.pk}/tanggapan/coba-lagi/")
+    ).status_code == 403
+    client = login(f"{DINSOS}.ppid")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/keberatan/{objection.pk}/tanggapan/coba-lagi/")
+    assert response.status_code == 302
+    document = ObjectionAnswerDocument.objects.get(objection=objection)
+    assert document.status == DocumentStatus.READY and document.sha256
+    assert AuditEntry.objects.filter(action="objection.answer_document_retry").count() == 1
+    again = client.post(f"/keberatan/{objection.pk}/tanggapan/coba-lagi/", follow=True)
+    assert "Hanya tanggapan bertanda tangan yang gagal" in text(again)
+    assert AuditEntry.objects.filter(action="objection.answer_document_retry").count() == 1

@@ -47,7 +47,7 @@ from ppid.fields import note_check
 from ppid.models import Body, Officer, Role
 from ppid.oversight import users_overseeing
 from ppid.pagecache import invalidate_public_pages
-from ppid.permissions import has_role
+from ppid.permissions import has_any_role, has_role
 from ppid.selectors import users_with_roles
 from workflow.deadlines import compute_deadline
 from workflow.models import (
@@ -577,6 +577,48 @@ def _store(
                 storage.delete(saved)
                 raise
     _mail_requester_on_commit(objection, "answered")
+    return document
+
+
+class AnswerDocumentNotFailed(Conflict):
+    """Only a failed signed answer is built again (HTTP 409)."""
+
+    def __init__(self, document: ObjectionAnswerDocument | None):
+        self.state = document.status if document else ""
+        super().__init__(_("Only a failed signed answer can be built again."))
+
+
+def may_retry_answer_document(user: AbstractBaseUser, body: Body) -> bool:
+    return has_any_role(user, body, [Role.ATASAN, Role.PPID])
+
+
+def objection_answer_document_retry(
+    *, objection: Objection, user: AbstractBaseUser
+) -> ObjectionAnswerDocument:
+    """Put a failed signed answer back in the queue (the atasan or the PPID of the body, after
+    fixing what its error says); it is built again after commit."""
+    if not may_retry_answer_document(user, objection.body):
+        raise PermissionDenied(_("Only the atasan or the PPID of the public body may do this."))
+    with transaction.atomic():
+        document = (
+            ObjectionAnswerDocument.objects.select_for_update().filter(objection=objection).first()
+        )
+        if document is None or document.status != DocumentStatus.FAILED:
+            raise AnswerDocumentNotFailed(document)
+        document.status = DocumentStatus.PENDING
+        document.save(update_fields=["status", "updated_at"])
+        _audit(
+            objection,
+            action="objection.answer_document_retry",
+            user=user,
+            attempts=document.attempts,
+            last_error=document.last_error,
+        )
+        objection_id = objection.pk
+        transaction.on_commit(
+            lambda: objection_answered.send(sender=Objection, objection_id=objection_id),
+            robust=True,
+        )
     return document
 
 

@@ -187,6 +187,7 @@ def _detail(request: HttpRequest, objection: Objection, form=None, status=200) -
             "may_answer": may_answer,
             "form": form or (ObjectionAnswerForm() if may_answer else None),
             "document": getattr(objection, "answer_document", None),
+            "may_retry": service.may_retry_answer_document(request.user, objection.body),
         },
         status=status,
     )
@@ -246,3 +247,17 @@ def objection_answer_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     response["Cache-Control"] = "private, max-age=0"
     return response
+
+
+@login_required
+@require_POST
+def objection_answer_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Build a failed signed answer again (atasan or PPID of the body)."""
+    objection = _objection(request, pk)
+    try:
+        service.objection_answer_document_retry(objection=objection, user=request.user)
+    except service.AnswerDocumentNotFailed as conflict:
+        messages.warning(request, str(conflict))
+    else:
+        messages.success(request, _("The signed answer will be built again."))
+    return redirect("workflow:objection", pk=objection.pk)
