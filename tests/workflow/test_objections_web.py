@@ -333,3 +333,11 @@ def test_a_failed_signed_answer_is_built_again_by_the_ppid(
     again = client.post(f"/keberatan/{objection.pk}/tanggapan/coba-lagi/", follow=True)
     assert "Hanya tanggapan bertanda tangan yang gagal" in text(again)
     assert AuditEntry.objects.filter(action="objection.answer_document_retry").count() == 1
+
+
+def test_the_atasan_finds_the_objection_in_the_task_list(seeded, login):
+    objection = filed()
+    page = text(login(f"{DINSOS}.atasan").get("/tugas/"))
+    assert "Keberatan yang harus ditanggapi" in page and f"/keberatan/{objection.pk}/" in page
+    assert f"/keberatan/{objection.pk}/" not in text(login(f"{DINSOS}.operator").get("/tugas/"))
+    assert f"/keberatan/{objection.pk}/" not in text(login(f"{KUBU_RAYA}.atasan").get("/tugas/"))

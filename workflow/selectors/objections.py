@@ -10,6 +10,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from dip.models import DocumentStatus
 from dip.verification import OtherDocument
+from ppid.models import Role
+from ppid.oversight import bodies_reached
 from ppid.selectors import bodies_for_user
 from workflow.models import (
     InformationRequest,
@@ -139,4 +141,16 @@ def public_answer_document(
         )
         .select_related("objection")
         .first()
+    )
+
+
+def objections_waiting_for(user: AbstractBaseUser | AnonymousUser) -> list[Objection]:
+    """The objections waiting for this user's written answer: as the atasan of their body,
+    the nearest deadline first (one query)."""
+    return list(
+        Objection.objects.filter(
+            status=ObjectionStatus.FILED, body__in=bodies_reached(user, [Role.ATASAN])
+        )
+        .select_related("body")
+        .order_by("due_at", "pk")
     )
