@@ -39,6 +39,20 @@ class OtherDocument:
 # Lookups registered at start-up by the apps that own other signed PDFs (dip never imports
 # them): each takes a SHA-256 and returns the ready document with these bytes, or None.
 OTHER_DOCUMENT_LOOKUPS: list[Callable[[str], OtherDocument | None]] = []
+# The same by the verification code printed under a document's QR code (`/verifikasi/<code>/`).
+OTHER_DOCUMENT_CODE_LOOKUPS: list[Callable[[str], OtherDocument | None]] = []
+
+
+def other_document_by_code(code: str) -> OtherDocument | None:
+    """The other signed document whose QR code carries `code`, or None."""
+    code = code.strip()
+    if not code:
+        return None
+    return next(
+        (found for lookup in OTHER_DOCUMENT_CODE_LOOKUPS if (found := lookup(code)) is not None),
+        None,
+    )
+
 
 GENUINE = "genuine"
 ALTERED = "altered"

@@ -501,6 +501,8 @@ REST_FRAMEWORK |= {
         "user": os.environ.get("PPID_API_USER_RATE", "1200/minute"),
         # Requests for information filed from one address (public form and API together).
         "request_filing": os.environ.get("PPID_REQUEST_FILING_RATE", "10/hour"),
+        # Objections filed from one address (public form and API together).
+        "objection_filing": os.environ.get("PPID_OBJECTION_FILING_RATE", "10/hour"),
     },
     # Proxies in front of the app whose X-Forwarded-For is trusted for the client's address;
     # 0 = use the connection's address (X-Forwarded-For could be forged).

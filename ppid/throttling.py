@@ -54,6 +54,16 @@ class UserThrottle(FailOpenMixin, SettingsRateMixin, UserRateThrottle):
         return super().get_cache_key(request, view)
 
 
+class ObjectionThrottle(FailOpenMixin, SettingsRateMixin, SimpleRateThrottle):
+    """Objections filed from one address (the public form and the API alike): rate
+    `objection_filing`; a flood gets 429 with Retry-After, and nothing is stored."""
+
+    scope = "objection_filing"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class RequestFilingThrottle(FailOpenMixin, SettingsRateMixin, SimpleRateThrottle):
     """Requests for information filed from one address (the public form and the API alike):
     rate `request_filing`. Counted for people signed in too: the public form needs no login."""

@@ -23,6 +23,8 @@ from workflow import seed_data
 from workflow.api import (
     EditionViewSet,
     InformationRequestViewSet,
+    ObjectionViewSet,
+    PublicObjectionCreate,
     PublicRequestCreate,
     PublicRequestStatus,
     SertaMertaRequestViewSet,
@@ -36,6 +38,7 @@ router.register(
 router.register("imports", ImportViewSet, basename="import")
 router.register("editions", EditionViewSet, basename="edition")
 router.register("serta-merta", SertaMertaRequestViewSet, basename="serta-merta")
+router.register("objections", ObjectionViewSet, basename="objection")
 router.register("requests", InformationRequestViewSet, basename="request")
 
 api_patterns = [
@@ -46,6 +49,11 @@ api_patterns = [
     path("public/bodies/<slug:slug>/dip/", PublicDipView.as_view(), name="public-dip"),
     path("public/bodies/<slug:slug>/dik/", PublicDikView.as_view(), name="public-dik"),
     path("aggregator/rows/", AggregatorRowsView.as_view(), name="aggregator-rows"),
+    path(
+        "public/requests/<str:tracking_code>/objections/",
+        PublicObjectionCreate.as_view(),
+        name="public-request-objections",
+    ),
     path("public/requests/", PublicRequestCreate.as_view(), name="public-requests"),
     path(
         "public/requests/<str:tracking_code>/",

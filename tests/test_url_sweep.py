@@ -33,9 +33,11 @@ from dip.services.imports import import_job_create
 from ppid.models import Body
 from tests.factories import ItemFactory
 from tests.helpers import advance, officers_of, open_edition, write_nota_dinas
+from tests.workflow.test_objections import make_request
 from workflow.models import Sop
 from workflow.services import calendar as calendar_services
 from workflow.services import notices as notices_services
+from workflow.services import objections as objection_services
 from workflow.services import requests as request_services
 from workflow.services import sertamerta
 
@@ -220,6 +222,24 @@ CLASSES = {
     "api:serta-merta-detail": API_OFFICER,
     "api:serta-merta-approve": API_OFFICER,
     "api:serta-merta-send-back": API_OFFICER,
+    # Objections (keberatan) and the annual report.
+    "api:objection-list": API_LIST,
+    "api:objection-detail": API_OFFICER,
+    "api:objection-answer": API_OFFICER,
+    "api:public-request-objections": API_PUBLIC,
+    "workflow:objections": OFFICER_LIST,
+    "workflow:objection": OFFICER,
+    "workflow:objection_answer": OFFICER,
+    "workflow:objection_answer_pdf": OFFICER,
+    "workflow:objection_answer_retry": OFFICER,
+    "workflow:objection_public": PUBLIC,
+    "workflow:objection_public_answer": PUBLIC,
+    "workflow:annual": OFFICER,
+    "workflow:annual_csv": OFFICER,
+    "workflow:annual_pdf": OFFICER,
+    "workflow:annual_overview": OFFICER,
+    "workflow:annual_overview_csv": OFFICER,
+    "workflow:annual_overview_pdf": OFFICER,
     "api:public-requests": API_PUBLIC,
     "api:public-request": API_PUBLIC,
     "api:request-list": API_LIST,
@@ -308,6 +328,10 @@ def world(seeded):
         "daftar.csv", f"Judul Informasi,Klasifikasi\n{SECRET},Berkala\n".encode()
     )
     job = import_job_create(body=body, user=officers["operator"], upload=sheet)
+    # An objection to body A's atasan on a refused request (its personal data never public).
+    objection = objection_services.objection_file(
+        request=make_request(A, number=900), ground="a", reason=f"{SECRET} keberatan"
+    )
     # A request for information to body A (its text carries the secret: no list may show it).
     information_request = request_services.request_receive(
         body=body,
@@ -331,6 +355,7 @@ def world(seeded):
         "edition": edition,
         "day": day,
         "notice": notice,
+        "objection": objection,
     }
 
 
@@ -381,6 +406,8 @@ def kwargs_for(name: str, pattern: URLPattern, world) -> dict:
         pk = world["import_job"].pk
     elif "serta_merta" in name or "serta-merta" in name:
         pk = world["serta_merta"].pk
+    elif "objection" in name:
+        pk = world["objection"].pk
     elif name.startswith(("workflow:request", "api:request-")):
         pk = world["request"].pk
     values["pk"] = pk
@@ -559,4 +586,5 @@ NOT_FOUND_FOR_OWN = {
     "api:edition-record-document",  # a DIP has no berita acara
     "api:edition-record-document-retry",
     "workflow:evidence_pack_download",  # no evidence pack built yet
+    "workflow:objection_answer_pdf",  # the objection is not answered yet
 }

@@ -18,3 +18,12 @@ class WorkflowConfig(AppConfig):
             OTHER_DOCUMENT_LOOKUPS.append(notice_for_verification)
         # Who signs is in the SOPs: those people need a second factor (ppid.twofactor).
         register_signer_check(user_signs)
+
+        # The atasan's signed answers to objections too, by their bytes and by their QR code.
+        from dip.verification import OTHER_DOCUMENT_CODE_LOOKUPS
+        from workflow.selectors.objections import answer_by_code, answer_by_sha256
+
+        if answer_by_sha256 not in OTHER_DOCUMENT_LOOKUPS:
+            OTHER_DOCUMENT_LOOKUPS.append(answer_by_sha256)
+        if answer_by_code not in OTHER_DOCUMENT_CODE_LOOKUPS:
+            OTHER_DOCUMENT_CODE_LOOKUPS.append(answer_by_code)

@@ -243,3 +243,48 @@ def compliance_chart(steps: Sequence[StepReport], *, chart_id: str, title: str) 
         axis=_axis(scale) if steps else "",
         rows=format_html_join("", "{}", ((row,) for row in rows)),
     )
+
+
+# --- the annual report (Pasal 12): the year's requests by outcome ------------------------------
+
+ANNUAL_BAR_H = 26
+
+
+def annual_chart(rows: Sequence[tuple[str, int]], *, chart_id: str, title: str) -> SafeString:
+    """One horizontal bar per outcome (label and count written beside it), on one scale; the
+    <desc> says every number for screen readers."""
+    largest = max((n for _label, n in rows), default=0) or 1
+    height = AXIS_H + ANNUAL_BAR_H * 2 * max(len(rows), 1)
+    bars = []
+    for index, (label, count) in enumerate(rows):
+        y = AXIS_H + index * ANNUAL_BAR_H * 2
+        width = round(count / largest * (BAR_W - 40), 1)
+        bars.append(
+            format_html(
+                '<g class="row"><title>{label}: {n}</title>'
+                '<text x="{x}" y="{ty}" font-size="12" fill="#1b1f24">{label}</text>'
+                '<rect x="{x}" y="{by}" width="{w}" height="14" fill="#0b5394"/>'
+                '<text x="{nx}" y="{ny}" font-size="12" fill="#1b1f24">{n}</text></g>',
+                label=_short(label),
+                n=count,
+                x=BAR_X,
+                ty=y + 12,
+                by=y + 17,
+                w=max(width, 0.5 if count else 0),
+                nx=round(BAR_X + width + 4, 1),
+                ny=y + 29,
+            )
+        )
+    description = "; ".join(f"{label}: {count}" for label, count in rows) + "."
+    return format_html(
+        '<svg class="chart" id="{id}" role="img" aria-labelledby="{id}-title {id}-desc" '
+        'viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{bars}</svg>',
+        id=chart_id,
+        w=WIDTH,
+        h=height,
+        title=title,
+        desc=description,
+        bars=format_html_join("", "{}", ((bar,) for bar in bars)),
+    )

@@ -96,6 +96,14 @@ ACTION_LABELS = {
     "serta_merta.standard_set": _("Serta merta time standard set"),
     "sop.default_route_set": _("Default route set"),
     "sop.default_route_withdraw": _("Default route withdrawn"),
+    "objection.file": _("Objection filed"),
+    "objection.answer": _("Objection answered by the atasan"),
+    "objection.answer_document_ready": _("Signed answer to the objection ready"),
+    "objection.answer_document_failed": _("Signed answer to the objection failed"),
+    "objection.answer_document_retry": _("Signed answer to the objection made again"),
+    "objection.reminded": _("Objection deadline reminder sent"),
+    "objection.overdue": _("Objection answer overdue"),
+    "objection.escalated": _("Objection escalated"),
     "request.receive": _("Request for information registered"),
     "request.hand_over": _("Request handed over to a unit"),
     "request.note": _("Internal note on a request"),
@@ -124,6 +132,7 @@ GROUP_LABELS = {
     "classification_change.": _("Classification change"),
     "serta_merta.": _("Serta merta announcement"),
     "sop.": _("SOP change"),
+    "objection.": _("Objection (keberatan)"),
     "request.": _("Request for information"),
 }
 

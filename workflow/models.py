@@ -1032,6 +1032,12 @@ class Objection(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Printed under the QR code of the signed answer; /verifikasi/<code>/ finds it.
+    verification_code = models.CharField(max_length=10, blank=True, db_index=True)
+    # The requester may take it to the Komisi Informasi within 14 working days of the answer
+    # or of its lapse (Pasal 37): stored when answered, or when the deadline passed unanswered.
+    dispute_due_at = models.DateTimeField(_("Komisi Informasi deadline"), null=True, blank=True)
+    dispute_due_explanation = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-filed_at", "-pk"]

@@ -15,16 +15,31 @@ from django.utils import timezone
 from dip import services as dip_services
 from dip.models import Edition, Stage
 from workflow import services
-from workflow.models import InformationRequest, Notice
+from workflow.models import InformationRequest, Notice, Objection
 from workflow.selectors import (
     edition_state,
     editions_awaiting_publication,
     serta_merta_requests_due_for_notice,
     steps_due_for_notice,
 )
+from workflow.selectors.objections import objection_answers_unbuilt, objections_due_for_notice
 from workflow.selectors.requests import requests_due_for_notice
-from workflow.services import clock, evidence, notices, request_documents, requests, sertamerta
-from workflow.signals import edition_signed, notices_created, request_event
+from workflow.services import (
+    clock,
+    evidence,
+    notices,
+    objections,
+    request_documents,
+    requests,
+    sertamerta,
+)
+from workflow.signals import (
+    edition_signed,
+    notices_created,
+    objection_answered,
+    objection_requester_mail,
+    request_event,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +171,7 @@ def sweep_step_clock() -> int:
         watch_steps.apply_async(
             (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
         )
-    return len(ids)
+    return len(ids) + sweep_objection_clock()
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=60)
@@ -291,5 +306,86 @@ def sweep_request_clock() -> int:
     for start in range(0, len(ids), chunk):
         watch_requests.apply_async(
             (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
+        )
+    return len(ids)
+
+
+# --- objections (keberatan): the atasan's signed answer, the requester's e-mail, the clock ---
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(ImproperlyConfigured,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+    acks_late=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def build_objection_answer(objection_id: int) -> str | None:
+    """Render, sign and store the atasan's answer to an objection (idempotent)."""
+    document = objections.objection_answer_document_build(objection_id=objection_id)
+    return document.status if document else None
+
+
+@receiver(objection_answered, sender=Objection, dispatch_uid="workflow.queue_objection_answer")
+def queue_objection_answer(sender, objection_id: int, **kwargs) -> None:
+    try:
+        build_objection_answer.delay(objection_id)
+    except Exception:  # the broker is down: the answer stands; the sweep builds it later
+        logger.exception("could not queue the answer document of objection %s", objection_id)
+
+
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def mail_objection_requester(objection_id: int, event: str) -> bool:
+    return objections.objection_requester_mail_send(objection_id=objection_id, event=event)
+
+
+@receiver(objection_requester_mail, sender=Objection, dispatch_uid="workflow.queue_objection_mail")
+def queue_objection_mail(sender, objection_id: int, event: str, **kwargs) -> None:
+    try:
+        mail_objection_requester.delay(objection_id, event)
+    except Exception:  # the broker is down: the tracking page says the same
+        logger.exception("could not queue the e-mail of objection %s", objection_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def watch_objections(objection_ids: list[int]) -> int:
+    """`objection_watch` for a handful of objections, each under its own lock; one that fails
+    is left to the next sweep (its next_notice_at has not moved)."""
+    done = 0
+    for objection_id in objection_ids:
+        try:
+            objections.objection_watch(objection_id=objection_id)
+        except Exception:
+            logger.exception("clock watch of objection %s failed; next sweep retries", objection_id)
+        else:
+            done += 1
+    return done
+
+
+def sweep_objection_clock() -> int:
+    """The objections whose next notice is due (one indexed query), fanned out like the steps;
+    answers whose signed PDF is not ready (broker down at answering) are queued again."""
+    ids = objections_due_for_notice(now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH)
+    chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
+    for start in range(0, len(ids), chunk):
+        watch_objections.apply_async(
+            (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
+        )
+    for objection_id in objection_answers_unbuilt(limit=settings.PPID_CLOCK_SWEEP_BATCH):
+        build_objection_answer.apply_async(
+            (objection_id,), expires=settings.PPID_CLOCK_SWEEP_SECONDS
         )
     return len(ids)

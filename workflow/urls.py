@@ -1,11 +1,13 @@
 from django.urls import path
 
 from workflow.views import (
+    annual,
     audit,
     calendar,
     editions,
     evidence,
     notices,
+    objections,
     public_requests,
     report,
     requests,
@@ -112,6 +114,49 @@ urlpatterns = [
         name="consideration_record",
     ),
     path("riwayat/informasi/<int:item_id>/", review.item_history, name="item_history"),
+    # The annual report of information service (Pasal 12).
+    path("badan/<slug:slug>/laporan-tahunan/", annual.body_annual, name="annual"),
+    path("badan/<slug:slug>/laporan-tahunan.csv", annual.body_annual_csv, name="annual_csv"),
+    path("badan/<slug:slug>/laporan-tahunan.pdf", annual.body_annual_pdf, name="annual_pdf"),
+    path(
+        "badan/<slug:slug>/laporan-tahunan/ikhtisar/",
+        annual.overview_annual,
+        name="annual_overview",
+    ),
+    path(
+        "badan/<slug:slug>/laporan-tahunan/ikhtisar.csv",
+        annual.overview_annual_csv,
+        name="annual_overview_csv",
+    ),
+    path(
+        "badan/<slug:slug>/laporan-tahunan/ikhtisar.pdf",
+        annual.overview_annual_pdf,
+        name="annual_overview_pdf",
+    ),
+    # Objections (keberatan): the officers' register and answer, the requester's form.
+    path("keberatan/", objections.objection_list, name="objections"),
+    path("keberatan/<int:pk>/", objections.objection_detail, name="objection"),
+    path("keberatan/<int:pk>/jawab/", objections.objection_answer, name="objection_answer"),
+    path(
+        "keberatan/<int:pk>/tanggapan/coba-lagi/",
+        objections.objection_answer_retry,
+        name="objection_answer_retry",
+    ),
+    path(
+        "keberatan/<int:pk>/tanggapan.pdf",
+        objections.objection_answer_pdf,
+        name="objection_answer_pdf",
+    ),
+    path(
+        "lacak-permohonan/<str:code>/keberatan/",
+        objections.objection_public,
+        name="objection_public",
+    ),
+    path(
+        "lacak-permohonan/<str:code>/keberatan/<int:pk>/tanggapan.pdf",
+        objections.objection_public_answer,
+        name="objection_public_answer",
+    ),
     # Requests for information: the officers' register and request pages.
     path("permohonan/", requests.request_list, name="requests"),
     path("permohonan/register.csv", requests.request_export, name="requests_csv"),

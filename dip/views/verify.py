@@ -20,7 +20,7 @@ from django.views.i18n import set_language
 from dip.forms import VerifyForm
 from dip.models import Edition
 from dip.selectors import published_edition_by_code
-from dip.verification import Verdict, verify_pdf
+from dip.verification import Verdict, other_document_by_code, verify_pdf
 from dip.views.conditional import (
     edition_token,
     etag,
@@ -109,15 +109,19 @@ def _code_modified(request: HttpRequest, code: str) -> datetime | None:
 @public_response()
 @condition(etag_func=_code_etag, last_modified_func=_code_modified)
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
-    """The QR code's target: the published edition this code was printed on."""
+    """The QR code's target: the published edition this code was printed on, or another signed
+    document of this system (a letter registered by another app, `dip.verification`)."""
     edition = _code_lookup(request, code)
+    other = None if edition or len(code) > MAX_CODE_LENGTH else other_document_by_code(code)
     context = {
         "code": code,
         "edition": edition,
+        "other": other,
         "body": edition.body if edition else None,
         "document": ready_document(edition) if edition else None,
     }
-    return render(request, "public/verify_code.html", context, status=200 if edition else 404)
+    found = edition is not None or other is not None
+    return render(request, "public/verify_code.html", context, status=200 if found else 404)
 
 
 # --- language -------------------------------------------------------------------------------

@@ -5,12 +5,15 @@ serious or critical violation (the helper is shared with the walks: tests/browse
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from dip.models import Stage
+from ppid.models import Body
 from tests.browser.conftest import NARROW, AxeWalk, audit, axe_source, axe_violations
 from tests.browser.test_flows import login, logout
 from tests.helpers import edition_at, published
-from workflow.services.requests import request_receive
+from workflow.services.objections import objection_file
+from workflow.services.requests import request_decide, request_receive
 
 pytestmark = [pytest.mark.browser]
 
@@ -127,6 +130,36 @@ def test_no_serious_or_critical_violation_on_any_page(browser_seeded, page):
         check(page, url, found)
     pages = officer_urls(edition, review)
     pages[f"{KALBAR}.ppid"] = [f"/permohonan/{information_request.pk}/"]
+    # An objection to the atasan of Dinsos on a granted request: its form, register, answer
+    # form and the annual report.
+    decided = request_receive(
+        body=Body.objects.get(slug=DINSOS),
+        name="Pemohon Keberatan",
+        address="Jalan Uji 2",
+        identity_number="6106015505900003",
+        information="Data bantuan sosial",
+        purpose="Uji",
+        obtain="copy",
+        form="softcopy",
+        delivery="pickup",
+    )
+    request_decide(
+        request=decided,
+        user=get_user_model().objects.get(username=f"{DINSOS}.ppid"),
+        decision="granted",
+        note="Diberikan.",
+    )
+    objection = objection_file(request=decided, ground="d", reason="Tidak sesuai permintaan.")
+    check(page, f"/lacak-permohonan/{decided.tracking_code}/keberatan/", found)
+    pages[f"{DINSOS}.atasan"] = [
+        "/keberatan/",
+        f"/keberatan/{objection.pk}/",
+        f"/badan/{DINSOS}/laporan-tahunan/",
+    ]
+    pages["ppid-utama"] = [
+        *pages["ppid-utama"],
+        "/badan/ppid-utama-kalbar/laporan-tahunan/ikhtisar/",
+    ]
     pages[f"{KUBU}.operator"] = [f"/edisi/{collecting.pk}/", f"/edisi/{collecting.pk}/pilih/"]
     for username, urls in pages.items():
         login(page, username)

@@ -17,6 +17,7 @@ from workflow.selectors import (
     serta_merta_waiting_for,
     tasks_for_user,
 )
+from workflow.selectors.objections import objections_waiting_for
 from workflow.views.report import dashboard_report
 
 
@@ -31,6 +32,7 @@ def tasks(request):
             "now": timezone.now(),
             "row_flags": row_flags_for_user(request.user),
             "serta_merta_waiting": serta_merta_waiting_for(request.user),
+            "objections_waiting": objections_waiting_for(request.user),
         },
     )
 
