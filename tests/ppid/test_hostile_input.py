@@ -12,7 +12,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from dip.models import Classification, Item
+from dip.services import classification, imports
 from ppid.parsers import MAX_DEPTH
+from tests.dip.spreadsheets import perki_workbook, upload
 from tests.factories import ItemFactory
 from tests.helpers import officers_of, open_edition
 from workflow.models import ReviewComment
@@ -184,13 +186,33 @@ def test_deep_json_never_gets_a_5xx_from_any_api_operation(seeded, api):
     waiting = sertamerta.serta_merta_request_create(
         item=urgent, user=officers_of(edition.body)["operator"]
     )
+    operator = officers_of(edition.body)["operator"]
+    change = classification.classification_change_propose(
+        item=ItemFactory(body=edition.body, classification=Classification.SETIAP_SAAT),
+        user=operator,
+        to_classification=Classification.DIKECUALIKAN,
+        reason="Uji masukan.",
+        exemption_ground="i",
+        consequence_if_opened="Mengganggu pembahasan.",
+        consequence_if_closed="Publik menunggu.",
+        public_interest="Diumumkan setelah final.",
+        exemption_event="Sampai kebijakan ditetapkan",
+    )
+    job = imports.import_job_create(
+        body=edition.body, user=operator, upload=upload(perki_workbook())
+    )
+    # Each {id} is a real object of its kind, so that the body is read, not a 404 answered first.
+    real_ids = {
+        "/api/serta-merta/": waiting.pk,
+        "/api/classification-changes/": change.pk,
+        "/api/imports/": job.pk,
+        "/api/items/": item.pk,
+    }
     operations = api_operations(api(OPERATOR))
     assert ("post", "/api/items/") in operations and ("post", "/api/auth/token/") in operations
     answers = {}
     for method, path in operations:
-        pk = item.pk if path.startswith("/api/items/") else edition.pk
-        if path.startswith("/api/serta-merta/"):
-            pk = waiting.pk
+        pk = next((pk for p, pk in real_ids.items() if path.startswith(p)), edition.pk)
         url = path.replace("{id}", str(pk)).replace("{name}", "submit")
         for who in (None, OPERATOR):
             client = no_raise(api(who))
