@@ -21,7 +21,6 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -67,6 +66,7 @@ from dip.services import exemptions, imports
 from ppid.api import BodyFilter
 from ppid.lists import ChoiceFilter
 from ppid.models import Body, Unit
+from ppid.parsers import MultiPartParser
 from ppid.selectors import bodies_for_user, public_bodies
 
 

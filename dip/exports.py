@@ -45,11 +45,15 @@ def register_export_items(items: QuerySet[Item]) -> QuerySet[Item]:
     return items.select_related("unit").order_by(rank, "title", "pk")
 
 
-def register_xlsx(*, body: Body, items: QuerySet[Item], at: datetime | None = None) -> bytes:
-    """The body's register (the items given, as the officer may see them), every field."""
+def register_xlsx(
+    *, body: Body, items: QuerySet[Item], at: datetime | None = None, filters_line: str = ""
+) -> bytes:
+    """The body's register (the items given, as the officer may see them), every field; a
+    filtered register says by what in `filters_line` under the title."""
     at = timezone.localtime(at or timezone.now())
     title_lines = [
         f"Register Informasi {body.name}",
+        *([filters_line] if filters_line else []),
         f"Diunduh {tanggal(at)} pukul {at:%H.%M}",
     ]
     rows = register_export_items(items).iterator(chunk_size=CHUNK)

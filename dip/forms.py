@@ -20,6 +20,7 @@ from dip.models import (
     ClassificationChange,
     Item,
 )
+from dip.selectors.register import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
 from ppid.forms import add_service_errors
 from ppid.models import Body
 
@@ -197,8 +198,8 @@ class AttachmentUploadForm(DescribedFieldsMixin, forms.Form):
 class ItemFilterForm(DescribedFieldsMixin, forms.Form):
     """The register's search and filters (GET). Bad values are ignored, never an error page."""
 
-    ATTACHMENTS_YES = "yes"
-    ATTACHMENTS_NO = "no"
+    ATTACHMENTS_YES = WITH_ATTACHMENTS
+    ATTACHMENTS_NO = WITHOUT_ATTACHMENTS
 
     q = forms.CharField(
         label=_("Search"),

@@ -13,6 +13,9 @@ repeating it:
 - 409 on state-changing operations on an existing object: "already processed", the object is
   no longer in the state the caller saw (`ppid.exceptions.Conflict`, `ppid.api`);
 - 413 on operations with a request body over `DATA_UPLOAD_MAX_MEMORY_SIZE`;
+- 415 on operations with a request body sent in a media type the operation does not read
+  (DRF's `UnsupportedMediaType`: no parser for the `Content-Type`, or none given at all), e.g.
+  a raw body without a `Content-Type` to a multipart upload;
 - 429 on every operation (rate limits, sign-in lockout), with `Retry-After`;
 - 503 on every operation while the database cannot be reached (`ppid.errors`), with
   `Retry-After`.
@@ -121,6 +124,10 @@ def error_answers(method: str, operation: dict[str, Any]) -> dict[str, dict[str,
         answers["409"] = _answer("Already processed.", _ref("AlreadyProcessed"))
     if "requestBody" in operation:
         answers["413"] = _answer("The request body is too large.", _ref("ErrorDetail"))
+        answers["415"] = _answer(
+            "The request body's media type (`Content-Type`) is not one this operation reads.",
+            _ref("ErrorDetail"),
+        )
     answers["429"] = _answer(
         "Too many requests (rate limit, or sign-in locked out for a while).",
         _ref("ErrorDetail"),

@@ -76,6 +76,7 @@ from dip.selectors.register import (
     item_review_edition,
     items_for_user,
     items_in_review,
+    register_filtered,
     register_items,
     register_years,
 )
@@ -159,6 +160,7 @@ __all__ = [
     "record_member_candidates",
     "record_member_role",
     "redacted_copies",
+    "register_filtered",
     "register_items",
     "register_years",
     "remembered_mapping",

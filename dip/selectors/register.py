@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from dip.models import (
     CLASSIFICATION_ORDER,
@@ -57,6 +57,30 @@ def register_items(user: User, body: Body) -> QuerySet[Item]:
         .filter(body=body)
         .annotate(attachment_count=Count("attachments", distinct=True))
     )
+
+
+# The register's attachments filter: with at least one, or with none.
+WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS = "yes", "no"
+
+
+def register_filtered(items: QuerySet[Item], filters: dict[str, Any]) -> QuerySet[Item]:
+    """The register's search and filters (`dip.forms.ItemFilterForm.filters()`), one door for
+    the register page and its `.xlsx` export: `q` in the title or summary, a classification, a
+    unit, the year produced, with or without attachments (`items` from `register_items`)."""
+    if query := str(filters.get("q") or "").strip():
+        items = items.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+    if classification := filters.get("classification"):
+        items = items.filter(classification=classification)
+    if unit := filters.get("unit"):
+        items = items.filter(unit=unit)
+    if year := filters.get("year"):
+        items = items.filter(produced_at__year=year)
+    attachments = filters.get("attachments")
+    if attachments == WITH_ATTACHMENTS:
+        items = items.filter(attachment_count__gt=0)
+    elif attachments == WITHOUT_ATTACHMENTS:
+        items = items.filter(attachment_count=0)
+    return items
 
 
 def register_years(body: Body) -> list[int]:

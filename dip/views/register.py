@@ -11,11 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,6 +47,7 @@ from dip.selectors import (
     item_editions,
     item_review_edition,
     items_for_user,
+    register_filtered,
     register_items,
     register_years,
 )
@@ -116,21 +117,39 @@ def _sorted(items, sort: str):
     return items.order_by(order, "title", "pk")
 
 
-def _filtered(items, filters: dict[str, Any]):
-    if query := filters.get("q", "").strip():
-        items = items.filter(Q(title__icontains=query) | Q(summary__icontains=query))
-    if classification := filters.get("classification"):
-        items = items.filter(classification=classification)
-    if unit := filters.get("unit"):
-        items = items.filter(unit=unit)
-    if year := filters.get("year"):
-        items = items.filter(produced_at__year=year)
-    attachments = filters.get("attachments")
-    if attachments == ItemFilterForm.ATTACHMENTS_YES:
-        items = items.filter(attachment_count__gt=0)
-    elif attachments == ItemFilterForm.ATTACHMENTS_NO:
-        items = items.filter(attachment_count=0)
-    return items
+def _register_filters(request: HttpRequest, body: Body) -> tuple[ItemFilterForm, dict[str, Any]]:
+    """The register's search and filters from the query string (bad values dropped)."""
+    form = ItemFilterForm(request.GET, body=body, years=register_years(body))
+    return form, form.filters()
+
+
+def _filters_line(form: ItemFilterForm, filters: dict[str, Any]) -> str:
+    """The filters applied, in Indonesian, for the title block of a filtered export."""
+    parts = []
+    with translation.override("id"):
+        for name in ("q", "classification", "unit", "year", "attachments"):
+            if name not in filters:
+                continue
+            field = form.fields[name]
+            value = filters[name]
+            if name == "q":
+                shown = f"“{value}”"
+            elif name == "unit":
+                shown = value.name
+            elif hasattr(field, "choices"):
+                shown = str(dict(field.choices).get(value, value))
+            else:
+                shown = str(value)
+            parts.append(f"{capfirst(str(field.label))}: {shown}")
+    return "Disaring menurut " + "; ".join(parts) if parts else ""
+
+
+def _export_query(request: HttpRequest) -> str:
+    """The page's search and filters as the export's query string (no page, no sort)."""
+    params = request.GET.copy()
+    for name in ("page", "sort"):
+        params.pop(name, None)
+    return params.urlencode()
 
 
 def _sort_columns(request: HttpRequest, sort: str) -> dict[str, dict[str, Any]]:
@@ -152,12 +171,11 @@ def _sort_columns(request: HttpRequest, sort: str) -> dict[str, dict[str, Any]]:
 @login_required
 def item_list(request: HttpRequest, slug: str) -> HttpResponse:
     body = _body(request, slug)
-    form = ItemFilterForm(request.GET, body=body, years=register_years(body))
-    filters = form.filters()
+    form, filters = _register_filters(request, body)
     sort = filters.get("sort", DEFAULT_SORT)
     if sort.lstrip("-") not in SORTABLE:
         sort = DEFAULT_SORT
-    items = _sorted(_filtered(register_items(request.user, body), filters), sort)
+    items = _sorted(register_filtered(register_items(request.user, body), filters), sort)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -171,6 +189,7 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
         "page_query": params.urlencode(),
         "may_change": can_change_items(request.user, body),
         "filtered": any(k != "sort" for k in filters),
+        "export_query": _export_query(request),
     }
     partial = _is_htmx_partial(request)
     context["partial"] = partial
@@ -183,9 +202,13 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def item_export(request: HttpRequest, slug: str) -> HttpResponse:
-    """The body's whole register as .xlsx, every field, as the officer may see it."""
+    """The body's register as .xlsx, every field, as the officer may see it: the whole register,
+    or, given the register page's search and filters (its query string), the same rows the page
+    shows (`register_filtered`, the one door), said so in the title block."""
     body = _body(request, slug)
-    content = register_xlsx(body=body, items=register_items(request.user, body))
+    form, filters = _register_filters(request, body)
+    items = register_filtered(register_items(request.user, body), filters)
+    content = register_xlsx(body=body, items=items, filters_line=_filters_line(form, filters))
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     name = f"{body.slug}-register-{timezone.localdate():%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = content_disposition(name, as_attachment=True)

@@ -156,6 +156,34 @@ def test_register_page_links_the_export(client, seeded, login):
     assert f'href="/badan/{KALBAR}/informasi/unduh.xlsx"' in page.content.decode()
 
 
+def test_register_export_honours_the_pages_search_and_filters(client, seeded, login):
+    """Given the register page's query string, the export holds the rows the page shows (one
+    selector), says so under its title, and drops a bad value as the page does."""
+    body = Body.objects.get(slug=KALBAR)
+    wanted = ItemFactory(body=body, title="Anggaran uji saring", classification="berkala")
+    ItemFactory(body=body, title="Anggaran uji lain", classification="setiap_saat")
+    ItemFactory(body=body, title="Profil uji saring", classification="berkala")
+    client = login(officers_of(body)["operator"].username)
+    query = "q=anggaran+uji&classification=berkala&sort=-title&page=1"
+
+    page = client.get(f"/badan/{KALBAR}/informasi/?{query}")
+    shown = [row["item"].title for row in page.context["rows"]]
+    assert shown == [wanted.title]
+    export_url = f"/badan/{KALBAR}/informasi/unduh.xlsx?q=anggaran+uji&amp;classification=berkala"
+    assert f'href="{export_url}"' in page.content.decode()
+
+    sheet = workbook(client.get(f"/badan/{KALBAR}/informasi/unduh.xlsx?{query}"))
+    _header, lines = table(sheet)
+    assert [line[1] for line in lines] == shown
+    title_block = [cell.value for cell in sheet["A"][: header_row(sheet) - 1] if cell.value]
+    assert "Disaring menurut Cari: “anggaran uji”; Klasifikasi: Berkala" in title_block
+
+    # A value the page would drop is dropped here too: the whole register, not filtered.
+    sheet = workbook(client.get(f"/badan/{KALBAR}/informasi/unduh.xlsx?classification=AAA"))
+    assert len(table(sheet)[1]) == Item.objects.filter(body=body).count()
+    assert not any("Disaring" in str(cell.value) for cell in sheet["A"][: header_row(sheet)])
+
+
 # --- a published edition ---------------------------------------------------------------------
 
 

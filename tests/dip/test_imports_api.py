@@ -1,11 +1,13 @@
 """Spreadsheet import through the API: upload (202), follow (status, counts, skipped rows),
 commit (202, once: 409 after), and who may: another body's job is 404, a role that may not keep
-the register 403, and a bad file a 400 on `file` with nothing stored. Also the round trip in
-the layout an `.xlsx` export of the register uses (the template's headings)."""
+the register 403, and a bad file a 400 on `file` with nothing stored. Also the round trip: a
+body's real register export imported into another body gives the same register, and a file in
+the earlier template's layout still imports."""
 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from openpyxl import Workbook
 
 from dip.models import ImportJob, ImportStatus, Item
@@ -134,47 +136,43 @@ EXPORT_VALUES = {
     "exemption_permanent": lambda item: "Ya" if item.exemption_permanent else "Tidak",
     "exemption_ground": lambda item: item.get_exemption_ground_display(),
 }
-# The register export's layout on the export branch (dip.columns.REGISTER_COLUMNS there): other
-# headings, and columns the system keeps itself, which an import ignores.
-EXPORT_BRANCH_COLUMNS = [
+# The headings of the earlier import template (before it became the register export's layout):
+# files filled in from it must still import.
+OLD_TEMPLATE_COLUMNS = [
     ("number", "No"),
     ("title", "Judul Informasi"),
     ("summary", "Ringkasan Isi Informasi"),
     ("classification", "Klasifikasi"),
-    ("unit", "Bidang/Seksi"),
-    ("holding_unit", "Pejabat/Unit/Satuan Kerja yang Menguasai Informasi"),
+    ("update_period_months", "Periode Pembaruan (bulan)"),
+    ("unit", "Unit Kerja"),
+    ("holding_unit", "Pejabat atau Unit/Satuan Kerja yang Menguasai Informasi"),
     ("responsible", "Penanggung Jawab Pembuatan atau Penerbitan Informasi"),
-    ("produced_at", "Waktu Pembuatan Informasi"),
+    ("produced_at", "Tanggal Pembuatan Informasi"),
     ("produced_place", "Tempat Pembuatan Informasi"),
     ("form", "Bentuk Informasi yang Tersedia"),
     ("retention", "Jangka Waktu Penyimpanan atau Retensi Arsip"),
-    ("update_period_months", "Jangka Waktu Pembaruan (bulan)"),
-    ("exempted_part", "Informasi yang Dikecualikan"),
-    ("exemption_ground", "Dasar Hukum Pengecualian (Pasal 17 UU 14/2008)"),
-    ("exemption_law", "Undang-Undang Lain yang Dikutip"),
-    ("consequence_if_opened", "Akibat bila Informasi Dibuka"),
-    ("consequence_if_closed", "Akibat bila Informasi Ditutup"),
+    ("exempted_part", "Bagian yang Dikecualikan"),
+    ("exemption_ground", "Dasar Hukum Pengecualian (Pasal 17 huruf)"),
+    ("exemption_law", "Undang-Undang yang Dikutip"),
+    ("consequence_if_opened", "Akibat bila Dibuka"),
+    ("consequence_if_closed", "Akibat bila Ditutup"),
     ("public_interest", "Pertimbangan Kepentingan Publik"),
     ("exemption_until", "Dikecualikan sampai Tanggal"),
     ("exemption_event", "Dikecualikan sampai Peristiwa"),
     ("exemption_permanent", "Dikecualikan Permanen"),
-    ("last_updated_on", "Terakhir Diperbarui"),
-    ("next_update_on", "Pembaruan Berikutnya"),
 ]
 
 
-def export_layout(body: Body, columns: list[tuple[str, str]]) -> bytes:
-    """The register of `body` as its `.xlsx` export lays it out: the template's headings, one
-    row per item, dates as Excel dates. (When the export lands, the test reads the export
-    itself instead of this stand-in.)"""
+def old_template_layout(body: Body) -> bytes:
+    """The register of `body` written by hand in the earlier template's layout."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Daftar Informasi"
-    sheet.append([heading for _field, heading in columns])
+    sheet.append([heading for _field, heading in OLD_TEMPLATE_COLUMNS])
     items = Item.objects.filter(body=body).select_related("unit").order_by("title")
     for number, item in enumerate(items, start=1):
         values = []
-        for field, _heading in columns:
+        for field, _heading in OLD_TEMPLATE_COLUMNS:
             if field == "number":
                 values.append(number)
             elif field in EXPORT_VALUES:
@@ -186,21 +184,53 @@ def export_layout(body: Body, columns: list[tuple[str, str]]) -> bytes:
     return workbook_bytes(workbook)
 
 
-@pytest.mark.parametrize("columns", [TEMPLATE_COLUMNS, EXPORT_BRANCH_COLUMNS])
-def test_round_trip_into_another_body_gives_an_identical_register(
-    seeded, api, django_capture_on_commit_callbacks, celery_eager, columns
-):
+def real_register_export(login, body: Body) -> bytes:
+    """The body's register exactly as its officer downloads it (`.../informasi/unduh.xlsx`)."""
+    client = login(f"{body.slug}.operator")
+    response = client.get(reverse("dip:item_export", args=[body.slug]))
+    assert response.status_code == 200
+    client.logout()
+    return response.content
+
+
+def import_into(api, content: bytes, django_capture_on_commit_callbacks) -> dict:
+    client = api(OPERATOR)
+    job_id = post(client, content).json()["id"]
+    shown = client.get(f"/api/imports/{job_id}/").json()
+    assert shown["problems"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/imports/{job_id}/commit/", {}, format="json")
+    return client.get(f"/api/imports/{job_id}/").json()
+
+
+def _two_bodies() -> tuple[Body, Body]:
     source = Body.objects.get(slug="disdukcapil-kubu-raya")  # DIP and DIK rows, with units
     target = Body.objects.get(slug=KALBAR)
     for unit in source.units.all():
         if not target.units.filter(name=unit.name).exists():
             UnitFactory(body=target, name=unit.name)
     Item.objects.filter(body=target).delete()
-    client = api(OPERATOR)
-    job_id = post(client, export_layout(source, columns)).json()["id"]
-    shown = client.get(f"/api/imports/{job_id}/").json()
-    assert shown["problems"] == []
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/api/imports/{job_id}/commit/", {}, format="json")
-    assert client.get(f"/api/imports/{job_id}/").json()["created"] == source.items.count()
+    return source, target
+
+
+def test_round_trip_into_another_body_gives_an_identical_register(
+    seeded, api, login, django_capture_on_commit_callbacks, celery_eager
+):
+    """Body A's real register export (title block, every column, the update dates the system
+    keeps) imported as it is into body B gives B the same register."""
+    source, target = _two_bodies()
+    assert source.items.filter(classification="dikecualikan").exists()
+    assert source.items.filter(unit__isnull=False).exists()
+    content = real_register_export(login, source)
+    job = import_into(api, content, django_capture_on_commit_callbacks)
+    assert job["created"] == source.items.count()
+    assert register_rows(target) == register_rows(source)
+
+
+def test_a_file_in_the_earlier_template_layout_still_imports(
+    seeded, api, django_capture_on_commit_callbacks, celery_eager
+):
+    source, target = _two_bodies()
+    job = import_into(api, old_template_layout(source), django_capture_on_commit_callbacks)
+    assert job["created"] == source.items.count()
     assert register_rows(target) == register_rows(source)

@@ -119,3 +119,17 @@ def test_two_header_rows_with_merged_cells_a_title_and_column_numbers():
     ]
     (row,) = source["rows"]
     assert row["row"] == 7 and row["class"] == "serta_merta"  # the section row, not the sheet
+
+
+def test_the_template_is_the_register_exports_importable_columns():
+    from dip.columns import REGISTER_COLUMNS
+
+    assert [
+        (c.field, c.heading) for c in REGISTER_COLUMNS if c.importable or c.field == "number"
+    ] == cols.TEMPLATE_COLUMNS
+    for column in REGISTER_COLUMNS:
+        # Every export heading is read back as its field; what the system keeps is ignored.
+        expected = column.field if column.importable or column.field == "number" else None
+        assert cols.known_field(column.heading) == expected, column.heading
+    for field, heading in cols.OLD_TEMPLATE_HEADINGS.items():
+        assert cols.known_field(heading) == field, heading

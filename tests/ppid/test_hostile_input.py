@@ -10,6 +10,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dip.models import Classification, Item
@@ -18,8 +19,9 @@ from dip.services.imports import import_job_create
 from ppid.parsers import MAX_DEPTH
 from tests.factories import ItemFactory
 from tests.helpers import officers_of, open_edition
-from workflow.models import ReviewComment
+from workflow.models import InformationRequest, RequestStatus, ReviewComment
 from workflow.services import sertamerta
+from workflow.services.objections import objection_file
 from workflow.services.requests import request_receive
 
 User = get_user_model()
@@ -214,6 +216,23 @@ def test_deep_json_never_gets_a_5xx_from_any_api_operation(seeded, api):
     )
     sheet = SimpleUploadedFile("daftar.csv", b"Judul Informasi,Klasifikasi\nData,Berkala\n")
     job = import_job_create(body=edition.body, user=operator, upload=sheet)
+    # A refused request (test setup: its own tests decide it) and an objection to it.
+    refused = request_receive(
+        body=edition.body,
+        name="Pemohon Lain",
+        address="Jalan 2",
+        identity_number="6171015505900004",
+        information="Data lain",
+        purpose="Uji",
+        obtain="copy",
+        form="softcopy",
+        delivery="pickup",
+    )
+    InformationRequest.objects.filter(pk=refused.pk).update(
+        status=RequestStatus.REFUSED, decided_at=timezone.now()
+    )
+    refused.refresh_from_db()
+    objection = objection_file(request=refused, ground="a", reason="Bukan rahasia.")
     operations = api_operations(api(OPERATOR))
     assert ("post", "/api/items/") in operations and ("post", "/api/auth/token/") in operations
     answers = {}
@@ -227,7 +246,10 @@ def test_deep_json_never_gets_a_5xx_from_any_api_operation(seeded, api):
             pk = change.pk
         if path.startswith("/api/imports/"):
             pk = job.pk
+        if path.startswith("/api/objections/"):
+            pk = objection.pk
         url = path.replace("{id}", str(pk)).replace("{name}", "submit")
+        url = url.replace("{tracking_code}", refused.tracking_code)
         for who in (None, OPERATOR):
             client = no_raise(api(who))
             response = getattr(client, method)(url, DEEP, content_type="application/json")

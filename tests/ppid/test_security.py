@@ -282,6 +282,9 @@ NOT_SERVED = {
     TEMPLATES / "workflow" / "request_notice_document.html",
     # The index page inside the monev evidence pack's zip: opened from the reader's disk.
     TEMPLATES / "workflow" / "evidence_index.html",
+    # The annual report and the atasan's answer: rendered to PDF by WeasyPrint.
+    TEMPLATES / "workflow" / "annual_report_document.html",
+    TEMPLATES / "workflow" / "objection_answer_document.html",
 }
 INLINE = [
     re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.I),

@@ -7,10 +7,11 @@ under a title or two, sometimes followed by a row numbering the columns (1, 2, 3
 classification is a column, or the sheet's name ("Berkala", "Serta Merta", ...), or a section
 row within a sheet ("A. Informasi yang Wajib Diumumkan Secara Berkala").
 
-`TEMPLATE_COLUMNS` is the layout of the downloadable template. The headings of the register's
-`.xlsx` export (`dip.columns` on the export branch: "Bidang/Seksi", "Jangka Waktu Pembaruan
-(bulan)", "Akibat bila Informasi Dibuka", ...) are recognised as well, so that an export imports
-as it is.
+`TEMPLATE_COLUMNS`, the layout of the downloadable template, is the register `.xlsx` export's
+(`dip.columns.REGISTER_COLUMNS`, its importable columns): one definition, so that an export
+imports as it is. The columns the export adds that the system keeps itself (the update dates)
+are not recognised, hence ignored; the headings of the earlier template
+(`OLD_TEMPLATE_HEADINGS`) are still recognised.
 """
 
 from __future__ import annotations
@@ -21,33 +22,33 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from dip.columns import NUMBER as REGISTER_NUMBER
+from dip.columns import REGISTER_COLUMNS
 from dip.models import Classification, ExemptionGround, InformationForm
 from dip.services.imports.reading import Sheet
 
-# The template's columns (the heading, and the item field it fills), in order.
+# The template's columns (the item field it fills, and its heading), in order: the register
+# export's own (`dip.columns.REGISTER_COLUMNS`), the row number and the importable ones, so that
+# the template, the export and the heading recognition are one definition.
 TEMPLATE_COLUMNS: list[tuple[str, str]] = [
-    ("number", "No"),
-    ("title", "Judul Informasi"),
-    ("summary", "Ringkasan Isi Informasi"),
-    ("classification", "Klasifikasi"),
-    ("update_period_months", "Periode Pembaruan (bulan)"),
-    ("unit", "Unit Kerja"),
-    ("holding_unit", "Pejabat atau Unit/Satuan Kerja yang Menguasai Informasi"),
-    ("responsible", "Penanggung Jawab Pembuatan atau Penerbitan Informasi"),
-    ("produced_at", "Tanggal Pembuatan Informasi"),
-    ("produced_place", "Tempat Pembuatan Informasi"),
-    ("form", "Bentuk Informasi yang Tersedia"),
-    ("retention", "Jangka Waktu Penyimpanan atau Retensi Arsip"),
-    ("exempted_part", "Bagian yang Dikecualikan"),
-    ("exemption_ground", "Dasar Hukum Pengecualian (Pasal 17 huruf)"),
-    ("exemption_law", "Undang-Undang yang Dikutip"),
-    ("consequence_if_opened", "Akibat bila Dibuka"),
-    ("consequence_if_closed", "Akibat bila Ditutup"),
-    ("public_interest", "Pertimbangan Kepentingan Publik"),
-    ("exemption_until", "Dikecualikan sampai Tanggal"),
-    ("exemption_event", "Dikecualikan sampai Peristiwa"),
-    ("exemption_permanent", "Dikecualikan Permanen"),
+    (column.field, column.heading)
+    for column in REGISTER_COLUMNS
+    if column.importable or column is REGISTER_NUMBER
 ]
+
+# The headings of the template before it was the export's layout: files filled in from it are
+# still read as they were.
+OLD_TEMPLATE_HEADINGS: dict[str, str] = {
+    "update_period_months": "Periode Pembaruan (bulan)",
+    "unit": "Unit Kerja",
+    "holding_unit": "Pejabat atau Unit/Satuan Kerja yang Menguasai Informasi",
+    "produced_at": "Tanggal Pembuatan Informasi",
+    "exempted_part": "Bagian yang Dikecualikan",
+    "exemption_ground": "Dasar Hukum Pengecualian (Pasal 17 huruf)",
+    "exemption_law": "Undang-Undang yang Dikutip",
+    "consequence_if_opened": "Akibat bila Dibuka",
+    "consequence_if_closed": "Akibat bila Ditutup",
+}
 
 # Item fields a column may fill, with the choices the mapping form offers (in this order).
 # "produced" is one cell holding both time and place ("Pontianak, 12 Januari 2025");
@@ -238,7 +239,7 @@ KNOWN: dict[str, str] = {}
 for _field, _names in ALIASES.items():
     for _name in _names:
         KNOWN.setdefault(normalise(_name), _field)
-for _field, _heading in TEMPLATE_COLUMNS:
+for _field, _heading in [*OLD_TEMPLATE_HEADINGS.items(), *TEMPLATE_COLUMNS]:
     KNOWN[normalise(_heading)] = _field
 
 

@@ -1,11 +1,12 @@
-"""The downloadable template of a spreadsheet import: the headings officers fill in, with one
-example row, as .xlsx and as .csv."""
+"""The downloadable template of a spreadsheet import: the headings officers fill in (the register
+export's columns, `dip.columns`), with one example row, as .xlsx and as .csv."""
 
 from __future__ import annotations
 
 import io
 from datetime import date
 
+from dip.columns import REGISTER_COLUMNS
 from dip.services.imports import columns as cols
 
 EXAMPLE_ROW = {
@@ -37,12 +38,13 @@ def import_template_xlsx() -> bytes:
         cell.font = Font(bold=True)
     example = {**EXAMPLE_ROW, "produced_at": date(2025, 1, 12)}
     sheet.append([example.get(field, "") for field, _h in cols.TEMPLATE_COLUMNS])
-    sheet.cell(row=2, column=9).number_format = "DD/MM/YYYY"
+    fields = [field for field, _h in cols.TEMPLATE_COLUMNS]
+    sheet.cell(row=2, column=fields.index("produced_at") + 1).number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"
-    for column, (_f, heading) in enumerate(cols.TEMPLATE_COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(
-            max(12, len(heading) // 2), 40
-        )
+    widths = {column.field: column.width for column in REGISTER_COLUMNS}
+    for position, field in enumerate(fields, start=1):
+        letter = sheet.cell(row=1, column=position).column_letter
+        sheet.column_dimensions[letter].width = widths[field]
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
