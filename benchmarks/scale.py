@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -82,7 +83,9 @@ def main() -> int:
 
     from dip.models import Edition, EditionKind, Item, Stage
     from ppid.models import Body, BodyUserObjectPermission
+    from ppid.selectors import bodies_overseen_by
     from workflow import scale_data, services
+    from workflow.selectors import audit_entries_for
 
     province = Body.objects.filter(slug=scale_data.PROVINCE["slug"]).first()
     if province is None:
@@ -140,6 +143,13 @@ def main() -> int:
     atasan = user(largest, "atasan")
     utama_kab, utama_prov = user(kabupaten, "ppid_utama"), user(province, "ppid_utama")
     register = f"/badan/{largest.slug}/informasi/"
+    # Page 100 of the kabupaten PPID Utama's audit log, as its "next" links reach it: the
+    # keyset cursor of the last entry of page 99.
+    entries = audit_entries_for(utama_kab, bodies=bodies_overseen_by(utama_kab))
+    last = entries[99 * 50 - 1]
+    deep_audit_page = "/jejak-audit/?" + urlencode(
+        {"sebelum": f"{last.at.isoformat()}~{last.pk}", "page": 100}
+    )
 
     # (name, budget kind, who, url, api)
     cases = [
@@ -185,7 +195,7 @@ def main() -> int:
             "/jejak-audit/?action=edition.",
             False,
         ),
-        ("audit: kabupaten, page 100", "page", utama_kab, "/jejak-audit/?page=100", False),
+        ("audit: kabupaten, page 100", "page", utama_kab, deep_audit_page, False),
         ("report: largest body (atasan)", "page", atasan, f"/badan/{largest.slug}/laporan/", False),
         (
             "report: kabupaten overview",
