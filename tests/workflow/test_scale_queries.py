@@ -7,12 +7,13 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
-from dip.models import Edition, Stage
+from dip.models import Edition, Item, Stage
 from ppid.models import Body, BodyUserObjectPermission
 from workflow import scale_data, services
 
@@ -175,3 +176,32 @@ def test_api_lists_do_not_grow_with_the_bodies_overseen(province, api, url):
         counts.append(len(captured))
     assert counts[0] == counts[1], f"{url}: {counts}"
     assert counts[0] <= 6
+
+
+@pytest.mark.django_db
+def test_an_edition_page_shows_its_rows_a_page_at_a_time(province, client):
+    largest, _ = sized()
+    edition = in_flight(largest)
+    while edition.state != Stage.COLLECTION:
+        edition = services.edition_transition(
+            edition=edition, name="return", user=officer(largest, edition.actor_role), note="x"
+        )
+    rows = edition.entries.count()
+    assert rows > 100
+    # Two rows lack a field the document needs: counted over every page, not just this one.
+    last_two = list(edition.entries.order_by("-position").values_list("item_id", flat=True)[:2])
+    Item.objects.filter(pk__in=last_two).update(summary="")
+    client.force_login(officer(largest, "operator"))
+    first = client.get(f"/edisi/{edition.pk}/").content.decode()
+    assert first.count('<tr id="row-') == 100
+    assert "?baris=2" in first and "2 baris belum lengkap" in first
+    pages = (rows - 1) // 100 + 1
+    last = client.get(f"/edisi/{edition.pk}/?baris={pages}").content.decode()
+    assert last.count('<tr id="row-') == rows - 100 * (pages - 1)
+    assert all(f'id="row-{pk}"' in last for pk in last_two)
+    # The submit check finds them too, without reading every row.
+    with pytest.raises(ValidationError) as refused:
+        services.edition_transition(
+            edition=edition, name="submit", user=officer(largest, "operator")
+        )
+    assert len(refused.value.message_dict["items"]) == 2
