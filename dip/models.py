@@ -222,6 +222,9 @@ class Item(models.Model):
         ordering = ["body", "title", "pk"]
         indexes = [
             models.Index(fields=["body", "classification"], name="item_body_class"),
+            # The register's default order (title, then id) within a body: a page of 25 reads
+            # 25 index entries instead of sorting thousands of rows (issue 15).
+            models.Index(fields=["body", "title", "id"], name="item_body_title"),
             # The daily sweep: berkala items due and not yet flagged ...
             models.Index(
                 fields=["next_update_on"],

@@ -14,6 +14,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from ppid.models import Body, WorkingCalendar, default_office_hours
 
@@ -128,11 +129,30 @@ def calendar_owner(body: Body) -> Body | None:
     return None
 
 
+# How many levels (the body and its ancestors) its calendar is looked for in, in one query: the
+# hierarchy is province → kabupaten → OPD, three (`calendar_owner` walks any depth).
+CALENDAR_LOOKUP_DEPTH = 4
+
+
 def _applicable_row(body: Body) -> WorkingCalendar | None:
-    owner = calendar_owner(body)
-    if owner is None:
-        return None
-    return WorkingCalendar.objects.prefetch_related("days").get(body=owner)
+    """The calendar row of the body or of its nearest ancestor that has one: one query for the
+    row over the whole chain (its days a second, only when there is a row), instead of one per
+    level."""
+    levels = [
+        When(**{"body" + "__children" * depth: body}, then=Value(depth))
+        for depth in range(CALENDAR_LOOKUP_DEPTH)
+    ]
+    condition = Q()
+    for depth in range(CALENDAR_LOOKUP_DEPTH):
+        condition |= Q(**{"body" + "__children" * depth: body})
+    row = (
+        WorkingCalendar.objects.filter(condition)
+        .annotate(depth=Case(*levels, output_field=IntegerField()))
+        .order_by("depth")
+        .prefetch_related("days")
+        .first()
+    )
+    return row
 
 
 def calendar_for_body(body: Body) -> WorkCalendar:

@@ -3,7 +3,7 @@ every app and by escalation (`workflow.services.clock`).
 
 A PPID Utama holds the role on a body and oversees that body and the bodies directly under it
 (`Body.parent`). Every other role reaches only the body it is granted on. A deeper hierarchy
-changes `overseer_ids` and `_overseen_by_grant` here, and nothing else.
+changes `overseer_ids` and `bodies_reached` here, and nothing else.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from ppid.models import Body, BodyUserObjectPermission, Role
 
@@ -27,25 +27,26 @@ def overseer_ids(body: Body, *, including_self: bool = True) -> list[int]:
     return [body.pk, *above] if including_self else above
 
 
-def _overseen_by_grant(grants: QuerySet) -> Q:
-    """Bodies (as the outer query) under a body on which one of `grants` is a PPID Utama."""
-    return Q(Exists(grants.filter(content_object=OuterRef("parent"), permission__codename=UTAMA)))
-
-
 def bodies_reached(user: User, roles: Iterable[Role | str] = Role) -> QuerySet[Body]:
     """The bodies where `user` holds one of `roles`: granted on the body itself, or, for the
-    PPID Utama, on a body that oversees it. One query, as a subquery for filters."""
+    PPID Utama, on a body that oversees it. One query, as a subquery for filters.
+
+    The set is a UNION of the two ways in (the grants, and the bodies under a PPID Utama
+    grant) rather than an OR of two EXISTS: PostgreSQL estimates a union of a user's few grants
+    as the few rows it is, and so reads a large table (items, steps, audit rows) through its
+    per-body index; an OR of EXISTS it can only test row by row, after scanning everything of
+    every body (issue 15: 0.5 s instead of 30 ms for the flagged rows at province scale)."""
     if not user.is_authenticated or not user.is_active:
         return Body.objects.none()
     roles = {Role(r) for r in roles}
-    grants = BodyUserObjectPermission.objects.filter(user=user)
-    direct = grants.filter(
-        content_object=OuterRef("pk"), permission__codename__in=[r.codename for r in roles]
+    grants = BodyUserObjectPermission.objects.filter(user=user).order_by()
+    reached = grants.filter(permission__codename__in=[r.codename for r in roles]).values(
+        "content_object_id"
     )
-    condition = Q(Exists(direct))
     if Role.PPID_UTAMA in roles:
-        condition |= _overseen_by_grant(grants)
-    return Body.objects.filter(condition)
+        utama = grants.filter(permission__codename=UTAMA).values("content_object_id")
+        reached = reached.union(Body.objects.filter(parent__in=utama).order_by().values("pk"))
+    return Body.objects.filter(pk__in=reached)
 
 
 def grants_for(user: User, bodies: Iterable[Body]) -> dict[int, set[str]]:

@@ -143,6 +143,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif not env_bool("DATABASE_JIT", False):
+    # PostgreSQL's JIT compiles any query whose estimated cost is high, and the permission
+    # subqueries are estimated high: at province scale it spent 340 ms compiling an audit-log
+    # page that ran in 9 ms (issue 15, benchmarks/README.md). Short web queries never gain.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

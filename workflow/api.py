@@ -26,6 +26,7 @@ from dip.models import (
 from dip.selectors import (
     consideration_record_of,
     edition_document,
+    editions_for_user,
     items_for_user,
     record_document_of,
 )
@@ -88,6 +89,10 @@ class EditionViewSet(
     list_filter = BodyFilter
 
     def get_queryset(self):
+        if self.action == "transition":
+            # The lookup before a transition needs no clock: the service reads the open step
+            # under its lock, and the answer (`_fresh`) reads the edition again with its clock.
+            return editions_for_user(self.request.user)
         queryset = editions_with_clock(self.request.user).order_by("-created_at", "-pk")
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
@@ -99,7 +104,7 @@ class EditionViewSet(
         return EditionListSerializer if self.action == "list" else EditionSerializer
 
     def _fresh(self, pk: int) -> Response:
-        edition = get_object_or_404(self.get_queryset(), pk=pk)
+        edition = get_object_or_404(editions_with_clock(self.request.user), pk=pk)
         return Response(EditionSerializer(edition, context=self.get_serializer_context()).data)
 
     @extend_schema(request=EditionCreateSerializer, responses={201: EditionSerializer})

@@ -22,6 +22,7 @@ from dip.models import (
 )
 from dip.serializers import public_url
 from ppid.models import Body
+from ppid.permissions import warm_roles
 from ppid.selectors import bodies_for_user
 from workflow.models import (
     NOTE_MAX_LENGTH,
@@ -202,10 +203,23 @@ class EditionSerializer(serializers.ModelSerializer):
         return HistorySerializer(edition_history(edition), many=True).data
 
 
+class EditionPageSerializer(serializers.ListSerializer):
+    """A page of editions: the caller's roles in all of their bodies read at once (for the
+    `transitions` of each), not once per body (issue 15: 37 queries for a page of 50)."""
+
+    def to_representation(self, data):
+        editions = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        if request is not None:
+            warm_roles(request.user, {e.body_id: e.body for e in editions}.values())
+        return super().to_representation(editions)
+
+
 class EditionListSerializer(EditionSerializer):
     """The edition without its rows and history, for lists."""
 
     class Meta(EditionSerializer.Meta):
+        list_serializer_class = EditionPageSerializer
         fields = [
             f for f in EditionSerializer.Meta.fields if f not in ("items", "history", "blocked")
         ]

@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from dip.models import (
     CLASSIFICATION_ORDER,
+    DIK_FIELDS,
+    GROUNDS_NEEDING_LAW,
+    PERKI_FIELDS,
     REVIEW_STAGES,
     Attachment,
     Classification,
@@ -16,6 +20,7 @@ from dip.models import (
     Edition,
     EditionDocument,
     EditionItem,
+    EditionKind,
     EditionRow,
     Item,
 )
@@ -52,10 +57,20 @@ def edition_document(edition: Edition) -> EditionDocument | None:
 
 def register_items(user: User, body: Body) -> QuerySet[Item]:
     """A body's register as the user may see it, each row with its attachment count."""
+    # A correlated count, not a JOIN and GROUP BY: a page of 25 rows then counts the
+    # attachments of those 25 only, and the order (title) reads from `item_body_title` instead
+    # of grouping the whole register first (issue 15: thousands of items per body).
+    attachments = (
+        Attachment.objects.filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         items_for_user(user)
         .filter(body=body)
-        .annotate(attachment_count=Count("attachments", distinct=True))
+        .annotate(attachment_count=Coalesce(Subquery(attachments), 0))
     )
 
 
@@ -176,4 +191,65 @@ def edition_classification_changes(edition: Edition) -> list[ClassificationChang
         ClassificationChange.objects.filter(edition=edition)
         .select_related("item", "decided_by")
         .order_by("proposed_at", "pk")
+    )
+
+
+def entries_missing_fields() -> Q:
+    """The rows (EditionItem) whose item `Item.missing_fields` reports incomplete, said in SQL
+    so that an edition of thousands of rows is checked without loading them. Keep it in step
+    with `Item.missing_fields`."""
+    item = "item__"
+    missing = Q()
+    for name in PERKI_FIELDS:
+        field = Item._meta.get_field(name)
+        missing |= Q(**{f"{item}{name}__isnull": True}) if field.null else Q(**{item + name: ""})
+    dik_missing = Q()
+    for name in DIK_FIELDS:
+        dik_missing |= Q(**{item + name: ""})
+    dik_missing |= Q(
+        **{f"{item}exemption_ground__in": list(GROUNDS_NEEDING_LAW), f"{item}exemption_law": ""}
+    )
+    dik_missing |= Q(
+        **{
+            f"{item}exemption_until__isnull": True,
+            f"{item}exemption_event": "",
+            f"{item}exemption_permanent": False,
+        }
+    )
+    exempted = Q(**{f"{item}classification": Classification.DIKECUALIKAN})
+    return missing | (exempted & dik_missing)
+
+
+def entries_misplaced(edition: Edition) -> Q:
+    """The rows that do not belong in the edition's list: a dikecualikan item in a DIP, any
+    other in a DIK (`dip.services.editions._classification_error` in SQL)."""
+    exempted = Q(item__classification=Classification.DIKECUALIKAN)
+    return ~exempted if edition.kind == EditionKind.DIK else exempted
+
+
+def edition_entries_to_check(edition: Edition) -> list[Item]:
+    """The items of the edition's rows that are incomplete or misplaced, plus its first row (to
+    tell an empty edition): one query, never every row."""
+    entries = EditionItem.objects.filter(edition=edition)
+    first = entries.order_by("position", "pk").values("pk")[:1]
+    problems = entries_missing_fields() | entries_misplaced(edition) | Q(pk=Subquery(first))
+    return [
+        e.item
+        for e in entries.filter(problems).select_related("item__unit").order_by("position", "pk")
+    ]
+
+
+def edition_incomplete_count(edition: Edition) -> int:
+    """How many of the edition's rows still miss a field the document needs (one query)."""
+    return EditionItem.objects.filter(edition=edition).filter(entries_missing_fields()).count()
+
+
+def edition_entries_page_queryset(edition: Edition) -> QuerySet[EditionItem]:
+    """The edition's rows in their order, each with its item, unit and attachments, for a page
+    of them."""
+    return (
+        EditionItem.objects.filter(edition=edition)
+        .select_related("item__unit")
+        .prefetch_related("item__attachments")
+        .order_by("position", "pk")
     )

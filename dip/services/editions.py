@@ -35,7 +35,7 @@ from dip.permissions import (
     can_assemble_edition,
     can_open_edition,
 )
-from dip.selectors import edition_entries, edition_rows_as_signed
+from dip.selectors import edition_entries_to_check, edition_rows_as_signed
 from dip.services.common import (
     audit,
     check_item_fields,
@@ -229,8 +229,9 @@ def edition_remove_item(*, edition: Edition, item: Item, user: AbstractBaseUser)
 
 
 def edition_check_ready(edition: Edition) -> None:
-    """Refuse to hand an edition on while it is empty, mixed, or has incomplete rows."""
-    items = edition_entries(edition)
+    """Refuse to hand an edition on while it is empty, mixed, or has incomplete rows. One query
+    reads only the rows with a problem (and the first row, to tell an empty edition)."""
+    items = edition_entries_to_check(edition)
     if not items and not edition.classification_changes.exists():
         # A DIK may carry only classification changes (e.g. it opens its last exempted row).
         raise ValidationError({"items": [_("The edition has no items yet.")]})

@@ -268,6 +268,7 @@ def step_handover_notify(
         url=reverse("workflow:edition", args=[edition.pk]),
         body=edition.body,
         edition=edition,
+        fresh=True,  # the step was opened in this transaction: nobody has its notice yet
     )
     return recipients
 

@@ -36,6 +36,8 @@ from dip.selectors import (
     consideration_record_of,
     edition_classification_changes,
     edition_document,
+    edition_entries_page_queryset,
+    edition_incomplete_count,
     items_for_user,
     record_document_of,
 )
@@ -111,13 +113,8 @@ def edition_list(request, slug):
     )
 
 
-def _entries(edition):
-    return list(
-        EditionItem.objects.filter(edition=edition)
-        .select_related("item__unit")
-        .prefetch_related("item__attachments")
-        .order_by("position", "pk")
-    )
+# Rows of an edition shown per page on its page (`?baris=`).
+ROWS_PER_PAGE = 100
 
 
 @login_required
@@ -130,11 +127,19 @@ def edition_detail(request, pk):
         row_comments.setdefault(comment.item_id, []).append(comment)
     considerations = {c.item_id: c for c in edition.considerations.select_related("decided_by")}
     rows = []
+    # The rows come a page at a time (a province's DIP runs to thousands): the page's rows, the
+    # count and the incomplete count are queries of their own, whatever the edition's size.
     if edition.is_signed:
         signed = EditionRow.objects.filter(edition=edition).order_by("number")
-        rows = [{"row": r, "comments": row_comments.get(r.item_id, [])} for r in signed]
+        rows_page = Paginator(signed, ROWS_PER_PAGE).get_page(request.GET.get("baris"))
+        rows = [{"row": r, "comments": row_comments.get(r.item_id, [])} for r in rows_page]
+        incomplete = 0
     else:
-        for entry in _entries(edition):
+        rows_page = Paginator(edition_entries_page_queryset(edition), ROWS_PER_PAGE).get_page(
+            request.GET.get("baris")
+        )
+        incomplete = edition_incomplete_count(edition) if edition.is_editable else 0
+        for entry in rows_page:
             item = entry.item
             rows.append(
                 {
@@ -169,6 +174,7 @@ def edition_detail(request, pk):
         "show_consideration_link": edition.route_stage(Stage.CONSIDERATION) is not None
         and (edition.state == Stage.CONSIDERATION or bool(considerations)),
         "may_preview": not edition.is_signed and bool(rows),
+        "rows_page": rows_page,
         "may_assemble": edition.is_editable and can_assemble_edition(request.user, edition),
         "may_comment": may_comment,
         "may_consider": "consider" in names,
@@ -180,7 +186,7 @@ def edition_detail(request, pk):
             edition.deliveries.select_related("aggregator").order_by("aggregator__name")
         ),
         "trail": [(e, _decision(e.transition)) for e in edition_history(edition)],
-        "incomplete": sum(1 for r in rows if r.get("missing")),
+        "incomplete": incomplete,
         # Classification changes into or out of dikecualikan this DIK carries (issue 12 rule 1).
         "classification_changes": edition_classification_changes(edition),
         "may_decide_changes": can_amend_in_consideration(request.user, edition),

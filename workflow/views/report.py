@@ -35,6 +35,8 @@ from workflow.views.common import get_body
 
 # How many overdue steps a card on the dashboard or the overview lists before "see all".
 CARD_OVERDUE = 5
+# How many bodies' cards the dashboard shows (those with the most overdue steps).
+DASHBOARD_CARDS = 8
 
 
 def _period_form(request: HttpRequest, bodies: Sequence[Body]) -> ReportPeriodForm:
@@ -118,10 +120,16 @@ def dashboard_report(request: HttpRequest) -> dict:
     parents = {b.parent_id for b in bodies}
     form = _period_form(request, bodies)
     reports = [r for r in compliance_report(bodies=bodies, period=form.chosen_period()) if r.steps]
+    # A PPID Utama over dozens of bodies sees the cards that need attention first (the most
+    # overdue steps), DASHBOARD_CARDS of them; the overview has every body (issue 15).
+    if len(reports) > DASHBOARD_CARDS:
+        reports.sort(key=lambda r: (-len(r.overdue), r.body.name))
+    shown = sorted(reports[:DASHBOARD_CARDS], key=lambda r: r.body.name)
     return {
         "report_form": form,
         "report_period": form.chosen_period(),
-        "report_cards": _cards(reports),
+        "report_cards": _cards(shown),
+        "report_more": len(reports) - len(shown),
         "report_overviews": [
             b for b in bodies if b.pk in parents and has_role(request.user, b, Role.PPID_UTAMA)
         ],

@@ -1,0 +1,207 @@
+"""Issue 15: every officer page runs a fixed number of queries whatever the size of what it
+shows, and a transition stays within its budget. Measured on a small province built by
+`seed_scale` (six bodies with registers of very different sizes), comparing the largest body
+with the smallest: a query per row, per edition or per body fails here."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from dip.models import Edition, Item, Stage
+from ppid.models import Body, BodyUserObjectPermission
+from workflow import scale_data, services
+
+User = get_user_model()
+# The transition's own budget (issue 15: at most 12 queries, 20 before).
+TRANSITION_MAX_QUERIES = 12
+
+
+@pytest.fixture(scope="module")
+def province(module_data, django_db_blocker):
+    with module_data():
+        call_command(
+            "seed_scale",
+            kabupaten=2,
+            bodies=6,
+            items=1500,
+            editions=18,
+            in_flight=8,
+            audit=3000,
+            steps=80,
+            notices=400,
+            stdout=StringIO(),
+        )
+        yield
+
+
+def officer(body: Body, role: str):
+    grant = BodyUserObjectPermission.objects.filter(
+        content_object=body, permission__codename=f"role_{role}"
+    ).first()
+    return grant.user
+
+
+def sized():
+    """(largest, smallest) of the scale set's OPDs by register size."""
+    top = Body.objects.get(slug=scale_data.PROVINCE["slug"])
+    opds = (
+        Body.objects.filter(parent__in=[top, *top.children.all()], children__isnull=True)
+        .annotate(n=Count("items"))
+        .order_by("-n", "pk")
+    )
+    largest, smallest = opds.first(), opds.last()
+    assert largest.n >= 3 * smallest.n  # the comparison means something
+    return largest, smallest
+
+
+def count(client, url: str) -> int:
+    client.get(url)  # warm: the first request of a session may write (last seen, language)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def in_flight(body: Body) -> Edition:
+    return Edition.objects.filter(body=body, kind="dip").exclude(state=Stage.PUBLISHED).get()
+
+
+def published(body: Body) -> Edition:
+    return Edition.objects.filter(body=body, state=Stage.PUBLISHED).order_by("-year").first()
+
+
+PAGES = {
+    # name: (role, url of the body)
+    "tasks": ("operator", lambda body: "/tugas/"),
+    "tasks (ppid)": ("ppid", lambda body: "/tugas/"),
+    "dashboard (atasan)": ("atasan", lambda body: "/dasbor/"),
+    "register": ("operator", lambda body: f"/badan/{body.slug}/informasi/"),
+    "register search and filter": (
+        "operator",
+        lambda body: f"/badan/{body.slug}/informasi/?q=laporan&classification=berkala",
+    ),
+    "register sorted, page 2": (
+        "operator",
+        lambda body: f"/badan/{body.slug}/informasi/?sort=-produced_at&page=2",
+    ),
+    "edition in flight": ("ppid", lambda body: f"/edisi/{in_flight(body).pk}/"),
+    "edition published": ("ppid", lambda body: f"/edisi/{published(body).pk}/"),
+    "compliance report": ("atasan", lambda body: f"/badan/{body.slug}/laporan/"),
+    "notices": ("operator", lambda body: "/pemberitahuan/"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", list(PAGES))
+def test_officer_page_queries_do_not_grow_with_the_body(province, client, page):
+    role, url = PAGES[page]
+    largest, smallest = sized()
+    counts = []
+    for body in (largest, smallest):
+        client.force_login(officer(body, role))
+        counts.append(count(client, url(body)))
+    assert counts[0] == counts[1], f"{page}: {counts[0]} queries at the large body, {counts[1]}"
+    assert counts[0] <= 25
+
+
+UTAMA_PAGES = {
+    "tasks": lambda body: "/tugas/",
+    "dashboard": lambda body: "/dasbor/",
+    "audit": lambda body: "/jejak-audit/",
+    "audit, transitions only": lambda body: "/jejak-audit/?action=edition.",
+    "overview": lambda body: f"/badan/{body.slug}/ikhtisar/",
+    "notices": lambda body: "/pemberitahuan/",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", list(UTAMA_PAGES))
+def test_ppid_utama_pages_do_not_grow_with_the_bodies_overseen(province, client, page):
+    """The province's PPID Utama oversees its own OPDs and the kabupaten bodies; a kabupaten's
+    PPID Utama its OPDs: different numbers of bodies, editions and audit rows, same queries."""
+    top = Body.objects.get(slug=scale_data.PROVINCE["slug"])
+    kabupaten = top.children.filter(children__isnull=False).order_by("pk").first()
+    counts = []
+    for body in (top, kabupaten):
+        client.force_login(officer(body, "ppid_utama"))
+        counts.append(count(client, UTAMA_PAGES[page](body)))
+    assert counts[0] == counts[1], f"{page}: {counts}"
+    assert counts[0] <= 25
+
+
+@pytest.mark.django_db
+def test_a_transition_stays_within_its_query_budget(province, django_assert_max_num_queries):
+    largest, smallest = sized()
+    for body in (largest, smallest):
+        edition = in_flight(body)
+        while edition.state != Stage.COLLECTION:
+            edition = services.edition_transition(
+                edition=edition,
+                name="return",
+                user=officer(body, edition.actor_role),
+                note="Kembali.",
+            )
+        operator, ppid = officer(body, "operator"), officer(body, "ppid")
+        with django_assert_max_num_queries(TRANSITION_MAX_QUERIES):
+            edition = services.edition_transition(edition=edition, name="submit", user=operator)
+        assert edition.state == Stage.VERIFICATION
+        with django_assert_max_num_queries(TRANSITION_MAX_QUERIES):
+            edition = services.edition_transition(
+                edition=edition, name="return", user=ppid, note="Lengkapi ringkasan."
+            )
+        assert edition.state == Stage.COLLECTION
+        # What the transition wrote is all there: the closed step, the open one, the notice.
+        assert edition.steps.filter(finished_at=None).get().stage == Stage.COLLECTION
+        assert edition.steps.filter(transition="return").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/editions/", "/api/items/", "/api/bodies/"])
+def test_api_lists_do_not_grow_with_the_bodies_overseen(province, api, url):
+    """A page of editions of many bodies reads the caller's roles once, not per body."""
+    top = Body.objects.get(slug=scale_data.PROVINCE["slug"])
+    kabupaten = top.children.filter(children__isnull=False).order_by("pk").first()
+    counts = []
+    for body in (top, kabupaten):
+        client = api(officer(body, "ppid_utama").username)
+        assert client.get(url).json()["count"] > 2
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], f"{url}: {counts}"
+    assert counts[0] <= 6
+
+
+@pytest.mark.django_db
+def test_an_edition_page_shows_its_rows_a_page_at_a_time(province, client):
+    largest, _ = sized()
+    edition = in_flight(largest)
+    while edition.state != Stage.COLLECTION:
+        edition = services.edition_transition(
+            edition=edition, name="return", user=officer(largest, edition.actor_role), note="x"
+        )
+    rows = edition.entries.count()
+    assert rows > 100
+    # Two rows lack a field the document needs: counted over every page, not just this one.
+    last_two = list(edition.entries.order_by("-position").values_list("item_id", flat=True)[:2])
+    Item.objects.filter(pk__in=last_two).update(summary="")
+    client.force_login(officer(largest, "operator"))
+    first = client.get(f"/edisi/{edition.pk}/").content.decode()
+    assert first.count('<tr id="row-') == 100
+    assert "?baris=2" in first and "2 baris belum lengkap" in first
+    pages = (rows - 1) // 100 + 1
+    last = client.get(f"/edisi/{edition.pk}/?baris={pages}").content.decode()
+    assert last.count('<tr id="row-') == rows - 100 * (pages - 1)
+    assert all(f'id="row-{pk}"' in last for pk in last_two)
+    # The submit check finds them too, without reading every row.
+    with pytest.raises(ValidationError) as refused:
+        services.edition_transition(
+            edition=edition, name="submit", user=officer(largest, "operator")
+        )
+    assert len(refused.value.message_dict["items"]) == 2
