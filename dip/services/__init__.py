@@ -27,6 +27,7 @@ from dip.services.records import (
     consideration_record_reset,
     consideration_record_save,
 )
+from dip.services.search import search_words_add
 
 __all__ = [
     "DocumentNotFailed",
@@ -55,4 +56,5 @@ __all__ = [
     "item_update",
     "record_document_build",
     "rowflags",
+    "search_words_add",
 ]
