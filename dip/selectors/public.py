@@ -48,7 +48,7 @@ from ppid.selectors import public_bodies
 
 PUBLISHED_ORDER = ("-year", "-revision", "-published_at", "-pk")
 # The most matching rows one public search considers (dip.selectors.search).
-SEARCH_CANDIDATES = 1000
+SEARCH_CANDIDATES = 500
 
 
 def published(prefix: str = "") -> Q:

@@ -174,7 +174,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if query:
         search = current_dip_rows_search(query)
         results = Paginator(search.rows, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    bodies = [{"body": body, "dip": dip, "dik": dik} for body, dip, dik in _home_bodies(request)]
+    # A search page lists the results, not the bodies (600 in a province): the home page does.
+    bodies = (
+        []
+        if query
+        else [{"body": body, "dip": dip, "dik": dik} for body, dip, dik in _home_bodies(request)]
+    )
     context = {
         "bodies": bodies,
         "query": query,

@@ -156,3 +156,10 @@ def test_without_postgresql_every_word_is_a_substring(searchable, monkeypatch):
     assert titles("beasiswa daerah") == [PHRASE_IN_SUMMARY]
     assert titles("anggran") == []
     assert titles("zebrakuda") == [] and titles("kudanil") == []
+
+
+def test_a_search_page_lists_results_not_every_body(searchable, client):
+    page = client.get("/", {"q": "beasiswa"}).content.decode()
+    assert 'id="search-results"' in page and 'id="bodies"' not in page
+    assert 'href="/#bodies-title"' in page
+    assert 'id="bodies"' in client.get("/").content.decode()
