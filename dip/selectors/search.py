@@ -59,15 +59,19 @@ def _search_vector() -> Col:
     return Col(EditionRow._meta.db_table, field)
 
 
-def _corrections(words: list[str], using: str) -> dict[str, list[str]]:
-    """For each word that starts no word of the vocabulary, its closest words: one query."""
+def _vocabulary(words: list[str], using: str) -> tuple[set[str], dict[str, list[str]]]:
+    """The words found whole in the vocabulary, and for each word that starts none of its
+    words, its closest words: one query."""
     candidates = [w for w in words if len(w) >= TYPO_MIN_LENGTH and not w.isdigit()]
     if not candidates:
-        return {}
+        return set(), {}
     table = SearchWord._meta.db_table
     with connections[using].cursor() as cursor:
         cursor.execute(
             f"""
+            SELECT q.word, NULL FROM unnest(%s::text[]) AS q(word)
+            WHERE EXISTS (SELECT 1 FROM {table} k WHERE k.word = q.word)
+            UNION ALL
             SELECT q.word, c.word
             FROM unnest(%s::text[]) AS q(word)
             CROSS JOIN LATERAL (
@@ -78,20 +82,27 @@ def _corrections(words: list[str], using: str) -> dict[str, list[str]]:
             ) AS c
             WHERE NOT EXISTS (SELECT 1 FROM {table} p WHERE p.word LIKE q.word || '%%')
             """,
-            [candidates, TYPO_SIMILARITY, CORRECTIONS],
+            [candidates, candidates, TYPO_SIMILARITY, CORRECTIONS],
         )
-        found: dict[str, list[str]] = {}
+        known: set[str] = set()
+        corrections: dict[str, list[str]] = {}
         for word, correction in cursor.fetchall():
-            found.setdefault(word, []).append(correction)
-    return found
+            if correction is None:
+                known.add(word)
+            else:
+                corrections.setdefault(word, []).append(correction)
+    return known, corrections
 
 
-def _tsquery(words: list[str], corrections: dict[str, list[str]]) -> SearchQuery:
-    """Every word, as a word or a prefix, or one of its corrections (a raw tsquery of words
-    made of letters and digits only, so nothing in the query is tsquery syntax)."""
+def _tsquery(words: list[str], known: set[str], corrections: dict[str, list[str]]) -> SearchQuery:
+    """Every word, or one of its corrections. The last word (perhaps still being typed) and a
+    word found whole nowhere match as the start of a word too; a whole known word, or a short
+    one, matches itself only (cheaper on the index: no prefix to expand). A raw tsquery of
+    words made of letters and digits only, so nothing in the query is tsquery syntax."""
     parts = []
-    for word in words:
-        options = [f"{word}:*", *corrections.get(word, [])]
+    for n, word in enumerate(words):
+        whole = n < len(words) - 1 and (word in known or len(word) < TYPO_MIN_LENGTH)
+        options = [word if whole else f"{word}:*", *corrections.get(word, [])]
         parts.append("(" + " | ".join(options) + ")")
     return SearchQuery(" & ".join(parts), search_type="raw", config="simple")
 
@@ -114,13 +125,13 @@ def search_terms(query: str, *, using: str = "default") -> SearchTerms | None:
         return None
     if connections[using].vendor != "postgresql":
         return SearchTerms(words=words, fulltext=False)
-    corrections = _corrections(words, using)
+    known, corrections = _vocabulary(words, using)
     # The phrase as meant: each mistyped word replaced by its closest correction.
     meant = [corrections.get(word, [word])[0] for word in words]
     return SearchTerms(
         words=words,
         fulltext=True,
-        tsquery=_tsquery(words, corrections),
+        tsquery=_tsquery(words, known, corrections),
         phrase=SearchQuery(" ".join(meant), search_type="phrase", config="simple"),
     )
 
