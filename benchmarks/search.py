@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import secrets
 import statistics
 import sys
@@ -319,10 +320,22 @@ def page_once(client, query: str) -> float:
 
 
 def explain(query: str) -> str:
+    """The plans of the two queries that grow with the data: the candidates (the GIN index),
+    then the first page (ranked, with the public-row rules)."""
+    from dip.models import EditionRow
     from dip.selectors import current_dip_rows_search
+    from dip.selectors.public import SEARCH_CANDIDATES, _current_dip_pks
+    from dip.selectors.search import rows_matching, search_terms
 
-    rows = current_dip_rows_search(query).rows
-    return rows[:50].explain(analyze=True, buffers=True)
+    rows = EditionRow.objects.filter(edition__in=_current_dip_pks())
+    candidates = rows_matching(rows, search_terms(query)).order_by().values_list("pk")
+    page = current_dip_rows_search(query).rows
+    return (
+        "-- candidates\n"
+        + candidates[: SEARCH_CANDIDATES + 1].explain(analyze=True, buffers=True)
+        + "\n-- first page\n"
+        + re.sub(r"'\{[\d,]+\}'", "'{...}'", page[:50].explain(analyze=True, buffers=True))
+    )
 
 
 def main() -> None:
@@ -402,7 +415,7 @@ def main() -> None:
             f" ms, max {max(page_times):.1f} ms"
         )
 
-    print(f"\nEXPLAIN ANALYZE of the first page for the slowest query, {slowest[0]!r}:")
+    print(f"\nEXPLAIN ANALYZE for the slowest query, {slowest[0]!r}:")
     print(explain(slowest[0]))
 
 
