@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import html
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -163,3 +165,16 @@ def test_a_search_page_lists_results_not_every_body(searchable, client):
     assert 'id="search-results"' in page and 'id="bodies"' not in page
     assert 'href="/#bodies-title"' in page
     assert 'id="bodies"' in client.get("/").content.decode()
+
+
+def test_the_vocabulary_is_rebuilt_by_a_command(searchable):
+    SearchWord.objects.filter(word__in=["beasiswa", "anggaran"]).delete()
+    assert titles("beasiwa") == []  # nothing to correct it against
+    out = StringIO()
+    call_command("search_vocabulary", stdout=out)
+    assert "new words in the search vocabulary" in out.getvalue()
+    assert SearchWord.objects.filter(word="beasiswa").exists()
+    assert titles("beasiwa") == [PHRASE_IN_SUMMARY]
+    out = StringIO()
+    call_command("search_vocabulary", stdout=out)
+    assert out.getvalue().startswith("0 new words")
