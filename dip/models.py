@@ -775,9 +775,10 @@ class EditionRow(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word of the signed rows (lower case, as the `simple` configuration splits them): the
-    vocabulary a mistyped search word is corrected against (trigram index, PostgreSQL). Words
-    are added when an edition is signed; a word is never shown to anyone."""
+    """A word of the signed DIP rows (lower case, as the `simple` configuration splits them):
+    the vocabulary a mistyped search word is corrected against (trigram index, PostgreSQL).
+    Words are added when an edition is signed, never from a DIK or a dikecualikan row; a word
+    is never shown to anyone."""
 
     word = models.CharField(max_length=100, unique=True)
 

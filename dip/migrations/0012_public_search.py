@@ -21,10 +21,11 @@ FORWARDS = [
     f"GENERATED ALWAYS AS ({SEARCH_VECTOR}) STORED",
     "CREATE INDEX dip_editionrow_search_vector ON dip_editionrow USING gin (search_vector)",
     "CREATE INDEX dip_searchword_trgm ON dip_searchword USING gin (word gin_trgm_ops)",
-    # The words of the rows signed so far (dip.services.search keeps it up to date).
+    # The words of the DIP rows signed so far (dip.services.search keeps it up to date).
     "INSERT INTO dip_searchword (word) SELECT word FROM ts_stat("
-    "'SELECT search_vector FROM dip_editionrow') WHERE length(word) BETWEEN 4 AND 100 "
-    "ON CONFLICT DO NOTHING",
+    "'SELECT r.search_vector FROM dip_editionrow r JOIN dip_edition e ON e.id = r.edition_id "
+    "WHERE e.kind = ''dip'' AND r.classification <> ''dikecualikan'''"
+    ") WHERE length(word) BETWEEN 4 AND 100 ON CONFLICT DO NOTHING",
 ]
 BACKWARDS = [
     "DROP INDEX IF EXISTS dip_searchword_trgm",

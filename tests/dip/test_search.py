@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from dip.models import Classification, EditionRow, Item, SearchWord, Stage
 from dip.selectors import current_dip_rows_search, public_rows
 from dip.selectors import public as public_selectors
-from dip.selectors.search import search_words
+from dip.selectors.search import _WORD, search_words
 from ppid.models import Body
 from tests.factories import ItemFactory
 from tests.helpers import edition_at, published
@@ -178,3 +178,16 @@ def test_the_vocabulary_is_rebuilt_by_a_command(searchable):
     out = StringIO()
     call_command("search_vocabulary", stdout=out)
     assert out.getvalue().startswith("0 new words")
+
+
+def test_the_vocabulary_holds_no_word_of_a_dik(searchable):
+    dik_words = set()
+    for row in EditionRow.objects.filter(edition__body__slug=KUBU_RAYA, edition__kind="dik"):
+        dik_words |= {w for w in search_words(f"{row.title} {row.summary}") if len(w) >= 4}
+    dip_words = set()
+    for row in EditionRow.objects.filter(edition__kind="dip"):
+        text = f"{row.title} {row.summary} {row.unit_name} {row.holding_unit}"
+        dip_words |= set(_WORD.findall(text.lower()))
+    only_dik = dik_words - dip_words
+    assert only_dik  # the seed's DIK has words of its own
+    assert not SearchWord.objects.filter(word__in=only_dik).exists()
