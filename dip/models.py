@@ -771,6 +771,28 @@ class EditionRow(models.Model):
         return f"{self.number}. {self.title}"
 
 
+# On PostgreSQL, dip_editionrow also has a column Django does not manage, `search_vector`: a
+# tsvector GENERATED ALWAYS from the title (weight A), the units (B) and the summary (C) with
+# the `simple` configuration, under a GIN index (migration 0012, read by dip.selectors.search).
+# Changing the type of one of those four fields there means dropping and re-adding it.
+
+
+class SearchWord(models.Model):
+    """A word of the signed DIP rows (lower case, as the `simple` configuration splits them):
+    the vocabulary a mistyped search word is corrected against (trigram index, PostgreSQL).
+    Words are added when an edition is signed, never from a DIK or a dikecualikan row; a word
+    is never shown to anyone."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class DocumentStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RENDERING = "rendering", _("Rendering")

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The public site's reads go to the read replica when there is one (ppid/dbrouter.py).
+    "ppid.dbrouter.PublicReadMiddleware",
     # Officers' pages and signed-in API answers: Cache-Control: private, no-store.
     "ppid.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -148,6 +150,20 @@ elif not env_bool("DATABASE_JIT", False):
     # subqueries are estimated high: at province scale it spent 340 ms compiling an audit-log
     # page that ran in 9 ms (issue 15, benchmarks/README.md). Short web queries never gain.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# A read replica of the PostgreSQL database for the public site's reads (ppid/dbrouter.py).
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if "options" in DATABASES["default"].get("OPTIONS", {}):  # the same JIT setting
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = DATABASES["default"]["OPTIONS"][
+            "options"
+        ]
+DATABASE_ROUTERS = ["ppid.dbrouter.ReplicaRouter"] if "replica" in DATABASES else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

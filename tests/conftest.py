@@ -30,6 +30,27 @@ from tests.production import (  # noqa: F401
 from workflow import seed_data
 
 REQUIRE_SERVICES = os.environ.get("PPID_TEST_REQUIRE_SERVICES", "").lower() == "true"
+
+
+def _replica_alias() -> None:
+    """A `replica` database alias as DATABASE_REPLICA_URL would add, a test mirror of the
+    default database, so that the read-replica router can be tested (tests/ppid/
+    test_replica.py turns the router on; without it nothing reads this alias)."""
+    from django.conf import settings
+    from django.db import connections
+
+    if "replica" in settings.DATABASES:
+        return
+    replica = {k: v for k, v in settings.DATABASES["default"].items() if k != "TEST"}
+    replica["TEST"] = {"MIRROR": "default"}
+    settings.DATABASES["replica"] = replica
+    both = connections.configure_settings(
+        {"default": settings.DATABASES["default"], **{"replica": replica}}
+    )
+    connections.settings["replica"] = both["replica"]
+
+
+_replica_alias()
 REDIS_URL = os.environ.get("PPID_TEST_REDIS_URL", "")
 DEMO_PASSWORD = "demo-pass-123"
 

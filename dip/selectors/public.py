@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connections
 from django.db.models import (
     Case,
     DateField,
@@ -41,10 +42,13 @@ from dip.models import (
     RecordDocument,
     Stage,
 )
+from dip.selectors.search import rows_by_relevance, rows_matching, search_terms
 from ppid.models import Body
 from ppid.selectors import public_bodies
 
 PUBLISHED_ORDER = ("-year", "-revision", "-published_at", "-pk")
+# The most matching rows one public search considers (dip.selectors.search).
+SEARCH_CANDIDATES = 500
 
 
 def published(prefix: str = "") -> Q:
@@ -136,12 +140,7 @@ def public_rows_filtered(
     year: int | None = None,
 ) -> QuerySet[EditionRow]:
     if q := q.strip():
-        rows = rows.filter(
-            Q(title__icontains=q)
-            | Q(summary__icontains=q)
-            | Q(unit_name__icontains=q)
-            | Q(holding_unit__icontains=q)
-        )
+        rows = rows_matching(rows, search_terms(q, using=rows.db))
     if classification:
         rows = rows.filter(classification=classification)
     if unit:
@@ -166,19 +165,54 @@ def public_row_years(edition: Edition) -> list[int]:
     return [d.year for d in public_rows(edition).dates("produced_at", "year", "DESC")]
 
 
-def current_dip_rows_search(q: str) -> QuerySet[EditionRow]:
-    """Search the rows of every body's current published DIP (title, summary, unit)."""
-    current = (
+@dataclass(frozen=True)
+class PublicSearch:
+    rows: QuerySet[EditionRow]
+    # More rows matched than one search considers (`limit`): the page says so.
+    capped: bool
+    limit: int
+
+
+def _current_dip_pks() -> QuerySet:
+    """The pks of every public body's current published DIP (DISTINCT ON on PostgreSQL: one
+    pass over the index rather than a subquery per body)."""
+    editions = Edition.objects.filter(
+        published(), kind=EditionKind.DIP, body__in=public_bodies().values("pk")
+    )
+    if connections[editions.db].vendor == "postgresql":
+        return editions.order_by("body_id", *PUBLISHED_ORDER).distinct("body_id").values("pk")
+    return (
         public_bodies()
         .annotate(current=_current_edition_pk(EditionKind.DIP))
         .filter(current__isnull=False)
         .values("current")
     )
-    rows = EditionRow.objects.filter(PUBLIC_ROW, edition__in=current, edition__kind=EditionKind.DIP)
-    return (
-        public_rows_filtered(rows, q=q)
-        .select_related("edition__body")
-        .order_by("edition__body__name", "number")
+
+
+def current_dip_rows_search(q: str) -> PublicSearch:
+    """Search the public rows of every body's current published DIP (title, summary, units),
+    most relevant first (dip.selectors.search says what matches and how it ranks): two queries
+    here (the typos, the candidates), two for the paginator, whatever the size.
+
+    At most SEARCH_CANDIDATES matching rows are considered (the first found), so that a word
+    found in every other row costs what a rare one does. The public-row rules apply to what is
+    shown, whatever was considered."""
+    rows = EditionRow.objects.filter(edition__in=_current_dip_pks())
+    terms = search_terms(q, using=rows.db)
+    if terms is None:
+        return PublicSearch(rows=rows.none(), capped=False, limit=SEARCH_CANDIDATES)
+    candidates = list(
+        rows_matching(rows, terms).order_by().values_list("pk", flat=True)[: SEARCH_CANDIDATES + 1]
+    )
+    found = EditionRow.objects.filter(
+        PUBLIC_ROW, pk__in=candidates[:SEARCH_CANDIDATES], edition__kind=EditionKind.DIP
+    )
+    return PublicSearch(
+        rows=rows_by_relevance(found, terms, "edition__body__name", "number").select_related(
+            "edition__body"
+        ),
+        capped=len(candidates) > SEARCH_CANDIDATES,
+        limit=SEARCH_CANDIDATES,
     )
 
 

@@ -33,6 +33,7 @@ from dip.services.records import (
     consideration_record_reset,
     consideration_record_save,
 )
+from dip.services.search import search_words_add
 
 __all__ = [
     "DocumentNotFailed",
@@ -65,4 +66,5 @@ __all__ = [
     "reclassify",
     "record_document_build",
     "rowflags",
+    "search_words_add",
 ]

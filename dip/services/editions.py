@@ -43,6 +43,7 @@ from dip.services.common import (
     require,
 )
 from dip.services.documents import new_verification_code
+from dip.services.search import search_words_add
 from ppid.models import Body
 
 # A decree number as it stands on a Keputusan: "188.4/123/DINSOS/2026", "065/2551/DISDUKCAPIL",
@@ -309,6 +310,7 @@ def edition_freeze(
     edition_check_ready(edition)
     rows = edition_rows_as_signed(edition)
     EditionRow.objects.bulk_create(rows)
+    search_words_add(edition=edition)
     edition.signed_at = timezone.now()
     edition.signed_by = user
     edition.verification_code = edition.verification_code or new_verification_code()

@@ -32,6 +32,9 @@ from ppid.pagecache import cache_public_page
 # How long browsers may keep a file of a published edition without asking again. Pages that
 # name the current edition are revalidated on every visit (no-cache): a 304 costs little.
 IMMUTABLE_MAX_AGE = 24 * 3600
+# A signed PDF never changes under its address once it is ready (a ready document is never
+# rebuilt): browsers and a CDN may keep it for a year without asking again.
+SIGNED_FILE_MAX_AGE = 365 * 24 * 3600
 ROW_MAX_AGE = 3600
 
 
@@ -48,8 +51,11 @@ def memo(request: HttpRequest, key: tuple, make: Callable[[], Any]) -> Any:
     return store[key]
 
 
-def public_response(*, max_age: int | None = None, page: bool = True) -> Callable:
-    """Cache headers for a public response; `page` also lets the WSGI page cache keep it.
+def public_response(
+    *, max_age: int | None = None, page: bool = True, immutable: bool = False
+) -> Callable:
+    """Cache headers for a public response; `page` also lets the WSGI page cache keep it;
+    `immutable` (with `max_age`) for what never changes under its address.
 
     A search (`?q=`) is never kept by the page cache: its keys would be unbounded.
     """
@@ -64,6 +70,8 @@ def public_response(*, max_age: int | None = None, page: bool = True) -> Callabl
             if response.status_code in (200, 304):
                 if max_age is None:
                     patch_cache_control(response, public=True, no_cache=True)
+                elif immutable:
+                    patch_cache_control(response, public=True, max_age=max_age, immutable=True)
                 else:
                     patch_cache_control(response, public=True, max_age=max_age)
                 patch_vary_headers(response, ["Cookie"])

@@ -26,6 +26,7 @@ from dip.serializers import edition_public_data, public_columns
 from dip.views.conditional import (
     IMMUTABLE_MAX_AGE,
     ROW_MAX_AGE,
+    SIGNED_FILE_MAX_AGE,
     edition_token,
     etag,
     last_modified,
@@ -201,7 +202,7 @@ def _signed_pdf_view(find_document, tag: str, suffix: str, doc: str):
         return etag(tag, edition_token(edition))
 
     @require_safe
-    @public_response(max_age=IMMUTABLE_MAX_AGE, page=False)
+    @public_response(max_age=SIGNED_FILE_MAX_AGE, page=False, immutable=True)
     @condition(etag_func=_etag, last_modified_func=_file_modified)
     def view(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
         edition, _current = published_edition(request, slug, pk)

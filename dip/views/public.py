@@ -170,15 +170,21 @@ def _home_modified(request: HttpRequest) -> datetime | None:
 def home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results: Page | None = None
+    search = None
     if query:
-        results = Paginator(current_dip_rows_search(query), SEARCH_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-    bodies = [{"body": body, "dip": dip, "dik": dik} for body, dip, dik in _home_bodies(request)]
+        search = current_dip_rows_search(query)
+        results = Paginator(search.rows, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search page lists the results, not the bodies (600 in a province): the home page does.
+    bodies = (
+        []
+        if query
+        else [{"body": body, "dip": dip, "dik": dik} for body, dip, dik in _home_bodies(request)]
+    )
     context = {
         "bodies": bodies,
         "query": query,
         "results": results,
+        "search": search,
         "page_query": _page_query(request, "page"),
     }
     return render(request, "public/home.html", context)

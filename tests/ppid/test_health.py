@@ -40,7 +40,7 @@ def test_liveness_answers_without_the_database(client):
     _assert_probe_headers(response)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")  # readiness checks every alias
 def test_readiness_checks_database_and_storage(client, settings, tmp_path):
     settings.REDIS_URL = ""
     settings.VAR_DIR = tmp_path / "var"
@@ -56,7 +56,7 @@ def test_readiness_checks_database_and_storage(client, settings, tmp_path):
 
 
 @pytest.mark.redis
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")  # readiness checks every alias
 def test_readiness_pings_redis(client, settings, tmp_path):
     settings.REDIS_URL = REDIS_URL
     settings.VAR_DIR = tmp_path
@@ -65,7 +65,7 @@ def test_readiness_pings_redis(client, settings, tmp_path):
     assert _json(response)["checks"]["redis"] == "ok"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")  # readiness checks every alias
 def test_readiness_fails_when_redis_does_not_answer(client, settings, tmp_path):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     settings.VAR_DIR = tmp_path
@@ -77,7 +77,7 @@ def test_readiness_fails_when_redis_does_not_answer(client, settings, tmp_path):
     _assert_probe_headers(response)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")  # readiness checks every alias
 def test_readiness_fails_when_the_database_does_not_answer(client, settings, tmp_path, caplog):
     settings.REDIS_URL = ""
     settings.VAR_DIR = tmp_path
@@ -93,7 +93,7 @@ def test_readiness_fails_when_the_database_does_not_answer(client, settings, tmp
     assert "db.internal" in caplog.text
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")  # readiness checks every alias
 def test_readiness_fails_when_media_is_not_writable(client, settings, tmp_path):
     settings.REDIS_URL = ""
     settings.VAR_DIR = tmp_path
@@ -143,7 +143,7 @@ def test_the_page_cache_never_looks_up_the_probes():
     assert answered == ["/healthz", "/readyz"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")  # readiness checks every alias
 @pytest.mark.parametrize("https", [False, True])
 def test_probes_carry_the_same_security_headers_as_the_pages(client, settings, https):
     if https:
