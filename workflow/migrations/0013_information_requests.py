@@ -178,7 +178,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='informationrequest',
-            index=models.Index(condition=models.Q(('next_notice_at__isnull', False), ('status__in', ['received', 'extended'])), fields=['next_notice_at'], name='request_open_next_notice'),
+            index=models.Index(condition=models.Q(models.Q(('status', 'received'), ('status', 'extended'), _connector='OR'), ('next_notice_at__isnull', False)), fields=['next_notice_at'], name='request_open_next_notice'),
         ),
         migrations.AddConstraint(
             model_name='informationrequest',
