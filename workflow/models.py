@@ -542,6 +542,10 @@ class SertaMertaRequest(ConcurrentTransitionMixin, models.Model):
     requested_at = models.DateTimeField(_("requested at"))
     standard_amount = models.PositiveIntegerField()
     standard_unit = models.CharField(max_length=TIME_UNIT_MAX_LENGTH, choices=TimeUnit.choices)
+    # The standard in seconds (amount times unit, `standard_seconds_of`), frozen when asked like
+    # a step's: "1 jam" is 3,600 s even when asked in the evening. Not the span to `due_at`,
+    # which skips nights and days off; whether the decision was on time is judged by `due_at`.
+    standard_seconds = models.PositiveBigIntegerField(null=True, blank=True)
     due_at = models.DateTimeField(_("deadline"))
     due_explanation = models.CharField(max_length=500, blank=True)
     # The clock, as a step's (workflow.services.clock): the reminder at 80% of the standard,
@@ -598,6 +602,13 @@ class SertaMertaRequest(ConcurrentTransitionMixin, models.Model):
         if self.decided_at is None:
             return None
         return max(0, int((self.decided_at - self.requested_at).total_seconds()))
+
+    @property
+    def on_time(self) -> bool | None:
+        """Decided by its deadline; None while waiting."""
+        if self.decided_at is None:
+            return None
+        return self.decided_at <= self.due_at
 
 
 class SertaMertaStandard(models.Model):

@@ -426,7 +426,23 @@ class SertaMertaRequestSerializer(serializers.ModelSerializer):
     decided_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
+    standard_seconds = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The time standard itself, in seconds (amount times unit: menit 60, jam 3600, "
+        "a day one office day of the body's calendar), not the span to the deadline.",
+    )
+    due_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="The deadline of the decision, counted in office time from when it was asked.",
+    )
     overdue = serializers.SerializerMethodField()
+    on_time = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="Whether the PPID decided by the deadline (decided_at <= due_at); null while "
+        "waiting.",
+    )
     announcement = serializers.SerializerMethodField()
 
     class Meta:
@@ -442,8 +458,10 @@ class SertaMertaRequestSerializer(serializers.ModelSerializer):
             "requested_at",
             "standard_amount",
             "standard_unit",
+            "standard_seconds",
             "due_at",
             "overdue",
+            "on_time",
             "decided_by",
             "decided_at",
             "decision_note",

@@ -659,3 +659,80 @@ def test_the_announcements_page_reads_each_audio_without_a_query_per_row(
     with django_assert_max_num_queries(5):
         page = text(Client().get(f"/badan-publik/{body.slug}/pengumuman/"))
     assert page.count("<audio controls") == 4
+
+
+def test_asked_in_the_evening_the_standard_stays_one_hour_and_on_time_follows_the_deadline(
+    body, urgent, api
+):
+    """Issue 12 rule 9: the audit's standard is the standard (3,600 s for "1 jam"), not the
+    span to the next office-day deadline; the deadline is beside it and judges "on time"."""
+    evening = datetime(2027, 2, 1, 19, 0, tzinfo=WIB)  # Monday, after closing (16:00)
+    next_morning = datetime(2027, 2, 2, 8, 30, tzinfo=WIB)  # one office hour from 07:30
+    late_item = urgent_again(body)
+    with time_machine.travel(evening, tick=False):
+        request = sertamerta.serta_merta_request_create(
+            item=urgent, user=officers_of(body)["operator"]
+        )
+        late = sertamerta.serta_merta_request_create(
+            item=late_item, user=officers_of(body)["operator"]
+        )
+    assert request.due_at == next_morning
+    assert request.standard_seconds == 3600
+    asked = AuditEntry.objects.filter(action="serta_merta.request", target_id=str(request.pk))
+    asked = asked.get()
+    assert asked.standard_seconds == 3600
+    assert datetime.fromisoformat(asked.data["due_at"]) == next_morning
+    assert "on_time" not in asked.data  # not decided yet
+
+    # Decided 13 hours after it was asked, far beyond 3,600 s, yet before the deadline: on time.
+    with time_machine.travel(next_morning - timedelta(minutes=5), tick=False):
+        data = api(username(body, "ppid")).post(f"/api/serta-merta/{request.pk}/approve/").json()
+    approved = AuditEntry.objects.get(action="serta_merta.approve")
+    assert approved.standard_seconds == 3600
+    assert approved.duration_seconds == 13 * 3600 + 25 * 60
+    assert datetime.fromisoformat(approved.data["due_at"]) == next_morning
+    assert approved.data["on_time"] is True
+    assert data["standard_seconds"] == 3600 and data["on_time"] is True
+    assert datetime.fromisoformat(data["due_at"]) == next_morning and data["overdue"] is False
+
+    # A minute after the deadline: late, whatever the standard.
+    with time_machine.travel(next_morning + timedelta(minutes=1), tick=False):
+        data = api(username(body, "ppid")).post(
+            f"/api/serta-merta/{late.pk}/return/", {"note": "Belum lengkap."}, format="json"
+        )
+        data = data.json()
+    returned = AuditEntry.objects.get(action="serta_merta.return")
+    assert returned.standard_seconds == 3600 and returned.data["on_time"] is False
+    assert data["standard_seconds"] == 3600 and data["on_time"] is False
+    assert data["overdue"] is True
+    # The waiting request in the API: the standard, its deadline, no judgement yet.
+    with time_machine.travel(evening, tick=False):
+        third = sertamerta.serta_merta_request_create(
+            item=ItemFactory(body=body, title="Banjir", classification=Classification.SERTA_MERTA),
+            user=officers_of(body)["operator"],
+        )
+    data = api(username(body, "ppid")).get(f"/api/serta-merta/{third.pk}/").json()
+    assert data["standard_seconds"] == 3600 and data["on_time"] is None
+
+
+def test_the_migration_stores_the_standard_of_requests_asked_before(body, urgent):
+    """Requests asked before the standard was stored get amount times unit, a day one office day."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module(
+        "workflow.migrations.0016_serta_merta_standard_seconds"
+    ).backfill_standard_seconds
+    with time_machine.travel(T0, tick=False):
+        hour = sertamerta.serta_merta_request_create(
+            item=urgent, user=officers_of(body)["operator"]
+        )
+        day = sertamerta.serta_merta_request_create(
+            item=urgent_again(body), user=officers_of(body)["operator"]
+        )
+    SertaMertaRequest.objects.filter(pk=day.pk).update(standard_amount=1, standard_unit="hari")
+    SertaMertaRequest.objects.update(standard_seconds=None)
+    backfill(apps, None)
+    assert SertaMertaRequest.objects.get(pk=hour.pk).standard_seconds == 3600
+    assert SertaMertaRequest.objects.get(pk=day.pk).standard_seconds == 30600  # 07:30-16:00

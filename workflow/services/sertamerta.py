@@ -47,6 +47,7 @@ from workflow.models import (
     SertaMertaStandard,
     SertaMertaState,
     TimeUnit,
+    standard_seconds_of,
 )
 from workflow.permissions import can_edit_sop
 from workflow.services.clock import escalation_grace
@@ -146,6 +147,11 @@ def _seconds(amount: int, unit: str) -> int:
 
 
 def _audit(request: SertaMertaRequest, *, user, action: str, note: str = "", **data) -> None:
+    """One row of the request's audit: `standard_seconds` the standard itself (3,600 s for
+    "1 jam", however late it was asked), the deadline beside it in `data["due_at"]`, and on a
+    decision `data["on_time"]` judged by that deadline."""
+    if request.on_time is not None:
+        data["on_time"] = request.on_time
     AuditEntry.objects.create(
         at=timezone.now(),
         actor=user if getattr(user, "is_authenticated", False) else None,
@@ -153,10 +159,16 @@ def _audit(request: SertaMertaRequest, *, user, action: str, note: str = "", **d
         action=action,
         note=note,
         duration_seconds=request.duration_seconds,
-        standard_seconds=int((request.due_at - request.requested_at).total_seconds()),
+        standard_seconds=request.standard_seconds,
         target_type="workflow.sertamertarequest",
         target_id=str(request.pk),
-        data={"item": request.item_id, "title": request.title, "state": request.state, **data},
+        data={
+            "item": request.item_id,
+            "title": request.title,
+            "state": request.state,
+            "due_at": request.due_at.isoformat(),
+            **data,
+        },
     )
 
 
@@ -203,7 +215,8 @@ def serta_merta_request_create(
     now = timezone.now()
     rule = standard(item.body)
     amount, unit = rule.amount, rule.unit
-    deadline = compute_deadline(now, amount, unit, calendar_for_body(item.body))
+    calendar = calendar_for_body(item.body)
+    deadline = compute_deadline(now, amount, unit, calendar)
     request = SertaMertaRequest(
         body=item.body,
         item=item,
@@ -213,6 +226,7 @@ def serta_merta_request_create(
         requested_at=now,
         standard_amount=amount,
         standard_unit=unit,
+        standard_seconds=standard_seconds_of(amount, unit, calendar.office_day_seconds),
         due_at=deadline.due_at,
         due_explanation=deadline.explain(item.body.time_zone),
         remind_at=deadline.remind_at,
@@ -293,7 +307,6 @@ def serta_merta_request_approve(
         user=user,
         action="serta_merta.approve",
         announcement=announcement.pk,
-        on_time=request.decided_at <= request.due_at,
     )
     with translation.override(settings.LANGUAGE_CODE):
         notify(
