@@ -339,3 +339,27 @@ def test_an_answered_objection_is_left_alone_by_the_clock(seeded):
     assert not AuditEntry.objects.filter(
         action__in=["objection.reminded", "objection.overdue", "objection.escalated"]
     ).exists()
+
+
+def test_one_definition_of_the_filing_limit(seeded, monkeypatch):
+    """The tracking page / API (`objection_due_at`) and `objection_file` count the 30 working
+    days with one function: changing the limit in that one place moves all of them."""
+    from workflow.selectors import requests as request_selectors
+
+    request = make_request(decided_at=datetime(2026, 11, 20, 10, 0, tzinfo=WIB))
+    with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=WIB), tick=False):
+        assert request_selectors.objection_due_at(request) == datetime(
+            2027, 1, 7, 16, 0, tzinfo=WIB
+        )
+        monkeypatch.setattr(request_selectors, "OBJECTION_FILING_WORKING_DAYS", 1)
+        # One working day after Friday 20 November: the end of Monday 23 November.
+        shortened = request_selectors.objection_due_at(request)
+        assert shortened == datetime(2026, 11, 23, 16, 0, tzinfo=WIB)
+        assert service.filing_deadline(request, "a", request.decided_at) == shortened
+        assert service.open_grounds(request)["a"] == shortened
+    with (
+        time_machine.travel(datetime(2026, 11, 23, 17, 0, tzinfo=WIB), tick=False),
+        pytest.raises(ValidationError),
+    ):
+        service.objection_file(request=request, ground="a", reason="Lewat.")
+    nothing_stored()

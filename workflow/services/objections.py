@@ -53,7 +53,6 @@ from workflow.deadlines import compute_deadline
 from workflow.models import (
     DISPUTE_FILING_WORKING_DAYS,
     OBJECTION_ANSWER_WORKING_DAYS,
-    OBJECTION_FILING_WORKING_DAYS,
     OBJECTION_REASON_MAX_LENGTH,
     REQUEST_OPEN_STATUSES,
     AuditEntry,
@@ -66,6 +65,7 @@ from workflow.models import (
     RequestStatus,
     TimeUnit,
 )
+from workflow.selectors.requests import objection_filing_deadline
 from workflow.services.clock import escalation_grace
 from workflow.services.notices import notify
 from workflow.signals import objection_answered, objection_requester_mail
@@ -160,9 +160,9 @@ def reason_arose_at(request: InformationRequest, ground: str, now: datetime) -> 
 
 
 def filing_deadline(request: InformationRequest, ground: str, now: datetime) -> datetime:
-    """The last moment to file an objection on `ground`: 30 working days after its reason."""
-    arose = reason_arose_at(request, ground, now)
-    return working_days_after(request.body, arose, OBJECTION_FILING_WORKING_DAYS).due_at
+    """The last moment to file an objection on `ground`: 30 working days after its reason,
+    counted by the selectors' single definition (`objection_filing_deadline`)."""
+    return objection_filing_deadline(request, reason_arose_at(request, ground, now))
 
 
 def open_grounds(request: InformationRequest, now: datetime | None = None) -> dict[str, datetime]:
