@@ -363,3 +363,18 @@ def test_one_definition_of_the_filing_limit(seeded, monkeypatch):
     ):
         service.objection_file(request=request, ground="a", reason="Lewat.")
     nothing_stored()
+
+
+@pytest.mark.parametrize("event", ["filed", "answered"])
+def test_a_redelivered_objection_email_task_sends_once(seeded, mailoutbox, event):
+    request = make_request()
+    with time_machine.travel(T0, tick=False):
+        objection = service.objection_file(request=request, ground="a", reason="Bukan rahasia.")
+    if event == "answered":
+        Objection.objects.filter(pk=objection.pk).update(
+            status=ObjectionStatus.UPHELD, dispute_due_at=T0 + timedelta(days=20)
+        )
+    mailoutbox.clear()
+    assert tasks.mail_objection_requester.run(objection.pk, event) is True
+    assert tasks.mail_objection_requester.run(objection.pk, event) is False
+    assert len([m for m in mailoutbox if "warga@example.com" in m.to]) == 1

@@ -67,7 +67,7 @@ from workflow.models import (
 )
 from workflow.selectors.requests import objection_filing_deadline
 from workflow.services.clock import escalation_grace
-from workflow.services.notices import notify
+from workflow.services.notices import notify, requester_mail_once
 from workflow.signals import objection_answered, objection_requester_mail
 
 # The grounds that object to the written notice: they need one, and their 30 days run from it.
@@ -639,7 +639,8 @@ def _mail_requester_on_commit(objection: Objection, event: str) -> None:
 def objection_requester_mail_send(*, objection_id: int, event: str) -> bool:
     """E-mail the requester (when an address was given) that the objection was filed, or that
     the atasan answered it (with the Komisi Informasi deadline). No personal data beyond what
-    the requester gave; the tracking page has the rest."""
+    the requester gave; the tracking page has the rest. Once per objection and event
+    (`requester_mail_once`)."""
     objection = Objection.objects.select_related("body", "request").filter(pk=objection_id).first()
     if objection is None or not objection.request.email:
         return False
@@ -676,13 +677,15 @@ def objection_requester_mail_send(*, objection_id: int, event: str) -> bool:
             "-- ",
             _("Sent automatically by PPID Documentation; please do not reply to this e-mail."),
         ]
-    send_mail(
-        subject=f"[PPID] {subject}",
-        message="\n".join(lines) + "\n",
-        from_email=None,
-        recipient_list=[request.email],
+    return requester_mail_once(
+        key=f"objection:{objection.pk}:{event}",
+        send=lambda: send_mail(
+            subject=f"[PPID] {subject}",
+            message="\n".join(lines) + "\n",
+            from_email=None,
+            recipient_list=[request.email],
+        ),
     )
-    return True
 
 
 # --- the clock --------------------------------------------------------------------------------
