@@ -306,8 +306,8 @@ def test_clock_reminds_marks_terlambat_and_escalates_once_each(seeded):
 
     def sweep(moment: datetime) -> None:
         with time_machine.travel(moment, tick=False):
-            tasks.sweep_step_clock()
-            tasks.sweep_step_clock()  # twice: nothing sent twice
+            tasks.sweep_objection_clock()
+            tasks.sweep_objection_clock()  # twice: nothing sent twice
 
     sweep(datetime(2027, 1, 14, 15, 0, tzinfo=WIB))
     assert not AuditEntry.objects.filter(action="objection.reminded").exists()
@@ -334,7 +334,7 @@ def test_an_answered_objection_is_left_alone_by_the_clock(seeded):
         objection=objection, user=user(DINSOS, "atasan"), decision="rejected", note="Tidak."
     )
     with time_machine.travel(datetime(2027, 3, 1, 9, 0, tzinfo=WIB), tick=False):
-        tasks.sweep_step_clock()
+        tasks.sweep_objection_clock()
         assert service.objection_watch(objection_id=objection.pk) == []
     assert not AuditEntry.objects.filter(
         action__in=["objection.reminded", "objection.overdue", "objection.escalated"]
@@ -378,3 +378,18 @@ def test_a_redelivered_objection_email_task_sends_once(seeded, mailoutbox, event
     assert tasks.mail_objection_requester.run(objection.pk, event) is True
     assert tasks.mail_objection_requester.run(objection.pk, event) is False
     assert len([m for m in mailoutbox if "warga@example.com" in m.to]) == 1
+
+
+def test_the_objection_sweep_has_its_own_beat_entry_expiring_within_its_period():
+    from django.conf import settings as conf
+
+    (entry,) = [
+        e
+        for e in conf.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "workflow.tasks.sweep_objection_clock"
+    ]
+    period = entry["schedule"].total_seconds()
+    assert period == conf.PPID_CLOCK_SWEEP_SECONDS
+    assert 0 < entry["options"]["expires"] < period
+    assert tasks.sweep_objection_clock.name == "workflow.tasks.sweep_objection_clock"
+    assert tasks.watch_objections.acks_late
