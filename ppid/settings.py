@@ -373,6 +373,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=PPID_CLOCK_SWEEP_SECONDS),
         "options": {"expires": max(PPID_CLOCK_SWEEP_SECONDS - 5, 1)},
     },
+    # Objections (keberatan): reminder, terlambat and escalation of the atasan's 30 days, and
+    # answers whose signed PDF was not built.
+    "watch-objection-clock": {
+        "task": "workflow.tasks.sweep_objection_clock",
+        "schedule": timedelta(seconds=PPID_CLOCK_SWEEP_SECONDS),
+        "options": {"expires": max(PPID_CLOCK_SWEEP_SECONDS - 5, 1)},
+    },
     # Serta merta requests whose clock owes a notice (reminder, terlambat, escalation).
     "watch-serta-merta-clock": {
         "task": "workflow.tasks.sweep_serta_merta_clock",

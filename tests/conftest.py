@@ -143,8 +143,11 @@ def _fast_and_isolated(settings, tmp_path, signing_dir):
 
 
 def seed() -> None:
-    """The three seed bodies with their SOPs, officers and registers (no editions)."""
-    call_command("seed_demo", password=DEMO_PASSWORD, no_editions=True, stdout=StringIO())
+    """The three seed bodies with their SOPs, officers and registers (no editions, no
+    requests: tests make their own)."""
+    call_command(
+        "seed_demo", password=DEMO_PASSWORD, no_editions=True, no_requests=True, stdout=StringIO()
+    )
 
 
 def seed_missing() -> bool:

@@ -1101,3 +1101,21 @@ class ObjectionAnswerDocument(SignedArtefact):
 
     def __str__(self) -> str:
         return f"{self.objection} ({self.status})"
+
+
+class RequesterMail(models.Model):
+    """The once-only claim of one e-mail to a requester: the receipt, the extension or the
+    written notice of a request ("request:12:received"), the filing or the atasan's answer of
+    an objection ("objection:3:answered"). The sender inserts the row before sending (the
+    unique key makes a redelivered or duplicated task find it and send nothing) and deletes it
+    when the send fails, so the retry may claim it again."""
+
+    key = models.CharField(max_length=80, unique=True)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("e-mail to a requester")
+        verbose_name_plural = _("e-mails to requesters")
+
+    def __str__(self) -> str:
+        return self.key

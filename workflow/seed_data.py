@@ -455,6 +455,56 @@ BODIES = [
     },
 ]
 
+# The demo's requests for information (permohonan informasi), received online at seeding
+# time at one body, so its register, the tracking page and the objection register show
+# something: one waiting, one extended, one granted with an objection (keberatan) to it.
+DEMO_REQUESTS_BODY = "dinsos-p3a-kapuas-hulu"
+DEMO_REQUESTS = [
+    {
+        "name": "Siti Aminah",
+        "address": "Jalan Kenanga 12, Putussibau",
+        "phone": "0812-5555-0101",
+        "occupation": "Wartawan",
+        "identity_number": "6106015505900001",
+        "information": "Jumlah penerima bantuan sosial per kecamatan tahun 2026",
+        "purpose": "Bahan liputan",
+        "obtain": "copy",
+        "form": "softcopy",
+        "delivery": "pickup",
+    },
+    {
+        "name": "Budi Santoso",
+        "address": "Jalan Lintas Selatan 3, Putussibau",
+        "phone": "0813-5555-0202",
+        "occupation": "Mahasiswa",
+        "identity_number": "6106011203990002",
+        "information": "Laporan realisasi anggaran program perlindungan anak tahun 2025",
+        "purpose": "Penelitian skripsi",
+        "obtain": "copy",
+        "form": "hardcopy",
+        "delivery": "pickup",
+        "extend": "Data ada di beberapa bidang dan sedang dihimpun.",
+    },
+    {
+        "name": "Yayasan Peduli Kapuas",
+        "address": "Jalan Merdeka 7, Putussibau",
+        "phone": "0561-555-0303",
+        "occupation": "Lembaga swadaya masyarakat",
+        "identity_number": "6106010101800003",
+        "information": "Daftar panti sosial yang terdaftar dan jumlah penghuninya",
+        "purpose": "Pemetaan layanan sosial",
+        "obtain": "view",
+        "form": "softcopy",
+        "delivery": "pickup",
+        "decide": "granted",
+        "note": "Daftar dapat dilihat di ruang layanan PPID pada jam kerja.",
+        "objection": (
+            "d",
+            "Yang kami minta termasuk jumlah penghuni; daftar yang diberikan tanpa jumlahnya.",
+        ),
+    },
+]
+
 PROVINCE_USERNAME = "ppid-utama"
 ADMIN_USERNAME = "admin"
 

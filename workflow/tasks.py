@@ -171,7 +171,7 @@ def sweep_step_clock() -> int:
         watch_steps.apply_async(
             (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
         )
-    return len(ids) + sweep_objection_clock()
+    return len(ids)
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=60)
@@ -375,9 +375,11 @@ def watch_objections(objection_ids: list[int]) -> int:
     return done
 
 
+@shared_task(ignore_result=True)
 def sweep_objection_clock() -> int:
     """The objections whose next notice is due (one indexed query), fanned out like the steps;
-    answers whose signed PDF is not ready (broker down at answering) are queued again."""
+    answers whose signed PDF is not ready (broker down at answering) are queued again. Its own
+    beat entry (`watch-objection-clock`), like the requests' and the steps' sweeps."""
     ids = objections_due_for_notice(now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH)
     chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
     for start in range(0, len(ids), chunk):

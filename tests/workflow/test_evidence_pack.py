@@ -20,6 +20,7 @@ from ppid.models import Body
 from tests.helpers import fake_pdf, officers_of, published
 from workflow.models import AuditEntry, EvidencePack
 from workflow.services import evidence
+from workflow.services.requests import request_receive
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,17 @@ def test_the_pack_holds_the_signed_lists_the_decrees_the_announcements_and_the_r
 ):
     body, officers, edition, berkala = year_of_work
     year = edition.year
+    request_receive(
+        body=body,
+        name="Siti Aminah",
+        address="Jalan Gajah Mada 12, Pontianak",
+        identity_number="6171015505900001",
+        information="Data penerima bantuan sosial",
+        purpose="Penelitian",
+        obtain="copy",
+        form="softcopy",
+        delivery="pickup",
+    )
     client = login(officers["ppid"].username)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(build_url(year))
@@ -83,6 +95,8 @@ def test_the_pack_holds_the_signed_lists_the_decrees_the_announcements_and_the_r
         "pengumuman.csv",
         "pembaruan-berkala.csv",
         "laporan-kepatuhan-sop.csv",
+        f"laporan-tahunan-{DINSOS}-{year}.csv",
+        f"laporan-tahunan-{DINSOS}-{year}.pdf",
     }
     document = EditionDocument.objects.get(edition=edition)
     with document.file.open("rb") as signed:
@@ -108,6 +122,16 @@ def test_the_pack_holds_the_signed_lists_the_decrees_the_announcements_and_the_r
     assert "Data triwulan diperbarui." in update
     report = table(archive, "laporan-kepatuhan-sop.csv")
     assert len(report) > 1 and all(row[0] == body.name for row in report[1:])
+
+    # The annual report of information service (Pasal 12): its CSV holds the year's
+    # request received here, its PDF is a PDF, the index names the figures.
+    annual = table(archive, f"laporan-tahunan-{DINSOS}-{year}.csv")
+    assert len(annual[0]) == 4
+    received = {row[2]: row[3] for row in annual[1:]}
+    assert all(row[0] == body.name and row[1] == str(year) for row in annual[1:])
+    assert received["Permohonan yang diterima"] == "1"
+    assert archive.read(f"laporan-tahunan-{DINSOS}-{year}.pdf").startswith(b"%PDF")
+    assert "Permohonan informasi diterima</th><td>1<" in index
 
     assert AuditEntry.objects.filter(action="evidence_pack.ready", body=body).exists()
     page = client.get(f"/badan/{DINSOS}/monev/").content.decode()

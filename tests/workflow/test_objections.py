@@ -306,8 +306,8 @@ def test_clock_reminds_marks_terlambat_and_escalates_once_each(seeded):
 
     def sweep(moment: datetime) -> None:
         with time_machine.travel(moment, tick=False):
-            tasks.sweep_step_clock()
-            tasks.sweep_step_clock()  # twice: nothing sent twice
+            tasks.sweep_objection_clock()
+            tasks.sweep_objection_clock()  # twice: nothing sent twice
 
     sweep(datetime(2027, 1, 14, 15, 0, tzinfo=WIB))
     assert not AuditEntry.objects.filter(action="objection.reminded").exists()
@@ -334,8 +334,62 @@ def test_an_answered_objection_is_left_alone_by_the_clock(seeded):
         objection=objection, user=user(DINSOS, "atasan"), decision="rejected", note="Tidak."
     )
     with time_machine.travel(datetime(2027, 3, 1, 9, 0, tzinfo=WIB), tick=False):
-        tasks.sweep_step_clock()
+        tasks.sweep_objection_clock()
         assert service.objection_watch(objection_id=objection.pk) == []
     assert not AuditEntry.objects.filter(
         action__in=["objection.reminded", "objection.overdue", "objection.escalated"]
     ).exists()
+
+
+def test_one_definition_of_the_filing_limit(seeded, monkeypatch):
+    """The tracking page / API (`objection_due_at`) and `objection_file` count the 30 working
+    days with one function: changing the limit in that one place moves all of them."""
+    from workflow.selectors import requests as request_selectors
+
+    request = make_request(decided_at=datetime(2026, 11, 20, 10, 0, tzinfo=WIB))
+    with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=WIB), tick=False):
+        assert request_selectors.objection_due_at(request) == datetime(
+            2027, 1, 7, 16, 0, tzinfo=WIB
+        )
+        monkeypatch.setattr(request_selectors, "OBJECTION_FILING_WORKING_DAYS", 1)
+        # One working day after Friday 20 November: the end of Monday 23 November.
+        shortened = request_selectors.objection_due_at(request)
+        assert shortened == datetime(2026, 11, 23, 16, 0, tzinfo=WIB)
+        assert service.filing_deadline(request, "a", request.decided_at) == shortened
+        assert service.open_grounds(request)["a"] == shortened
+    with (
+        time_machine.travel(datetime(2026, 11, 23, 17, 0, tzinfo=WIB), tick=False),
+        pytest.raises(ValidationError),
+    ):
+        service.objection_file(request=request, ground="a", reason="Lewat.")
+    nothing_stored()
+
+
+@pytest.mark.parametrize("event", ["filed", "answered"])
+def test_a_redelivered_objection_email_task_sends_once(seeded, mailoutbox, event):
+    request = make_request()
+    with time_machine.travel(T0, tick=False):
+        objection = service.objection_file(request=request, ground="a", reason="Bukan rahasia.")
+    if event == "answered":
+        Objection.objects.filter(pk=objection.pk).update(
+            status=ObjectionStatus.UPHELD, dispute_due_at=T0 + timedelta(days=20)
+        )
+    mailoutbox.clear()
+    assert tasks.mail_objection_requester.run(objection.pk, event) is True
+    assert tasks.mail_objection_requester.run(objection.pk, event) is False
+    assert len([m for m in mailoutbox if "warga@example.com" in m.to]) == 1
+
+
+def test_the_objection_sweep_has_its_own_beat_entry_expiring_within_its_period():
+    from django.conf import settings as conf
+
+    (entry,) = [
+        e
+        for e in conf.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "workflow.tasks.sweep_objection_clock"
+    ]
+    period = entry["schedule"].total_seconds()
+    assert period == conf.PPID_CLOCK_SWEEP_SECONDS
+    assert 0 < entry["options"]["expires"] < period
+    assert tasks.sweep_objection_clock.name == "workflow.tasks.sweep_objection_clock"
+    assert tasks.watch_objections.acks_late

@@ -23,6 +23,7 @@ from workflow.models import (
     InformationRequest,
     Notice,
     RequestChannel,
+    RequesterMail,
     RequestNoticeDocument,
     RequestStatus,
 )
@@ -428,3 +429,28 @@ def test_register_search_by_number_name_or_code_and_filters(seeded):
     assert found(status="granted") == []
     assert found(year=2025) == []
     assert found(overdue=True) == []
+
+
+@time_machine.travel(T0, tick=False)
+@pytest.mark.parametrize("event", ["received", "extended", "decided"])
+def test_a_redelivered_requester_email_task_sends_once(seeded, mailoutbox, monkeypatch, event):
+    """Celery delivers at least once (acks_late): the second run of the same e-mail finds its
+    claim and sends nothing; a send that failed releases the claim, so its retry sends."""
+    request = receive()
+    mailoutbox.clear()
+    from workflow.services import requests as request_services
+
+    real = request_services.send_mail
+
+    def broken(**kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(request_services, "send_mail", broken)
+    with pytest.raises(OSError):
+        tasks.send_requester_email.run(request.pk, event)
+    assert not RequesterMail.objects.exists() and mailoutbox == []
+    monkeypatch.setattr(request_services, "send_mail", real)
+    assert tasks.send_requester_email.run(request.pk, event) is True
+    assert tasks.send_requester_email.run(request.pk, event) is False
+    assert len([m for m in mailoutbox if m.to == ["siti@example.org"]]) == 1
+    assert RequesterMail.objects.get().key == f"request:{request.pk}:{event}"

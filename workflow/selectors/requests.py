@@ -137,6 +137,17 @@ def dip_suggestions(body: Body, text: str, *, limit: int = 5) -> list[EditionRow
     return list(public_rows(edition).filter(condition).select_related("edition__body")[:limit])
 
 
+def objection_filing_deadline(request: InformationRequest, arose: datetime) -> datetime:
+    """The one definition of the objection filing limit (Pasal 35-36): the last moment to file
+    an objection whose reason arose at `arose`, 30 working days later by the request's body's
+    office calendar. The tracking page, the public API (`objection_due_at`) and
+    `objection_file` (through `filing_deadline`) all count with it."""
+    calendar = calendar_for_body(request.body)
+    return compute_deadline(
+        arose, OBJECTION_FILING_WORKING_DAYS, TimeUnit.HARI_KERJA, calendar
+    ).due_at
+
+
 def objection_due_at(request: InformationRequest, now: datetime | None = None) -> datetime | None:
     """The last moment to file an objection (keberatan) to the atasan: 30 working days after
     its reason arose (Pasal 35-36), i.e. after the written notice or, without one, after the
@@ -148,7 +159,4 @@ def objection_due_at(request: InformationRequest, now: datetime | None = None) -
         start = request.deadline
     else:
         return None
-    calendar = calendar_for_body(request.body)
-    return compute_deadline(
-        start, OBJECTION_FILING_WORKING_DAYS, TimeUnit.HARI_KERJA, calendar
-    ).due_at
+    return objection_filing_deadline(request, start)

@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dip.models import DocumentStatus, Edition, EditionKind, Item
@@ -46,7 +46,9 @@ from ppid.spreadsheet import csv_bytes
 from workflow.models import AuditEntry, EvidencePack
 from workflow.periods import Period
 from workflow.permissions import can_build_evidence_pack
+from workflow.selectors.annual import AnnualReport, annual_report
 from workflow.selectors.report import compliance_report, report_table
+from workflow.services.annual import annual_cards, annual_report_csv, annual_report_pdf
 
 ERROR_MAX = 500
 BUILDING = (DocumentStatus.PENDING, DocumentStatus.RENDERING)
@@ -113,7 +115,7 @@ def _editions(body: Body, year: int) -> list[Edition]:
 
 
 def _tables(
-    body: Body, year: int, editions: list[Edition]
+    body: Body, year: int, editions: list[Edition], annual: AnnualReport
 ) -> tuple[list[tuple[str, str, bytes]], list[list], list[list]]:
     """(name, description, bytes) of the pack's tables, and the decrees' and announcements'
     rows for the index page."""
@@ -208,10 +210,34 @@ def _tables(
                 "Laporan kepatuhan SOP pendokumentasian (waktu tiap langkah terhadap standar)",
                 csv_bytes(report_header, list(report_rows)),
             ),
+            *_annual_files(annual),
         ],
         decrees,
         announcements,
     )
+
+
+def _annual_files(report: AnnualReport) -> list[tuple[str, str, bytes]]:
+    """The body's annual report of information service for the pack's year (Pasal 12 UU
+    14/2008): its CSV and its PDF, as the annual report page gives them."""
+    with translation.override("id"):
+        csv_content = annual_report_csv(reports=[report])
+        pdf_content = annual_report_pdf(
+            body=report.body, year=report.year, cards=annual_cards([report])
+        )
+    stem = f"laporan-tahunan-{report.body.slug}-{report.year}"
+    return [
+        (
+            f"{stem}.csv",
+            "Laporan tahunan layanan informasi publik: permohonan, keputusan, keberatan (CSV)",
+            csv_content,
+        ),
+        (
+            f"{stem}.pdf",
+            "Laporan tahunan layanan informasi publik (PDF)",
+            pdf_content,
+        ),
+    ]
 
 
 def _documents(editions: list[Edition]) -> list[tuple[str, str, object]]:
@@ -239,7 +265,8 @@ def _write_pack(pack: EvidencePack, target, progress: Callable[[int], None]) -> 
     body, year = pack.body, pack.year
     editions = _editions(body, year)
     documents = _documents(editions)
-    tables, decrees, announcements = _tables(body, year, editions)
+    annual = annual_report(body=body, year=year)
+    tables, decrees, announcements = _tables(body, year, editions, annual)
     total = len(documents) + len(tables) + 1
     members: list[Member] = []
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -267,6 +294,7 @@ def _write_pack(pack: EvidencePack, target, progress: Callable[[int], None]) -> 
                 "members": members,
                 "decrees": decrees,
                 "announcements": announcements,
+                "annual": annual,
                 "built_at": _local(timezone.now()),
             },
         )

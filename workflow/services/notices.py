@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dip.models import Edition
 from ppid.models import Body
-from workflow.models import Notice
+from workflow.models import Notice, RequesterMail
 from workflow.signals import notices_created
 
 
@@ -124,3 +124,20 @@ def notice_read(*, notice_id: int, user: AbstractBaseUser) -> Notice:
 def notices_read_all(*, user: AbstractBaseUser) -> int:
     """Mark every unread notice of the user read; returns how many there were."""
     return Notice.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+
+
+def requester_mail_once(*, key: str, send: Callable[[], None]) -> bool:
+    """Send one e-mail to a requester at most once per `key`: claim it (insert the
+    `RequesterMail` row; a second delivery of the task finds it and sends nothing), send,
+    and release the claim when the send fails so the retry may send it. Returns whether sent."""
+    try:
+        with transaction.atomic():
+            claim = RequesterMail.objects.create(key=key, sent_at=timezone.now())
+    except IntegrityError:
+        return False
+    try:
+        send()
+    except Exception:
+        RequesterMail.objects.filter(pk=claim.pk).delete()
+        raise
+    return True

@@ -53,7 +53,6 @@ from workflow.deadlines import compute_deadline
 from workflow.models import (
     DISPUTE_FILING_WORKING_DAYS,
     OBJECTION_ANSWER_WORKING_DAYS,
-    OBJECTION_FILING_WORKING_DAYS,
     OBJECTION_REASON_MAX_LENGTH,
     REQUEST_OPEN_STATUSES,
     AuditEntry,
@@ -66,8 +65,9 @@ from workflow.models import (
     RequestStatus,
     TimeUnit,
 )
+from workflow.selectors.requests import objection_filing_deadline
 from workflow.services.clock import escalation_grace
-from workflow.services.notices import notify
+from workflow.services.notices import notify, requester_mail_once
 from workflow.signals import objection_answered, objection_requester_mail
 
 # The grounds that object to the written notice: they need one, and their 30 days run from it.
@@ -160,9 +160,9 @@ def reason_arose_at(request: InformationRequest, ground: str, now: datetime) -> 
 
 
 def filing_deadline(request: InformationRequest, ground: str, now: datetime) -> datetime:
-    """The last moment to file an objection on `ground`: 30 working days after its reason."""
-    arose = reason_arose_at(request, ground, now)
-    return working_days_after(request.body, arose, OBJECTION_FILING_WORKING_DAYS).due_at
+    """The last moment to file an objection on `ground`: 30 working days after its reason,
+    counted by the selectors' single definition (`objection_filing_deadline`)."""
+    return objection_filing_deadline(request, reason_arose_at(request, ground, now))
 
 
 def open_grounds(request: InformationRequest, now: datetime | None = None) -> dict[str, datetime]:
@@ -639,7 +639,8 @@ def _mail_requester_on_commit(objection: Objection, event: str) -> None:
 def objection_requester_mail_send(*, objection_id: int, event: str) -> bool:
     """E-mail the requester (when an address was given) that the objection was filed, or that
     the atasan answered it (with the Komisi Informasi deadline). No personal data beyond what
-    the requester gave; the tracking page has the rest."""
+    the requester gave; the tracking page has the rest. Once per objection and event
+    (`requester_mail_once`)."""
     objection = Objection.objects.select_related("body", "request").filter(pk=objection_id).first()
     if objection is None or not objection.request.email:
         return False
@@ -676,13 +677,15 @@ def objection_requester_mail_send(*, objection_id: int, event: str) -> bool:
             "-- ",
             _("Sent automatically by PPID Documentation; please do not reply to this e-mail."),
         ]
-    send_mail(
-        subject=f"[PPID] {subject}",
-        message="\n".join(lines) + "\n",
-        from_email=None,
-        recipient_list=[request.email],
+    return requester_mail_once(
+        key=f"objection:{objection.pk}:{event}",
+        send=lambda: send_mail(
+            subject=f"[PPID] {subject}",
+            message="\n".join(lines) + "\n",
+            from_email=None,
+            recipient_list=[request.email],
+        ),
     )
-    return True
 
 
 # --- the clock --------------------------------------------------------------------------------

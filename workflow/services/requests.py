@@ -54,7 +54,7 @@ from workflow.models import (
 )
 from workflow.permissions import can_decide_requests, can_handle_requests
 from workflow.services.clock import ESCALATION_ROLES, escalation_grace
-from workflow.services.notices import notify
+from workflow.services.notices import notify, requester_mail_once
 from workflow.signals import request_event
 
 TARGET_TYPE = "workflow.informationrequest"
@@ -685,10 +685,15 @@ def requester_email_text(request: InformationRequest, event: str) -> tuple[str, 
 
 
 def requester_email_send(*, request_id: int, event: str) -> bool:
-    """E-mail the requester about `event`, when an address was given. Returns whether sent."""
+    """E-mail the requester about `event`, when an address was given, once (a redelivered
+    task sends nothing: `requester_mail_once`). Returns whether sent."""
     request = InformationRequest.objects.select_related("body").filter(pk=request_id).first()
     if request is None or not request.email:
         return False
     subject, text = requester_email_text(request, event)
-    send_mail(subject=subject, message=text, from_email=None, recipient_list=[request.email])
-    return True
+    return requester_mail_once(
+        key=f"request:{request.pk}:{event}",
+        send=lambda: send_mail(
+            subject=subject, message=text, from_email=None, recipient_list=[request.email]
+        ),
+    )

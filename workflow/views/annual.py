@@ -12,16 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dip import rendering
 from ppid.downloads import content_disposition
 from ppid.models import Body
-from ppid.spreadsheet import csv_bytes
-from workflow.charts import annual_chart
 from workflow.permissions import can_view_overview, can_view_report
 from workflow.selectors.annual import (
     AnnualReport,
@@ -29,6 +25,12 @@ from workflow.selectors.annual import (
     annual_reports,
     annual_total,
     report_years,
+)
+from workflow.services.annual import (
+    annual_cards,
+    annual_chart_of,
+    annual_report_csv,
+    annual_report_pdf,
 )
 from workflow.views.common import get_body
 
@@ -40,21 +42,6 @@ def _year(request: HttpRequest, bodies: Sequence[Body]) -> tuple[int, list[int]]
     except ValueError:
         chosen = years[0]
     return (chosen if chosen in years else years[0]), years
-
-
-def _rows(report: AnnualReport) -> list[tuple[str, int]]:
-    return [(label, n) for _status, label, n in report.decisions] + [
-        (_("Still waiting for the written notice"), report.open)
-    ]
-
-
-def _chart(report: AnnualReport, suffix: str = ""):
-    return annual_chart(
-        _rows(report),
-        chart_id=f"annual-{report.body.slug}{suffix}",
-        title=_("Requests for information of %(body)s in %(year)s, by outcome")
-        % {"body": report.body.short_name or report.body.name, "year": report.year},
-    )
 
 
 def _body(request: HttpRequest, slug: str) -> Body:
@@ -71,13 +58,6 @@ def _overview(request: HttpRequest, slug: str) -> tuple[Body, list[Body]]:
     return body, [body, *body.children.order_by("name")]
 
 
-def _cards(reports: Sequence[AnnualReport]) -> list[dict]:
-    return [
-        {"report": report, "chart": _chart(report, f"-{index}")}
-        for index, report in enumerate(reports)
-    ]
-
-
 @login_required
 @require_safe
 def body_annual(request: HttpRequest, slug: str) -> HttpResponse:
@@ -87,7 +67,13 @@ def body_annual(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "workflow/annual_report.html",
-        {"body": body, "year": year, "years": years, "cards": _cards([report]), "scope": "body"},
+        {
+            "body": body,
+            "year": year,
+            "years": years,
+            "cards": annual_cards([report]),
+            "scope": "body",
+        },
     )
 
 
@@ -105,9 +91,9 @@ def overview_annual(request: HttpRequest, slug: str) -> HttpResponse:
             "body": body,
             "year": year,
             "years": years,
-            "cards": _cards(reports),
+            "cards": annual_cards(reports),
             "total": total,
-            "total_chart": _chart(total, "-total"),
+            "total_chart": annual_chart_of(total, "-total"),
             "scope": "overview",
         },
     )
@@ -116,62 +102,17 @@ def overview_annual(request: HttpRequest, slug: str) -> HttpResponse:
 # --- downloads ------------------------------------------------------------------------------
 
 
-def _csv_rows(report: AnnualReport) -> list[list]:
-    name, year = report.body.name, report.year
-
-    def row(label: str, value) -> list:
-        return [name, year, label, "" if value is None else value]
-
-    rows = [
-        row(_("Requests received"), report.total),
-        *(row(label, n) for _status, label, n in report.decisions),
-        row(_("Still waiting for the written notice"), report.open),
-        row(_("Extended (once, at most 7 working days)"), report.extended),
-        row(_("Written notice within the time limit"), report.on_time),
-        row(
-            _("Average working days to the written notice"),
-            None if report.average_days is None else round(report.average_days, 1),
-        ),
-        row(
-            _("Median working days to the written notice"),
-            None if report.median_days is None else round(report.median_days, 1),
-        ),
-        *(
-            row(_("Refused on ground: %(ground)s") % {"ground": g}, n)
-            for g, n in report.refusal_grounds
-        ),
-        row(_("Objections filed"), report.objections),
-        *(row(_("Objections: %(s)s") % {"s": s}, n) for s, n in report.objection_outcomes),
-        *(row(_("Objections on ground: %(g)s") % {"g": g}, n) for g, n in report.objection_grounds),
-        row(_("Objections answered within 30 working days"), report.objections_on_time),
-    ]
-    return rows
-
-
 def _csv(reports: Sequence[AnnualReport], filename: str) -> HttpResponse:
-    header = [_("Public body"), _("Year"), _("Figure"), _("Value")]
-    rows = [row for report in reports for row in _csv_rows(report)]
-    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        annual_report_csv(reports=reports), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = content_disposition(filename, as_attachment=True)
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 def _pdf(body: Body, year: int, cards: list[dict], filename: str, total=None) -> HttpResponse:
-    with translation.override("id"):
-        html = render_to_string(
-            "workflow/annual_report_document.html",
-            {
-                "body": body,
-                "year": year,
-                "cards": cards,
-                "total": total,
-                "logo": rendering.logo_data_uri(body),
-                "made_on": rendering.tanggal(timezone.localdate()),
-                "place": rendering.body_place(body),
-            },
-        )
-    pdf = rendering.html_to_pdf(html, identifier=f"ppid-annual-{body.pk}-{year}")
+    pdf = annual_report_pdf(body=body, year=year, cards=cards, total=total)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(filename, as_attachment=False)
     response["Cache-Control"] = "private, no-store"
@@ -192,7 +133,7 @@ def body_annual_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     body = _body(request, slug)
     year, _years = _year(request, [body])
     with translation.override("id"):
-        cards = _cards([annual_report(body=body, year=year)])
+        cards = annual_cards([annual_report(body=body, year=year)])
     return _pdf(body, year, cards, f"laporan-tahunan-{body.slug}-{year}.pdf")
 
 
@@ -215,5 +156,5 @@ def overview_annual_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     reports = annual_reports(bodies=bodies, year=year)
     with translation.override("id"):
         total = annual_total(reports, body, year)
-        cards = _cards(reports)
+        cards = annual_cards(reports)
     return _pdf(body, year, cards, f"laporan-tahunan-{body.slug}-ikhtisar-{year}.pdf", total)

@@ -19,7 +19,9 @@ from ppid import services as ppid_services
 from ppid.models import Body, Role, Unit
 from ppid.twofactor import second_factor_waived
 from workflow import seed_data, services
-from workflow.models import Sop, SopStep
+from workflow.models import InformationRequest, Sop, SopStep
+from workflow.services import objections as objection_services
+from workflow.services import requests as request_services
 
 User = get_user_model()
 
@@ -38,9 +40,14 @@ class Command(BaseCommand):
             action="store_true",
             help="do not start demo editions",
         )
+        parser.add_argument(
+            "--no-requests",
+            action="store_true",
+            help="do not add the demo requests for information and objection",
+        )
 
     @transaction.atomic
-    def handle(self, *args, password: str, no_editions: bool, **options):
+    def handle(self, *args, password: str, no_editions: bool, no_requests: bool = False, **options):
         utama, _ = Body.objects.update_or_create(
             slug=seed_data.PPID_UTAMA["slug"], defaults=seed_data.PPID_UTAMA
         )
@@ -80,11 +87,35 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {body.slug}: {body.items.count()} items, {body.editions.count()} editions"
             )
+        if not no_requests:
+            self._requests(Body.objects.get(slug=seed_data.DEMO_REQUESTS_BODY))
         self._aggregators()
         names = ", ".join(username for username, _body, _role in seed_data.demo_accounts())
         self.stdout.write(
             self.style.SUCCESS(f"Demo loaded. Accounts: {names}; password: {password}")
         )
+
+    def _requests(self, body: Body) -> None:
+        """The demo's requests for information at `body`, through the services (numbered,
+        with deadlines and audit rows like real ones); once: a body with requests keeps them."""
+        if InformationRequest.objects.filter(body=body).exists():
+            return
+        ppid = User.objects.get(username=f"{body.slug}.{Role.PPID}")
+        for spec in seed_data.DEMO_REQUESTS:
+            fields = {
+                k: v for k, v in spec.items() if k not in ("extend", "decide", "note", "objection")
+            }
+            request = request_services.request_receive(body=body, **fields)
+            if spec.get("extend"):
+                request_services.request_extend(request=request, user=ppid, reason=spec["extend"])
+            if spec.get("decide"):
+                request = request_services.request_decide(
+                    request=request, user=ppid, decision=spec["decide"], note=spec.get("note", "")
+                )
+            if spec.get("objection"):
+                ground, reason = spec["objection"]
+                objection_services.objection_file(request=request, ground=ground, reason=reason)
+        self.stdout.write(f"  {body.slug}: {len(seed_data.DEMO_REQUESTS)} demo requests")
 
     def _aggregators(self) -> None:
         """With PPID_DEMO_SIKEDIP_URL set, Disdukcapil Kalbar pushes its editions to SIKEDIP."""
