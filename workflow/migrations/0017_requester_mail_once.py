@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0015_objections_answer_and_dispute'),
+        ('workflow', '0016_serta_merta_standard_seconds'),
     ]
 
     operations = [
