@@ -44,6 +44,33 @@ from workflow.signals import (
 logger = logging.getLogger(__name__)
 
 
+def _fan_out(watch_task, ids: list[int]) -> int:
+    """Hand the due ids to `watch_task`, PPID_CLOCK_FANOUT_CHUNK ids a message; a message that
+    waits longer than one sweep period expires, and the next sweep hands its ids out again.
+    Returns how many were handed out."""
+    chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
+    for start in range(0, len(ids), chunk):
+        watch_task.apply_async(
+            (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
+        )
+    return len(ids)
+
+
+def _watch_each(watch, ids: list[int], what: str) -> int:
+    """`watch(pk)` for each id, each in its own transaction under its own lock (the service's);
+    one that fails is logged and left to the next sweep, which selects it again (its
+    next_notice_at has not moved). Returns how many went."""
+    done = 0
+    for pk in ids:
+        try:
+            watch(pk)
+        except Exception:
+            logger.exception("clock watch of %s %s failed; the next sweep retries it", what, pk)
+        else:
+            done += 1
+    return done
+
+
 @shared_task(
     autoretry_for=(Exception,),
     # A missing or unreadable signing key is configuration: retrying cannot fix it. The
@@ -145,15 +172,7 @@ def watch_steps(step_ids: list[int]) -> int:
     """`watch_step` for a handful of steps, one after the other, each in its own transaction
     under its own lock. A step that fails is logged and left to the next sweep, which selects
     it again (its next_notice_at has not moved); the others go on. Returns how many went."""
-    done = 0
-    for step_id in step_ids:
-        try:
-            clock.step_watch(step_id=step_id)
-        except Exception:
-            logger.exception("clock watch of step %s failed; the next sweep retries it", step_id)
-        else:
-            done += 1
-    return done
+    return _watch_each(lambda pk: clock.step_watch(step_id=pk), step_ids, "step")
 
 
 @shared_task(ignore_result=True)
@@ -166,12 +185,7 @@ def sweep_step_clock() -> int:
     that waits longer than one sweep period expires: the next sweep hands its steps out again,
     so a backlog does not pile up copies."""
     ids = steps_due_for_notice(now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH)
-    chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
-    for start in range(0, len(ids), chunk):
-        watch_steps.apply_async(
-            (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
-        )
-    return len(ids)
+    return _fan_out(watch_steps, ids)
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=60)
@@ -179,17 +193,9 @@ def watch_serta_merta_requests(request_ids: list[int]) -> int:
     """`serta_merta_watch` for a handful of requests, each in its own transaction under its own
     lock (a duplicate message sends nothing twice). One that fails is logged and left to the
     next sweep, which selects it again. Returns how many went."""
-    done = 0
-    for request_id in request_ids:
-        try:
-            sertamerta.serta_merta_watch(request_id=request_id)
-        except Exception:
-            logger.exception(
-                "watch of serta merta request %s failed; the next sweep retries it", request_id
-            )
-        else:
-            done += 1
-    return done
+    return _watch_each(
+        lambda pk: sertamerta.serta_merta_watch(request_id=pk), request_ids, "serta merta request"
+    )
 
 
 @shared_task(ignore_result=True)
@@ -201,12 +207,7 @@ def sweep_serta_merta_clock() -> int:
     ids = serta_merta_requests_due_for_notice(
         now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH
     )
-    chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
-    for start in range(0, len(ids), chunk):
-        watch_serta_merta_requests.apply_async(
-            (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
-        )
-    return len(ids)
+    return _fan_out(watch_serta_merta_requests, ids)
 
 
 @shared_task(
@@ -286,15 +287,7 @@ def queue_request_work(sender, request_id: int, event: str, **kwargs) -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def watch_requests(request_ids: list[int]) -> int:
     """`request_watch` for a handful of requests, each in its own transaction under its lock."""
-    done = 0
-    for request_id in request_ids:
-        try:
-            requests.request_watch(request_id=request_id)
-        except Exception:
-            logger.exception("clock watch of request %s failed; next sweep retries", request_id)
-        else:
-            done += 1
-    return done
+    return _watch_each(lambda pk: requests.request_watch(request_id=pk), request_ids, "request")
 
 
 @shared_task(ignore_result=True)
@@ -302,12 +295,7 @@ def sweep_request_clock() -> int:
     """Hand the open requests whose next notice is due to `watch_requests` (one indexed query,
     chunks like the step clock)."""
     ids = requests_due_for_notice(now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH)
-    chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
-    for start in range(0, len(ids), chunk):
-        watch_requests.apply_async(
-            (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
-        )
-    return len(ids)
+    return _fan_out(watch_requests, ids)
 
 
 # --- objections (keberatan): the atasan's signed answer, the requester's e-mail, the clock ---
@@ -364,15 +352,9 @@ def queue_objection_mail(sender, objection_id: int, event: str, **kwargs) -> Non
 def watch_objections(objection_ids: list[int]) -> int:
     """`objection_watch` for a handful of objections, each under its own lock; one that fails
     is left to the next sweep (its next_notice_at has not moved)."""
-    done = 0
-    for objection_id in objection_ids:
-        try:
-            objections.objection_watch(objection_id=objection_id)
-        except Exception:
-            logger.exception("clock watch of objection %s failed; next sweep retries", objection_id)
-        else:
-            done += 1
-    return done
+    return _watch_each(
+        lambda pk: objections.objection_watch(objection_id=pk), objection_ids, "objection"
+    )
 
 
 @shared_task(ignore_result=True)
@@ -381,11 +363,7 @@ def sweep_objection_clock() -> int:
     answers whose signed PDF is not ready (broker down at answering) are queued again. Its own
     beat entry (`watch-objection-clock`), like the requests' and the steps' sweeps."""
     ids = objections_due_for_notice(now=timezone.now(), limit=settings.PPID_CLOCK_SWEEP_BATCH)
-    chunk = max(settings.PPID_CLOCK_FANOUT_CHUNK, 1)
-    for start in range(0, len(ids), chunk):
-        watch_objections.apply_async(
-            (ids[start : start + chunk],), expires=settings.PPID_CLOCK_SWEEP_SECONDS
-        )
+    _fan_out(watch_objections, ids)
     for objection_id in objection_answers_unbuilt(limit=settings.PPID_CLOCK_SWEEP_BATCH):
         build_objection_answer.apply_async(
             (objection_id,), expires=settings.PPID_CLOCK_SWEEP_SECONDS
