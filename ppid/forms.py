@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
@@ -14,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ppid.models import Role
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -23,6 +27,61 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+# --- the honeypot of the public forms ----------------------------------------------------------
+# One rule for every form the public sends without signing in (a request for information, an
+# objection): a field hidden from people (off screen, aria-hidden, out of the tab order) that
+# robots fill in. A form that arrives with it filled is refused like any other invalid form:
+# HTTP 400, nothing stored, the form shown again with everything typed, the trap emptied, and a
+# general error on top. Why not a fake "thank you" (what robots learn least from)? A request
+# and an objection start legal time limits (Pasal 22 and 35 UU 14/2008): a person whose
+# browser filled the hidden field by itself would believe they had filed, lose what they typed,
+# and lose their time limit. So people come first: their text stays and a second send goes
+# through. A robot learns only that the form was refused, in the same words as any invalid
+# form with no field to blame; the trap is not named.
+
+HONEYPOT_FIELD = "website"
+
+
+class HoneypotInput(forms.TextInput):
+    """The trap's input: out of the tab order and of autofill, and it never shows back what
+    was posted (so that sending the form again goes through)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "off", "tabindex": "-1", **(attrs or {})})
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
+class HoneypotMixin:
+    """Put it first among a public form's bases; the template shows the field with
+    `includes/honeypot.html`."""
+
+    honeypot_refused = _(
+        "Your form was not sent and nothing was stored. Check what you typed (a browser that "
+        "fills in forms by itself may have added something) and send it again."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[HONEYPOT_FIELD] = forms.CharField(
+            label=_("Leave this field empty"), required=False, widget=HoneypotInput
+        )
+
+    @property
+    def honeypot_filled(self) -> bool:
+        # The raw value: a trap that fails the field's own checks is still a trap.
+        return self.is_bound and bool(str(self.data.get(HONEYPOT_FIELD) or "").strip())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.honeypot_filled:
+            # No address, no content: the log counts robots, it does not keep what they sent.
+            logger.info("Public form refused, its honeypot was filled: %s", type(self).__name__)
+            self.add_error(None, ValidationError(self.honeypot_refused, code="honeypot"))
+        return data
 
 
 # --- sign-in ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
+from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -251,3 +252,58 @@ def published(
     edition = edition_at(slug, Stage.PUBLISHED, title=title, year=year, kind=kind)
     make_ready(edition)
     return Edition.objects.get(pk=edition.pk)
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would send from the form whose action is `action`."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action, self.inside, self.values = action, False, {}
+        self.textarea: str | None = None
+        self.select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("action") == self.action
+        elif tag == "option" and self.select and "selected" in a:
+            self.values[self.select] = a.get("value", "")
+        elif not self.inside or "name" not in a:
+            return
+        elif tag == "input" and a.get("type") in ("radio", "checkbox"):
+            if "checked" in a:
+                self.values[a["name"]] = a.get("value", "on")
+        elif tag == "input" and a.get("type") not in ("submit", "button", "file"):
+            self.values[a["name"]] = a.get("value", "")
+        elif tag == "textarea":
+            self.textarea = a["name"]
+            self.values[a["name"]] = ""
+        elif tag == "select":
+            self.select = a["name"]
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea:
+            self.values[self.textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            if self.textarea and self.values[self.textarea].startswith("\n"):
+                self.values[self.textarea] = self.values[self.textarea][1:]
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+
+def form_shown(page: str, action: str) -> dict[str, str]:
+    """What the form at `action` on this page would send as it stands (its inputs' values,
+    the checked boxes, the chosen options, the textareas): to send a form again exactly as a
+    person sees it."""
+    reader = _FormReader(action)
+    reader.feed(page)
+    return reader.values

@@ -17,6 +17,7 @@ from dip.models import (
     Item,
     Stage,
 )
+from ppid.forms import HoneypotMixin
 from ppid.models import CalendarDay, Unit
 from workflow.labels import ACTION_LABELS
 from workflow.models import (
@@ -509,9 +510,8 @@ OBJECTION_GROUND_CHOICES = [
 ]
 
 
-class ObjectionForm(DescribedFieldsMixin, forms.Form):
-    """The requester's objection to the atasan PPID, with a honeypot (`website`: people never
-    see it, robots fill it in)."""
+class ObjectionForm(HoneypotMixin, DescribedFieldsMixin, forms.Form):
+    """The requester's objection to the atasan PPID (public: with the honeypot)."""
 
     ground = forms.ChoiceField(
         label=_("Ground of the objection (Pasal 35 ayat 1)"),
@@ -524,21 +524,12 @@ class ObjectionForm(DescribedFieldsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What you object to and what you ask the atasan PPID to decide."),
     )
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args: Any, grounds: dict | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if grounds is not None:
             self.fields["ground"].choices = [c for c in OBJECTION_GROUND_CHOICES if c[0] in grounds]
         self._describe_fields()
-
-    @property
-    def is_spam(self) -> bool:
-        return bool((self.data.get("website") or "").strip())
 
 
 class ObjectionAnswerForm(DescribedFieldsMixin, forms.Form):
@@ -598,12 +589,8 @@ REQUESTER_FIELDS = [
 ]
 
 
-class PublicRequestForm(forms.ModelForm):
-    """The public request form (and the API's fields): the requester, what is asked for and
-    how. `website` is a honeypot: hidden from people, filled in by bots; a form with it filled
-    is refused and nothing stored."""
-
-    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+class RequesterForm(forms.ModelForm):
+    """A request for information: the requester, what is asked for and how."""
 
     class Meta:
         model = InformationRequest
@@ -631,21 +618,19 @@ class PublicRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("obtain", "form", "delivery"):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise ValidationError(_("This form could not be accepted."))
-        return ""
 
     def requester_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in REQUESTER_FIELDS}
 
 
+class PublicRequestForm(HoneypotMixin, RequesterForm):
+    """The public request form (no login): with the honeypot."""
+
+
 OFFLINE_CHANNELS = [c for c in RequestChannel.choices if c[0] != RequestChannel.ONLINE]
 
 
-class OfflineRequestForm(PublicRequestForm):
+class OfflineRequestForm(RequesterForm):
     """A request received at the counter, by letter, telephone or e-mail, entered by the
     operator with the date it was really received."""
 
@@ -656,12 +641,11 @@ class OfflineRequestForm(PublicRequestForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
 
-    class Meta(PublicRequestForm.Meta):
+    class Meta(RequesterForm.Meta):
         pass
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        del self.fields["website"]
         self.fields["identity_number"].required = True
 
 

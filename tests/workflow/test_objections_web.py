@@ -11,8 +11,10 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client
 
+from tests.helpers import form_shown
 from tests.workflow.test_objections import DINSOS, KUBU_RAYA, T0, WIB, make_request
 from workflow.models import AuditEntry, Objection, ObjectionStatus
 from workflow.services import objections as service
@@ -208,14 +210,39 @@ def test_public_page_bad_input_answers_next_to_the_field(seeded, data):
     nothing_stored()
 
 
-def test_public_page_honeypot_stores_nothing(seeded):
+def test_public_page_honeypot_stores_nothing_and_keeps_what_was_typed(
+    seeded, celery_eager, django_capture_on_commit_callbacks
+):
+    """The one honeypot rule (ppid.forms.HoneypotMixin), as on the request form: refused like
+    an invalid form (not a fake success: the requester's 30 working days run), nothing stored
+    and no mail, the typing shown again with the trap emptied; sent again as shown, it is filed
+    and the requester e-mailed (the mail count can move)."""
     request = make_request()
-    with time_machine.travel(T0, tick=False):
-        response = Client().post(
-            page(request), {"ground": "a", "reason": "Spam", "website": "http://spam.example"}
-        )
-    assert response.status_code == 200
-    nothing_stored()
+    other = filed(KUBU_RAYA)  # one objection already there: counts, not emptiness
+    before = (Objection.objects.count(), AuditEntry.objects.count(), len(mail.outbox))
+    client = Client()
+    typed = {"ground": "d", "reason": "Jawaban tidak sesuai permohonan."}
+    with (
+        time_machine.travel(T0, tick=False),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        response = client.post(page(request), typed | {"website": "http://spam.example"})
+    assert response.status_code == 400
+    assert (Objection.objects.count(), AuditEntry.objects.count(), len(mail.outbox)) == before
+    assert not callbacks
+    body = text(response)
+    assert "Formulir Anda belum terkirim dan tidak ada yang disimpan" in body
+    assert "spam.example" not in body and "Terima kasih" not in body
+    shown = form_shown(response.content.decode(), page(request))
+    assert shown == typed | {"website": ""}
+    with (
+        time_machine.travel(T0, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        again = client.post(page(request), shown)
+    assert again.status_code == 200
+    assert Objection.objects.exclude(pk=other.pk).get().request == request
+    assert len(mail.outbox) > before[2]
 
 
 def test_public_page_flood_is_429(seeded, settings):

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from dip.models import Classification, ExemptionGround
 from tests.factories import ItemFactory
-from tests.helpers import officers_of, published
+from tests.helpers import form_shown, officers_of, published
 from workflow.models import AuditEntry, InformationRequest, RequestStatus
 
 pytestmark = pytest.mark.django_db
@@ -120,11 +121,57 @@ def test_nul_character_is_refused_and_nothing_stored(seeded):
     assert not InformationRequest.objects.exists()
 
 
+def stored() -> tuple[int, int, int]:
+    return InformationRequest.objects.count(), AuditEntry.objects.count(), len(mail.outbox)
+
+
+@pytest.mark.parametrize("trap", ["http://spam.example", "x" * 5000, "  https://b.example  "])
 @time_machine.travel(T0, tick=False)
-def test_honeypot_filled_is_refused_and_nothing_stored(seeded):
-    response = Client().post(form_url(), form_data(website="http://spam.example"))
+def test_honeypot_filled_stores_nothing_and_keeps_what_was_typed(
+    seeded, trap, django_capture_on_commit_callbacks
+):
+    """The one honeypot rule (ppid.forms.HoneypotMixin): refused like an invalid form, nothing
+    stored and no mail, the typing shown again with the trap emptied; sent again as shown, it
+    is filed (and then the receipt mail goes: the mail count can move)."""
+    client = Client()
+    client.post(form_url(), form_data())  # one request already there: counts, not emptiness
+    before = stored()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(form_url(), form_data(website=trap, name="Rudi Hartono"))
     assert response.status_code == 400
+    assert stored() == before and not callbacks
+    page = text(response)
+    assert "Formulir Anda belum terkirim dan tidak ada yang disimpan" in page
+    assert trap.strip() not in page and 'id="id_website_error"' not in page
+    shown = form_shown(response.content.decode(), form_url())
+    assert shown == form_data(name="Rudi Hartono")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(form_url(), shown)
+    assert again.status_code == 302
+    assert InformationRequest.objects.count() == before[0] + 1
+    assert InformationRequest.objects.filter(name="Rudi Hartono").exists()
+    assert len(mail.outbox) > before[2]
+
+
+@time_machine.travel(T0, tick=False)
+def test_honeypot_filled_with_other_errors_shows_them_all(seeded):
+    response = Client().post(form_url(), form_data(website="x", information="", email="nope"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_information_error"' in page and 'id="id_email_error"' in page
+    assert "Formulir Anda belum terkirim" in text(response)
     assert not InformationRequest.objects.exists()
+
+
+@time_machine.travel(T0, tick=False)
+def test_offline_entry_has_no_honeypot(seeded, login):
+    """The operator's form is not public: no trap, and a field named `website` is ignored."""
+    client = login(f"{KALBAR}.operator")
+    url = reverse("workflow:request_create", args=[KALBAR])
+    assert 'name="website"' not in client.get(url).content.decode()
+    data = form_data(channel="letter", received_at="2026-12-14T09:30", website="x")
+    assert client.post(url, data).status_code == 302
+    assert InformationRequest.objects.count() == 1
 
 
 @time_machine.travel(T0, tick=False)

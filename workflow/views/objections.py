@@ -88,9 +88,6 @@ def objection_public(request: HttpRequest, code: str) -> HttpResponse:
         response["Retry-After"] = str(int(throttle.wait() or 60))
         return response
     form = ObjectionForm(request.POST)
-    if form.is_spam:
-        # A robot: answered like a success, nothing stored.
-        return _public_page(request, tracked, ObjectionForm(grounds={}), filed=False)
     if form.is_valid():
         try:
             filed = service.objection_file(
