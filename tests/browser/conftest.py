@@ -57,7 +57,7 @@ RUN_AXE = """async () => {
 # stage, and whether a message or a field error is shown.
 PAGE_STATE = """() => [
   location.pathname + location.search,
-  (document.querySelector(".account a") || {}).textContent || "",
+  (document.querySelector(".account summary") || {}).textContent || "",
   [...document.querySelectorAll("h2")].map((h) => h.textContent)
     .filter((t) => t.startsWith("Tahap")).join(),
   !!document.querySelector(".messages, .errorlist, [aria-invalid=true]"),

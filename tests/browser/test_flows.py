@@ -68,8 +68,16 @@ def login(page: Page, username: str, shot=None) -> None:
 
 
 def logout(page: Page) -> None:
+    open_account_menu(page)
     page.get_by_role("banner").get_by_role("button", name="Keluar").click()
     expect(page).to_have_url(re.compile(r"/masuk/$"))
+
+
+def open_account_menu(page: Page) -> None:
+    """The header's account menu (sign-in security, sign out, language): a <details>."""
+    menu = page.get_by_role("banner").locator("details.account")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
 
 
 def switch_user(page: Page, username: str) -> None:
