@@ -43,6 +43,13 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 HONEYPOT_FIELD = "website"
 
+# A flood from one address (ppid.throttling.public_form_wait) is answered by every public form
+# alike: 429 with Retry-After, nothing stored, the form shown again as it was typed, and this.
+FLOOD_REFUSED = _(
+    "Too many forms were sent from your connection in a short time. Nothing was stored and "
+    "what you typed is still below; please send it again later, or contact the PPID office."
+)
+
 
 class HoneypotInput(forms.TextInput):
     """The trap's input: out of the tab order and of autofill, and it never shows back what

@@ -74,6 +74,11 @@ class RequestFilingThrottle(FailOpenMixin, SettingsRateMixin, SimpleRateThrottle
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-def request_filing_allowed(request) -> bool:
-    """For a plain Django view (the public form): may one more request be filed from here?"""
-    return RequestFilingThrottle().allow_request(request, None)
+def public_form_wait(request, throttle_class: type[SimpleRateThrottle]) -> int | None:
+    """For a plain Django view (a public form, with the API's throttle for the same filing):
+    None when one more may be filed from this address, else the seconds to wait (Retry-After).
+    """
+    throttle = throttle_class()
+    if throttle.allow_request(request, None):
+        return None
+    return int(throttle.wait() or 60)

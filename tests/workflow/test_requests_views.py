@@ -187,8 +187,11 @@ def test_flood_from_one_address_is_stopped_with_a_clear_message(seeded, settings
     codes = [client.post(form_url(), form_data()).status_code for _ in range(5)]
     assert codes == [302, 302, 302, 429, 429]
     assert InformationRequest.objects.count() == 3
-    refused = client.post(form_url(), form_data())
-    assert "Terlalu banyak permohonan" in text(refused)
+    refused = client.post(form_url(), form_data(name="Rudi Hartono"))
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Terlalu banyak formulir dikirim" in text(refused)
+    assert form_shown(refused.content.decode(), form_url()) == form_data(name="Rudi Hartono")
+    assert InformationRequest.objects.count() == 3
     other = Client(REMOTE_ADDR="203.0.113.8").post(form_url(), form_data())
     assert other.status_code == 302
 

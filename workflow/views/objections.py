@@ -18,8 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ppid.downloads import file_response
-from ppid.forms import add_service_errors
-from ppid.throttling import ObjectionThrottle
+from ppid.forms import FLOOD_REFUSED, add_service_errors
+from ppid.throttling import ObjectionThrottle, public_form_wait
 from workflow.forms import ObjectionAnswerForm, ObjectionFilterForm, ObjectionForm
 from workflow.models import InformationRequest, Objection, ObjectionStatus
 from workflow.selectors.objections import (
@@ -51,7 +51,7 @@ def _private(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def _public_page(request, tracked, form, status=200, filed=None) -> HttpResponse:
+def _public_page(request, tracked, form, status=200, filed=None, refused="") -> HttpResponse:
     now = timezone.now()
     grounds = service.open_grounds(tracked, now)
     return _private(
@@ -65,6 +65,7 @@ def _public_page(request, tracked, form, status=200, filed=None) -> HttpResponse
                 "grounds": sorted(grounds.items()),
                 "form": form,
                 "filed": filed,
+                "refused": refused,
             },
             status=status,
         )
@@ -82,12 +83,12 @@ def objection_public(request: HttpRequest, code: str) -> HttpResponse:
     if request.method != "POST":
         grounds = service.open_grounds(tracked)
         return _public_page(request, tracked, ObjectionForm(grounds=grounds))
-    throttle = ObjectionThrottle()
-    if not throttle.allow_request(request, None):
-        response = _public_page(request, tracked, ObjectionForm(grounds={}), status=429)
-        response["Retry-After"] = str(int(throttle.wait() or 60))
-        return response
     form = ObjectionForm(request.POST)
+    wait = public_form_wait(request, ObjectionThrottle)
+    if wait is not None:
+        response = _public_page(request, tracked, form, status=429, refused=FLOOD_REFUSED)
+        response["Retry-After"] = str(wait)
+        return response
     if form.is_valid():
         try:
             filed = service.objection_file(

@@ -10,15 +10,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from dip.models import DocumentStatus
 from ppid.downloads import file_response
-from ppid.forms import add_service_errors
+from ppid.forms import FLOOD_REFUSED, add_service_errors
 from ppid.models import Body
-from ppid.throttling import request_filing_allowed
+from ppid.throttling import RequestFilingThrottle, public_form_wait
 from workflow.forms import PublicRequestForm
 from workflow.models import RequestNoticeDocument
 from workflow.selectors.requests import (
@@ -41,14 +40,12 @@ def request_form(request: HttpRequest, slug: str) -> HttpResponse:
     body = get_object_or_404(Body, slug=slug)
     status = 200
     refused = ""
+    wait = None
     if request.method == "POST":
         form = PublicRequestForm(request.POST)
-        if not request_filing_allowed(request):
-            refused = _(
-                "Too many requests were sent from your connection in a short time. Nothing was "
-                "stored; please try again in an hour, or contact the PPID office."
-            )
-            status = 429
+        wait = public_form_wait(request, RequestFilingThrottle)
+        if wait is not None:
+            refused, status = FLOOD_REFUSED, 429
         elif form.is_valid():
             try:
                 made = services.request_receive(body=body, **form.requester_data())
@@ -63,14 +60,15 @@ def request_form(request: HttpRequest, slug: str) -> HttpResponse:
         form = PublicRequestForm()
     else:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
-    return _private(
-        render(
-            request,
-            "public/request_form.html",
-            {"body": body, "form": form, "refused": refused},
-            status=status,
-        )
+    response = render(
+        request,
+        "public/request_form.html",
+        {"body": body, "form": form, "refused": refused},
+        status=status,
     )
+    if wait is not None:
+        response["Retry-After"] = str(wait)
+    return _private(response)
 
 
 @require_safe
