@@ -15,20 +15,25 @@ from dip.models import Edition, Item, Stage
 from ppid.calendar import calendar_from_row
 from ppid.models import Body, Unit
 from workflow import scale_data as words
-from workflow.management.scale import audit, editions, items, notices, organisation, steps
+from workflow.management.scale.audit import add_audit
+from workflow.management.scale.editions import add_editions, add_rows
+from workflow.management.scale.items import add_items
+from workflow.management.scale.notices import add_notices
+from workflow.management.scale.organisation import add_bodies, add_officers, add_routes
+from workflow.management.scale.steps import add_steps
 from workflow.models import AuditEntry, Notice, Step
 
 # The stages in order: each adds one kind of rows and returns a line for the log.
 STAGES = (
-    organisation.add_bodies,
-    organisation.add_officers,
-    organisation.add_routes,
-    items.add_items,
-    editions.add_editions,
-    editions.add_rows,
-    steps.add_steps,
-    audit.add_audit,
-    notices.add_notices,
+    add_bodies,
+    add_officers,
+    add_routes,
+    add_items,
+    add_editions,
+    add_rows,
+    add_steps,
+    add_audit,
+    add_notices,
 )
 
 
