@@ -98,10 +98,23 @@ class CallerUnitField(serializers.PrimaryKeyRelatedField):
         return Unit.objects.filter(body__in=bodies_for_user(request.user))
 
 
+# Where a page of items carries each item's attachments, as a plain list (ItemViewSet).
+LISTED_ATTACHMENTS = "listed_attachments"
+
+
+class ItemAttachments(PlainListSerializer):
+    """An item's attachments: the list prefetched for a page of items when there is one (no
+    related manager and no queryset for each item), else the item's own."""
+
+    def get_attribute(self, instance: Item):
+        listed = getattr(instance, LISTED_ATTACHMENTS, None)
+        return instance.attachments.all() if listed is None else listed
+
+
 class ItemSerializer(serializers.ModelSerializer):
     body = CallerBodyField(slug_field="slug", queryset=Body.objects.none())
     unit = CallerUnitField(queryset=Unit.objects.none(), required=False, allow_null=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = ItemAttachments(child=AttachmentSerializer(), read_only=True)
     missing_fields = serializers.SerializerMethodField()
 
     class Meta:
@@ -234,7 +247,7 @@ class ItemViewSet(viewsets.ModelViewSet):
         rows = (
             Item.objects.select_related("body")
             .only("id", "body__slug", "body__name", *ITEM_FIELDS, "created_at", "updated_at")
-            .prefetch_related(Prefetch("attachments", queryset=shown))
+            .prefetch_related(Prefetch("attachments", queryset=shown, to_attr=LISTED_ATTACHMENTS))
         )
         pages = ItemPages(queryset, bodies_for_user(self.request.user), fetch=rows)
         return super().paginate_queryset(pages)
