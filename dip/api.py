@@ -231,7 +231,13 @@ class ItemFilter(BodyFilter):
         return queryset
 
 
-@extend_schema_view(list=extend_schema(parameters=[ItemFilter]))
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[ItemFilter],
+        description="The items of the bodies where the caller holds a role (or that it "
+        "oversees), ordered by the body's name, then title, then id.",
+    )
+)
 class ItemViewSet(viewsets.ModelViewSet):
     serializer_class = ItemSerializer
     list_filter = ItemFilter
