@@ -57,10 +57,10 @@ class ChoiceFilter(serializers.ChoiceField):
 class PlainListSerializer(serializers.ListSerializer):
     """The rows of a list of a ModelSerializer (`Meta.list_serializer_class`), each plain
     column read straight from its model field. DRF's `Field.get_attribute` walks a dotted
-    source and asks of every value of every row whether it is callable: a third of the time a
-    page of 50 items took. Relations, nested serializers, method fields and anything else go
-    DRF's way, and a child with its own `to_representation` is left entirely to DRF: the answer
-    is the same (tests/ppid/test_lists.py compares them)."""
+    source and asks of every value of every row whether it is callable: about 0.7 ms of the
+    3.3 ms DRF took for a page of 50 items (issue 15). Relations, nested serializers, method
+    fields and anything else go DRF's way, and a child with its own `to_representation` is
+    left entirely to DRF: the answer is the same (tests/ppid/test_lists.py compares them)."""
 
     def to_representation(self, data):
         child = self.child
