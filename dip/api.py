@@ -6,6 +6,7 @@ import base64
 import binascii
 from datetime import datetime
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -42,6 +43,7 @@ from dip.models import (
 )
 from dip.permissions import can_change_items
 from dip.selectors import (
+    ItemPages,
     aggregator_bodies,
     aggregator_rows,
     classification_changes_for_user,
@@ -64,7 +66,7 @@ from dip.serializers import (
 from dip.services import classification as classification_services
 from dip.services import exemptions, imports
 from ppid.api import BodyFilter
-from ppid.lists import ChoiceFilter
+from ppid.lists import ChoiceFilter, PlainListSerializer
 from ppid.models import Body, Unit
 from ppid.parsers import MultiPartParser
 from ppid.selectors import bodies_for_user, public_bodies
@@ -74,14 +76,45 @@ class AttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attachment
         fields = ["id", "original_name", "content_type", "size", "sha256", "kind", "uploaded_at"]
+        list_serializer_class = PlainListSerializer
+
+
+class CallerBodyField(serializers.SlugRelatedField):
+    """A body where the caller holds a role (or that it oversees), by slug. The caller's bodies
+    are asked for only when a value is written, never while a list is read."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Body.objects.none() if request is None else bodies_for_user(request.user)
+
+
+class CallerUnitField(serializers.PrimaryKeyRelatedField):
+    """A unit of one of the caller's bodies (asked for only when a value is written)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Unit.objects.none()
+        return Unit.objects.filter(body__in=bodies_for_user(request.user))
+
+
+# Where a page of items carries each item's attachments, as a plain list (ItemViewSet).
+LISTED_ATTACHMENTS = "listed_attachments"
+
+
+class ItemAttachments(PlainListSerializer):
+    """An item's attachments: the list prefetched for a page of items when there is one (no
+    related manager and no queryset for each item), else the item's own."""
+
+    def get_attribute(self, instance: Item):
+        listed = getattr(instance, LISTED_ATTACHMENTS, None)
+        return instance.attachments.all() if listed is None else listed
 
 
 class ItemSerializer(serializers.ModelSerializer):
-    body = serializers.SlugRelatedField(slug_field="slug", queryset=Body.objects.none())
-    unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.none(), required=False, allow_null=True
-    )
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    body = CallerBodyField(slug_field="slug", queryset=Body.objects.none())
+    unit = CallerUnitField(queryset=Unit.objects.none(), required=False, allow_null=True)
+    attachments = ItemAttachments(child=AttachmentSerializer(), read_only=True)
     missing_fields = serializers.SerializerMethodField()
 
     class Meta:
@@ -95,14 +128,7 @@ class ItemSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            bodies = bodies_for_user(request.user)
-            self.fields["body"].queryset = bodies
-            self.fields["unit"].queryset = Unit.objects.filter(body__in=bodies)
+        list_serializer_class = PlainListSerializer
 
     def get_missing_fields(self, item: Item) -> list[str]:
         return item.missing_fields()
@@ -205,18 +231,32 @@ class ItemFilter(BodyFilter):
         return queryset
 
 
-@extend_schema_view(list=extend_schema(parameters=[ItemFilter]))
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[ItemFilter],
+        description="The items of the bodies where the caller holds a role (or that it "
+        "oversees), ordered by the body's name, then title, then id.",
+    )
+)
 class ItemViewSet(viewsets.ModelViewSet):
     serializer_class = ItemSerializer
     list_filter = ItemFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return (
-            items_for_user(self.request.user)
-            .prefetch_related("attachments")
-            .order_by("body__name", "title", "pk")
+        return items_for_user(self.request.user).prefetch_related("attachments")
+
+    def paginate_queryset(self, queryset):
+        # By body name, title and id, a page read without sorting every item (ItemPages),
+        # each row with only the columns ItemSerializer shows (no unit row: it shows the id).
+        shown = Attachment.objects.only(*AttachmentSerializer.Meta.fields, "item_id")
+        rows = (
+            Item.objects.select_related("body")
+            .only("id", "body__slug", "body__name", *ITEM_FIELDS, "created_at", "updated_at")
+            .prefetch_related(Prefetch("attachments", queryset=shown, to_attr=LISTED_ATTACHMENTS))
         )
+        pages = ItemPages(queryset, bodies_for_user(self.request.user), fetch=rows)
+        return super().paginate_queryset(pages)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -68,6 +68,7 @@ from dip.selectors.records import (
     record_member_role,
 )
 from dip.selectors.register import (
+    ItemPages,
     classification_changes_for_user,
     edition_classification_changes,
     edition_document,
@@ -113,6 +114,7 @@ __all__ = [
     "SWEEP_RETRY_AFTER",
     "UPDATE_DUE_VIEWERS",
     "FlaggedRow",
+    "ItemPages",
     "PublicMarks",
     "PublicSearch",
     "RowFlags",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from dip.models import (
@@ -32,6 +32,84 @@ User = AbstractBaseUser | AnonymousUser
 
 def items_for_user(user: User) -> QuerySet[Item]:
     return Item.objects.filter(body__in=bodies_for_user(user)).select_related("body", "unit")
+
+
+class ItemPages:
+    """A list of items (`items_for_user`'s, filtered) in the API's order, by body name, then
+    title, then id, that a paginator slices without sorting the whole list.
+
+    Sorting every item a PPID Utama reaches (19,472 of 41 bodies at province scale) for each
+    page of 50 cost tens of milliseconds, more for a deep page (issue 15). Here one query
+    counts the items of each of `bodies` (those the items can be in), in the order of the
+    bodies' names as the database sorts them; that gives the total and which bodies a slice
+    spans. The slice then reads, in one query, only those bodies' entries of the
+    (body, title, id) index, at the offset within each, and the rows they name, fetched as
+    `fetch` says (its joins, prefetches and fields; its own filter is not the rule: the ids
+    come from `items`). The rows are fetched by id, not through `items` again: PostgreSQL
+    guesses a user's reach at a few rows and would then read every item reached to find 50."""
+
+    ordered = True  # for Django's Paginator: the order is defined (above)
+
+    def __init__(
+        self, items: QuerySet[Item], bodies: QuerySet[Body], fetch: QuerySet[Item] | None = None
+    ) -> None:
+        self.items = items
+        self.bodies = bodies
+        self.fetch = Item.objects.all() if fetch is None else fetch
+        self._groups: list[tuple[list[int], int]] | None = None
+
+    def _bare(self) -> QuerySet[Item]:
+        return self.items.order_by().select_related(None).prefetch_related(None)
+
+    def groups(self) -> list[tuple[list[int], int]]:
+        """(body ids, item count) in the list's order; bodies of the same name share a group,
+        their items ordered by title among each other as the list orders them."""
+        if self._groups is None:
+            # COUNT(*) per body without a GROUP BY: an aggregate over an index-only scan.
+            counts = (
+                self._bare()
+                .filter(body=OuterRef("pk"))
+                .annotate(n=Func(Value(1), function="COUNT"))
+                .values("n")
+            )
+            self._groups = []
+            last_name = None
+            rows = self.bodies.order_by("name", "pk").annotate(n=Subquery(counts))
+            for pk, name, n in rows.values_list("pk", "name", "n"):
+                if not n:
+                    continue
+                if self._groups and name == last_name:
+                    ids, total = self._groups[-1]
+                    self._groups[-1] = ([*ids, pk], total + n)
+                else:
+                    self._groups.append(([pk], n))
+                last_name = name
+        return self._groups
+
+    def count(self) -> int:
+        return sum(n for _, n in self.groups())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Item]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("ItemPages takes a slice without a step.")
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        parts, position = [], 0
+        for ids, n in self.groups():
+            low, high = max(start - position, 0), min(stop - position, n)
+            if low < high:
+                within = self._bare().filter(body_id__in=ids).order_by("title", "pk")
+                parts.append(within.values("pk")[low:high])
+            position += n
+            if position >= stop:
+                break
+        if not parts:
+            return []
+        chosen = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return list(self.fetch.filter(pk__in=chosen).order_by("body__name", "title", "pk"))
 
 
 def editions_for_user(user: User) -> QuerySet[Edition]:

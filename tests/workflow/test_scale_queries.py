@@ -13,7 +13,8 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
-from dip.models import Edition, Item, Stage
+from dip.models import Attachment, Edition, Item, Stage
+from dip.selectors import items_for_user
 from ppid.models import Body, BodyUserObjectPermission
 from workflow import scale_data, services
 
@@ -205,3 +206,49 @@ def test_an_edition_page_shows_its_rows_a_page_at_a_time(province, client):
             edition=edition, name="submit", user=officer(largest, "operator")
         )
     assert len(refused.value.message_dict["items"]) == 2
+
+
+@pytest.mark.django_db
+def test_api_item_pages_do_not_grow_with_the_register(province, api):
+    """The officers' item list (issue 15): a body's first and last page at the largest and the
+    smallest body, and every item a PPID Utama reaches (the province's, a kabupaten's), first
+    and last page: the same queries whatever the size, attachments read in one."""
+    largest, smallest = sized()
+    top = Body.objects.get(slug=scale_data.PROVINCE["slug"])
+    kabupaten = top.children.filter(children__isnull=False).order_by("pk").first()
+    for body in (largest, smallest):
+        for item in Item.objects.filter(body=body).order_by("title", "pk")[:3]:
+            Attachment.objects.create(
+                item=item,
+                file=f"attachments/{body.pk}/{item.pk}/a.pdf",
+                original_name="Lampiran.pdf",
+                content_type="application/pdf",
+                size=100,
+                sha256="0" * 64,
+            )
+
+    def queries(person, url: str, pages: int) -> list[int]:
+        client = api(person.username)
+        counted = []
+        for page in (1, pages):
+            paged = f"{url}{'&' if '?' in url else '?'}page={page}"
+            first = client.get(paged)  # warm, and the page is there
+            assert first.status_code == 200 and first.json()["results"], paged
+            with CaptureQueriesContext(connection) as captured:
+                client.get(paged)
+            counted.append(len(captured))
+        return counted
+
+    counts = {}
+    for body in (largest, smallest):
+        pages = -(-Item.objects.filter(body=body).count() // 50)
+        operator = officer(body, "operator")
+        counts[body.slug] = queries(operator, f"/api/items/?body={body.slug}", pages)
+    # The token, the body asked for, the per-body counts, the page's rows, their attachments;
+    # a PPID Utama's whole list: the same without the body.
+    assert counts[largest.slug] == counts[smallest.slug] == [5, 5], counts
+    for body in (top, kabupaten):
+        utama = officer(body, "ppid_utama")
+        pages = -(-items_for_user(utama).count() // 50)
+        counts[body.slug] = queries(utama, "/api/items/", pages)
+    assert counts[top.slug] == counts[kabupaten.slug] == [4, 4], counts
