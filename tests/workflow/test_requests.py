@@ -438,18 +438,18 @@ def test_a_redelivered_requester_email_task_sends_once(seeded, mailoutbox, monke
     claim and sends nothing; a send that failed releases the claim, so its retry sends."""
     request = receive()
     mailoutbox.clear()
-    from workflow.services import requests as request_services
+    from workflow.services.requests import mail as request_mail
 
-    real = request_services.send_mail
+    real = request_mail.send_mail
 
     def broken(**kwargs):
         raise OSError("SMTP down")
 
-    monkeypatch.setattr(request_services, "send_mail", broken)
+    monkeypatch.setattr(request_mail, "send_mail", broken)
     with pytest.raises(OSError):
         tasks.send_requester_email.run(request.pk, event)
     assert not RequesterMail.objects.exists() and mailoutbox == []
-    monkeypatch.setattr(request_services, "send_mail", real)
+    monkeypatch.setattr(request_mail, "send_mail", real)
     assert tasks.send_requester_email.run(request.pk, event) is True
     assert tasks.send_requester_email.run(request.pk, event) is False
     assert len([m for m in mailoutbox if m.to == ["siti@example.org"]]) == 1
