@@ -137,6 +137,9 @@ def main() -> int:
     large_items = Item.objects.filter(body=largest).count()
     small_items = Item.objects.filter(body=smallest).count()
     large_dip = in_flight(largest)
+    large_rows = large_dip.entries.count()
+    # The last page of the largest DIP's rows (`/api/editions/{id}/items/`, 100 a page).
+    last_rows_page = max(1, (large_rows + 99) // 100)
     small_dip = in_flight(smallest)
     some_item = Item.objects.filter(body=largest).order_by("pk").first()
     operator, ppid = user(largest, "operator"), user(largest, "ppid")
@@ -220,6 +223,20 @@ def main() -> int:
         ("api: editions, PPID Utama province", "api", utama_prov, "/api/editions/", True),
         ("api: edition detail, largest", "api", ppid, f"/api/editions/{large_dip.pk}/", True),
         (
+            "api: edition rows, largest, page 1",
+            "api",
+            ppid,
+            f"/api/editions/{large_dip.pk}/items/",
+            True,
+        ),
+        (
+            f"api: edition rows, largest, page {last_rows_page}",
+            "api",
+            ppid,
+            f"/api/editions/{large_dip.pk}/items/?page={last_rows_page}",
+            True,
+        ),
+        (
             "api: edition detail, smallest",
             "api",
             user(smallest, "ppid"),
@@ -235,7 +252,7 @@ def main() -> int:
         f"Data set: {Body.objects.count()} bodies, {Item.objects.count()} items, "
         f"{Edition.objects.count()} editions; largest register {largest.slug} "
         f"({large_items} items, DIP in flight #{large_dip.pk} with "
-        f"{large_dip.entries.count()} rows), smallest {smallest.slug} ({small_items} items)"
+        f"{large_rows} rows), smallest {smallest.slug} ({small_items} items)"
     )
     print(
         f"Machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python "
