@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from dip.models import (
     CLASSIFICATION_ORDER,
-    DIK_FIELDS,
-    GROUNDS_NEEDING_LAW,
-    PERKI_FIELDS,
     REVIEW_STAGES,
     Attachment,
     Classification,
@@ -23,6 +30,7 @@ from dip.models import (
     EditionKind,
     EditionRow,
     Item,
+    items_incomplete,
 )
 from ppid.models import Body
 from ppid.selectors import bodies_for_user
@@ -196,28 +204,8 @@ def edition_classification_changes(edition: Edition) -> list[ClassificationChang
 
 def entries_missing_fields() -> Q:
     """The rows (EditionItem) whose item `Item.missing_fields` reports incomplete, said in SQL
-    so that an edition of thousands of rows is checked without loading them. Keep it in step
-    with `Item.missing_fields`."""
-    item = "item__"
-    missing = Q()
-    for name in PERKI_FIELDS:
-        field = Item._meta.get_field(name)
-        missing |= Q(**{f"{item}{name}__isnull": True}) if field.null else Q(**{item + name: ""})
-    dik_missing = Q()
-    for name in DIK_FIELDS:
-        dik_missing |= Q(**{item + name: ""})
-    dik_missing |= Q(
-        **{f"{item}exemption_ground__in": list(GROUNDS_NEEDING_LAW), f"{item}exemption_law": ""}
-    )
-    dik_missing |= Q(
-        **{
-            f"{item}exemption_until__isnull": True,
-            f"{item}exemption_event": "",
-            f"{item}exemption_permanent": False,
-        }
-    )
-    exempted = Q(**{f"{item}classification": Classification.DIKECUALIKAN})
-    return missing | (exempted & dik_missing)
+    so that an edition of thousands of rows is checked without loading them."""
+    return items_incomplete("item__")
 
 
 def entries_misplaced(edition: Edition) -> Q:
@@ -229,14 +217,27 @@ def entries_misplaced(edition: Edition) -> Q:
 
 def edition_rows_ready() -> Q:
     """For a query over editions: the edition has a row, and none of its rows is incomplete or
-    misplaced (what `edition_entries_to_check` would find, said as two EXISTS). A transition's
-    lock reads it with the edition, so that the usual submit of a complete edition costs no
-    query of its own (`dip.services.edition_check_ready` trusts it when true)."""
+    misplaced (what `edition_entries_to_check` would find). A transition's lock reads it with
+    the edition, so that the usual submit of a complete edition costs no query of its own
+    (`dip.services.edition_check_ready` trusts it when true).
+
+    A DIP runs to thousands of rows, so it is asked from the other side: of the body's items
+    (a row's item is always of the edition's body), the incomplete ones (partial index
+    `item_incomplete`) and the exempted ones (`item_body_class`), is one a row of it (the
+    unique index of edition and item)? That reads the body's few problem items, not the rows.
+    A DIK holds only exempted items (hundreds at most): its rows are read."""
     entries = EditionItem.objects.filter(edition=OuterRef("pk"))
     exempted = Q(item__classification=Classification.DIKECUALIKAN)
-    in_dik = Q(edition__kind=EditionKind.DIK)
-    misplaced = (in_dik & ~exempted) | (~in_dik & exempted)
-    return Exists(entries) & ~Exists(entries.filter(entries_missing_fields() | misplaced))
+    in_dik = entries.filter(entries_missing_fields() | ~exempted)
+    body_items = Item.objects.filter(body=OuterRef("body"), entries__edition=OuterRef("pk"))
+    incomplete = body_items.filter(items_incomplete())
+    exempted_in_dip = body_items.filter(classification=Classification.DIKECUALIKAN)
+    problem = Case(
+        When(kind=EditionKind.DIK, then=Exists(in_dik)),
+        default=Exists(incomplete) | Exists(exempted_in_dip),
+        output_field=BooleanField(),
+    )
+    return Q(Exists(entries)) & ~Q(problem)
 
 
 def edition_entries_to_check(edition: Edition) -> list[Item]:
