@@ -308,6 +308,7 @@ def main() -> int:
                 edition=edition, name="return", user=actor, note="Kembali untuk pengukuran."
             )
         samples: dict[str, list[float]] = {"submit": [], "return": []}
+        cpu_samples: dict[str, list[float]] = {"submit": [], "return": []}
         counts: dict[str, int] = {}
         api = Client()
         for _ in range(args.transitions):
@@ -316,7 +317,7 @@ def main() -> int:
                 ("return", pp, {"note": "Lengkapi ringkasan isi."}),
             ):
                 with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
+                    started, cpu_started = time.perf_counter(), time.process_time()
                     response = api.post(
                         f"/api/editions/{edition.pk}/transitions/{step_name}/",
                         payload,
@@ -324,6 +325,7 @@ def main() -> int:
                         **api_headers(actor),
                     )
                     elapsed = (time.perf_counter() - started) * 1000
+                    cpu_samples[step_name].append((time.process_time() - cpu_started) * 1000)
                 if response.status_code != 200:
                     print(
                         f"transition {step_name}: HTTP {response.status_code}",
@@ -350,7 +352,8 @@ def main() -> int:
             print(
                 f"  {name:<40} p50 {statistics.median(timings):7.1f} ms  "
                 f"p95 {percentile(timings, 0.95):7.1f} ms  {counts[step_name]:3d} queries "
-                f"(service alone: {service_count})",
+                f"(service alone: {service_count}; "
+                f"CPU p50 {statistics.median(cpu_samples[step_name]):6.1f} ms)",
                 flush=True,
             )
 
