@@ -286,8 +286,16 @@ class Item(models.Model):
                 condition=Q(exemption_ended_on__isnull=False),
                 name="item_exemption_ended",
             ),
-            # A body's incomplete items (few): the submit's check reads these, not the rows.
-            models.Index(fields=["body"], condition=items_incomplete(), name="item_incomplete"),
+            # A body's incomplete items (few) and exempted ones, by id (read from the index
+            # alone): a DIP's submit check reads these, not its rows.
+            models.Index(
+                fields=["body", "id"], condition=items_incomplete(), name="item_incomplete"
+            ),
+            models.Index(
+                fields=["body", "id"],
+                condition=Q(classification="dikecualikan"),
+                name="item_exempted",
+            ),
         ]
         verbose_name = _("information item")
         verbose_name_plural = _("information items")

@@ -293,7 +293,7 @@ def with_rows_count(editions: QuerySet[Edition]) -> QuerySet[Edition]:
 
     def counted(model) -> Subquery:
         rows = model.objects.filter(edition=OuterRef("pk")).order_by().values("edition")
-        return Subquery(rows.annotate(n=Count("pk")).values("n"))
+        return Subquery(rows.annotate(n=Count("*")).values("n"))
 
     return editions.annotate(
         rows_count=Coalesce(
