@@ -137,6 +137,9 @@ def main() -> int:
     large_items = Item.objects.filter(body=largest).count()
     small_items = Item.objects.filter(body=smallest).count()
     large_dip = in_flight(largest)
+    large_rows = large_dip.entries.count()
+    # The last page of the largest DIP's rows (`/api/editions/{id}/items/`, 100 a page).
+    last_rows_page = max(1, (large_rows + 99) // 100)
     small_dip = in_flight(smallest)
     some_item = Item.objects.filter(body=largest).order_by("pk").first()
     operator, ppid = user(largest, "operator"), user(largest, "ppid")
@@ -220,6 +223,20 @@ def main() -> int:
         ("api: editions, PPID Utama province", "api", utama_prov, "/api/editions/", True),
         ("api: edition detail, largest", "api", ppid, f"/api/editions/{large_dip.pk}/", True),
         (
+            "api: edition rows, largest, page 1",
+            "api",
+            ppid,
+            f"/api/editions/{large_dip.pk}/items/",
+            True,
+        ),
+        (
+            f"api: edition rows, largest, page {last_rows_page}",
+            "api",
+            ppid,
+            f"/api/editions/{large_dip.pk}/items/?page={last_rows_page}",
+            True,
+        ),
+        (
             "api: edition detail, smallest",
             "api",
             user(smallest, "ppid"),
@@ -235,7 +252,7 @@ def main() -> int:
         f"Data set: {Body.objects.count()} bodies, {Item.objects.count()} items, "
         f"{Edition.objects.count()} editions; largest register {largest.slug} "
         f"({large_items} items, DIP in flight #{large_dip.pk} with "
-        f"{large_dip.entries.count()} rows), smallest {smallest.slug} ({small_items} items)"
+        f"{large_rows} rows), smallest {smallest.slug} ({small_items} items)"
     )
     print(
         f"Machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -291,6 +308,7 @@ def main() -> int:
                 edition=edition, name="return", user=actor, note="Kembali untuk pengukuran."
             )
         samples: dict[str, list[float]] = {"submit": [], "return": []}
+        cpu_samples: dict[str, list[float]] = {"submit": [], "return": []}
         counts: dict[str, int] = {}
         api = Client()
         for _ in range(args.transitions):
@@ -299,7 +317,7 @@ def main() -> int:
                 ("return", pp, {"note": "Lengkapi ringkasan isi."}),
             ):
                 with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
+                    started, cpu_started = time.perf_counter(), time.process_time()
                     response = api.post(
                         f"/api/editions/{edition.pk}/transitions/{step_name}/",
                         payload,
@@ -307,6 +325,7 @@ def main() -> int:
                         **api_headers(actor),
                     )
                     elapsed = (time.perf_counter() - started) * 1000
+                    cpu_samples[step_name].append((time.process_time() - cpu_started) * 1000)
                 if response.status_code != 200:
                     print(
                         f"transition {step_name}: HTTP {response.status_code}",
@@ -333,7 +352,8 @@ def main() -> int:
             print(
                 f"  {name:<40} p50 {statistics.median(timings):7.1f} ms  "
                 f"p95 {percentile(timings, 0.95):7.1f} ms  {counts[step_name]:3d} queries "
-                f"(service alone: {service_count})",
+                f"(service alone: {service_count}; "
+                f"CPU p50 {statistics.median(cpu_samples[step_name]):6.1f} ms)",
                 flush=True,
             )
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ppid.models import Body, BodyUserObjectPermission, Role
 
@@ -74,6 +74,27 @@ def roles_held(body: Body, granted: Mapping[int, set[str]]) -> frozenset[Role]:
     if utama_above(body, granted):
         codenames.add(UTAMA)
     return frozenset(ROLE_CODENAMES[c] for c in codenames if c in ROLE_CODENAMES)
+
+
+def roles_held_expressions(user: User, body_ref: str) -> dict[str, Exists]:
+    """`roles_held` in SQL, for a query that reads rows of a body (`body_ref`, the path to the
+    body from the rows read, e.g. "body"): one boolean annotation `holds_<role>` per role, true
+    when `user` holds it on that row's body (the PPID Utama's also on the body above it). The
+    roles then come with the row, without a query of their own (`ppid.permissions
+    .remember_roles`)."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    grants = BodyUserObjectPermission.objects.filter(user=user)
+    here = Q(content_object=OuterRef(body_ref))
+    above = Q(content_object=OuterRef(f"{body_ref}__parent"))
+    return {
+        f"holds_{role.value}": Exists(
+            grants.filter(here | above if role == Role.PPID_UTAMA else here).filter(
+                permission__codename=role.codename
+            )
+        )
+        for role in Role
+    }
 
 
 def users_overseeing(body: Body) -> QuerySet[AbstractBaseUser]:

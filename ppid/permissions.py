@@ -31,6 +31,15 @@ def user_roles(user: AbstractBaseUser | AnonymousUser, body: Body) -> frozenset[
     return cache[body.pk]
 
 
+def remember_roles(user: AbstractBaseUser | AnonymousUser, body: Body, row) -> None:
+    """Keep the roles that `row` read with `ppid.oversight.roles_held_expressions` as the
+    user's roles on `body` for the rest of the request (no query)."""
+    if not user.is_authenticated or not user.is_active:
+        return
+    cache: dict[int, frozenset[Role]] = user.__dict__.setdefault(_CACHE_ATTR, {})
+    cache[body.pk] = frozenset(role for role in Role if getattr(row, f"holds_{role.value}"))
+
+
 def forget_roles(user: AbstractBaseUser) -> None:
     user.__dict__.pop(_CACHE_ATTR, None)
     user.__dict__.pop(_ANYWHERE_ATTR, None)

@@ -55,6 +55,7 @@ READS = {
     "GET /api/classification-changes/{id}/",
     "GET /api/editions/",
     "GET /api/editions/{id}/",
+    "GET /api/editions/{id}/items/",
     "GET /api/editions/{id}/history/",
     "GET /api/editions/{id}/document/",
     "GET /api/editions/{id}/nota-dinas/",

@@ -203,7 +203,7 @@ CLASSES = {
     "api:classification-change-decide": API_OFFICER,
     "api:edition-list": API_LIST,
     "api:edition-detail": API_OFFICER,
-    "api:edition-add-items": API_OFFICER,
+    "api:edition-items": API_OFFICER,  # GET lists the rows in pages, POST adds items
     "api:edition-comments": API_OFFICER,
     "api:edition-considerations": API_OFFICER,
     "api:edition-consideration-record": API_OFFICER,
@@ -568,6 +568,7 @@ OWN_PAGES = (
     "api:item-detail",
     "api:edition-list",
     "api:edition-detail",
+    "api:edition-items",
 )
 
 # Body A's own officers may see 404 here: the object does not exist yet for this edition (no

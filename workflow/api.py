@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -19,18 +18,21 @@ from dip.models import (
     REVIEW_STAGES,
     Edition,
     EditionDocument,
-    EditionRow,
     RecordDocument,
     Stage,
 )
 from dip.selectors import (
+    EDITION_ROWS_PER_PAGE,
     consideration_record_of,
     edition_document,
+    edition_rows,
     editions_for_user,
     items_for_user,
     record_document_of,
+    with_rows_count,
 )
 from ppid.api import BodyFilter
+from ppid.lists import Pagination
 from ppid.throttling import AnonThrottle, ObjectionThrottle, RequestFilingThrottle
 from workflow import services
 from workflow.models import NotaDinas
@@ -50,7 +52,9 @@ from workflow.serializers import (
     ConsiderationSerializer,
     EditionCreateSerializer,
     EditionDocumentSerializer,
+    EditionEntrySerializer,
     EditionListSerializer,
+    EditionRowsSerializer,
     EditionSerializer,
     HistorySerializer,
     InformationRequestListSerializer,
@@ -71,11 +75,18 @@ from workflow.serializers import (
     ReviewCommentSerializer,
     SertaMertaCreateSerializer,
     SertaMertaRequestSerializer,
+    SignedRowSerializer,
     TransitionSerializer,
 )
 from workflow.services import objections, sertamerta
 from workflow.services import requests as request_services
 from workflow.services.review import require_current_actor
+
+
+class RowsPagination(Pagination):
+    """An edition's rows: 100 a page, as on the edition's page."""
+
+    page_size = EDITION_ROWS_PER_PAGE
 
 
 @extend_schema_view(list=extend_schema(parameters=[BodyFilter]))
@@ -89,23 +100,24 @@ class EditionViewSet(
     list_filter = BodyFilter
 
     def get_queryset(self):
+        user = self.request.user
+        if self.action == "items":
+            return editions_for_user(user)  # the page counts the rows itself
         if self.action == "transition":
-            # The lookup before a transition needs no clock: the service reads the open step
-            # under its lock, and the answer (`_fresh`) reads the edition again with its clock.
-            return editions_for_user(self.request.user)
-        queryset = editions_with_clock(self.request.user).order_by("-created_at", "-pk")
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch("rows", queryset=EditionRow.objects.order_by("number"))
-            )
-        return queryset
+            # No clock: the service reads the open step under its lock, and the answer is the
+            # edition as the transition left it.
+            return with_rows_count(editions_for_user(user))
+        queryset = editions_with_clock(user).order_by("-created_at", "-pk")
+        return queryset if self.action == "list" else with_rows_count(queryset)
 
     def get_serializer_class(self):
         return EditionListSerializer if self.action == "list" else EditionSerializer
 
-    def _fresh(self, pk: int) -> Response:
-        edition = get_object_or_404(editions_with_clock(self.request.user), pk=pk)
+    def _answer(self, edition: Edition) -> Response:
         return Response(EditionSerializer(edition, context=self.get_serializer_context()).data)
+
+    def _fresh(self, pk: int) -> Response:
+        return self._answer(get_object_or_404(self.get_queryset(), pk=pk))
 
     @extend_schema(request=EditionCreateSerializer, responses={201: EditionSerializer})
     def create(self, request, *args, **kwargs):
@@ -116,8 +128,20 @@ class EditionViewSet(
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    @extend_schema(request=ItemIdsSerializer, responses=EditionSerializer)
-    @action(detail=True, methods=["post"], url_path="items")
+    @extend_schema(methods=["GET"], responses=EditionRowsSerializer)
+    @action(detail=True, methods=["get"], pagination_class=RowsPagination)
+    def items(self, request, pk=None):
+        """The edition's rows, a page at a time (`?page=` from 1, `?page_size=` 100 by default,
+        200 at most): once it is signed, its rows as signed, by `number`; before, the items
+        picked, by `position`, each with the fields it still misses (`items_count` and
+        `items_url` on the edition)."""
+        edition = self.get_object()
+        rows = self.paginate_queryset(edition_rows(edition))
+        shape = SignedRowSerializer if edition.is_signed else EditionEntrySerializer
+        return self.get_paginated_response(shape(rows, many=True).data)
+
+    @extend_schema(methods=["POST"], request=ItemIdsSerializer, responses=EditionSerializer)
+    @items.mapping.post
     def add_items(self, request, pk=None):
         edition = self.get_object()
         payload = ItemIdsSerializer(data=request.data)
@@ -151,21 +175,32 @@ class EditionViewSet(
         where the SOP has no atasan) also records the decree (Keputusan) that sets the list:
         `decree_number` and `decree_date` are required then (400 naming the field, nothing
         stored)."""
-        edition = self.get_object()
         if name not in services.USER_TRANSITIONS:
             raise Http404
         payload = TransitionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        if not payload.is_valid():
+            self.get_object()  # another body's edition is a 404 before any word on the payload
+            raise serializers.ValidationError(payload.errors)
         data = payload.validated_data
-        services.edition_transition(
-            edition=edition,
-            name=name,
-            user=request.user,
-            note=data["note"],
-            decree_number=data["decree_number"],
-            decree_date=data["decree_date"],
-        )
-        return self._fresh(edition.pk)
+        # The lookup is the service's lock (one query, in the editions the caller may reach),
+        # and the answer is the edition as the transition left it: nothing is read twice.
+        try:
+            edition = services.edition_transition(
+                edition=int(pk),
+                within=self.get_queryset(),
+                name=name,
+                user=request.user,
+                note=data["note"],
+                decree_number=data["decree_number"],
+                decree_date=data["decree_date"],
+            )
+        except (ValueError, Edition.DoesNotExist):
+            raise Http404 from None
+        if edition.state == Stage.PUBLICATION:
+            # Signed: the system publishes it once committed, perhaps already (a worker that
+            # runs tasks at once), so the answer reads what it is now.
+            return self._fresh(edition.pk)
+        return self._answer(edition)
 
     def _document(self, edition: Edition) -> EditionDocument:
         document = edition_document(edition)

@@ -304,6 +304,13 @@ class Step(models.Model):
                 condition=Q(finished_at__isnull=True, next_notice_at__isnull=False),
                 name="step_open_next_notice",
             ),
+            # An edition's history: the step each transition closed, for every entry of it
+            # (`workflow.selectors.edition_history`), one index probe instead of reading all
+            # of the edition's steps per entry (issue 15: the answer of every transition).
+            models.Index(
+                fields=["edition", "stage", "transition", "finished_at", "id"],
+                name="step_closed_by",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from dip.models import (
@@ -15,11 +15,11 @@ from dip.models import (
     DocumentStatus,
     Edition,
     EditionDocument,
-    EditionItem,
     EditionKind,
     EditionRow,
     RecordDocument,
 )
+from dip.selectors import edition_rows
 from dip.serializers import public_url
 from ppid.models import Body
 from ppid.permissions import warm_roles
@@ -96,6 +96,8 @@ class HistorySerializer(serializers.ModelSerializer):
 
 
 class EditionEntrySerializer(serializers.Serializer):
+    """A row of an edition not signed yet: an item picked, with what it still misses."""
+
     id = serializers.IntegerField(source="item.id")
     position = serializers.IntegerField()
     title = serializers.CharField(source="item.title")
@@ -106,11 +108,23 @@ class EditionEntrySerializer(serializers.Serializer):
 
 
 class SignedRowSerializer(serializers.ModelSerializer):
+    """A row of a signed edition, exactly as it was signed."""
+
     id = serializers.IntegerField(source="item_id", allow_null=True)
 
     class Meta:
         model = EditionRow
         exclude = ["edition", "item"]
+
+
+# The rows of `GET /api/editions/{id}/items/`: signed rows once the edition is signed, else the
+# items picked (the two shapes share no required set of fields, so a row is one of them).
+EditionRowsSerializer = PolymorphicProxySerializer(
+    component_name="EditionRowOrEntry",
+    serializers=[SignedRowSerializer, EditionEntrySerializer],
+    resource_type_field_name=None,
+    many=True,
+)
 
 
 class BlockedTransitionSerializer(serializers.Serializer):
@@ -130,7 +144,14 @@ class EditionSerializer(serializers.ModelSerializer):
     due_explanation = serializers.SerializerMethodField()
     transitions = serializers.SerializerMethodField()
     blocked = serializers.SerializerMethodField()
-    items = serializers.SerializerMethodField()
+    items_count = serializers.SerializerMethodField(
+        help_text="How many rows the edition has: the signed rows once it is signed, else the "
+        "items picked."
+    )
+    items_url = serializers.SerializerMethodField(
+        help_text="Where its rows are listed, a page at a time (`GET`; the same URL takes "
+        "`POST` to add items)."
+    )
     history = serializers.SerializerMethodField()
 
     class Meta:
@@ -149,7 +170,8 @@ class EditionSerializer(serializers.ModelSerializer):
             "due_explanation",
             "transitions",
             "blocked",
-            "items",
+            "items_count",
+            "items_url",
             "history",
             "signed_at",
             "decree_number",
@@ -193,11 +215,15 @@ class EditionSerializer(serializers.ModelSerializer):
             for b in blocked_transitions(edition, names, user).values()
         ]
 
-    def get_items(self, edition: Edition) -> list[dict]:
-        if edition.is_signed:
-            return SignedRowSerializer(edition.rows.all(), many=True).data
-        entries = EditionItem.objects.filter(edition=edition).select_related("item")
-        return EditionEntrySerializer(entries, many=True).data
+    def get_items_count(self, edition: Edition) -> int:
+        counted = getattr(edition, "rows_count", None)  # `with_rows_count`, when read so
+        return edition_rows(edition).count() if counted is None else counted
+
+    @extend_schema_field(serializers.URLField())
+    def get_items_url(self, edition: Edition) -> str:
+        url = reverse("api:edition-items", args=[edition.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
     def get_history(self, edition: Edition) -> list[dict]:
         return HistorySerializer(edition_history(edition), many=True).data
@@ -221,7 +247,9 @@ class EditionListSerializer(EditionSerializer):
     class Meta(EditionSerializer.Meta):
         list_serializer_class = EditionPageSerializer
         fields = [
-            f for f in EditionSerializer.Meta.fields if f not in ("items", "history", "blocked")
+            f
+            for f in EditionSerializer.Meta.fields
+            if f not in ("items_count", "items_url", "history", "blocked")
         ]
 
 

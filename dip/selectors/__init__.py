@@ -68,6 +68,7 @@ from dip.selectors.records import (
     record_member_role,
 )
 from dip.selectors.register import (
+    EDITION_ROWS_PER_PAGE,
     ItemPages,
     classification_changes_for_user,
     edition_classification_changes,
@@ -76,7 +77,9 @@ from dip.selectors.register import (
     edition_entries_page_queryset,
     edition_entries_to_check,
     edition_incomplete_count,
+    edition_rows,
     edition_rows_as_signed,
+    edition_rows_ready,
     editions_for_user,
     item_editions,
     item_review_edition,
@@ -85,6 +88,7 @@ from dip.selectors.register import (
     register_filtered,
     register_items,
     register_years,
+    with_rows_count,
 )
 from dip.selectors.rowflags import (
     EXEMPTION_ENDED_VIEWERS,
@@ -99,6 +103,7 @@ from dip.selectors.rowflags import (
 
 __all__ = [
     "AUDIO_MAX_ATTEMPTS",
+    "EDITION_ROWS_PER_PAGE",
     "EXEMPTION_ENDED_VIEWERS",
     "PUBLIC_ROW",
     "PUBLISHED_ORDER",
@@ -137,7 +142,9 @@ __all__ = [
     "edition_entries_page_queryset",
     "edition_entries_to_check",
     "edition_incomplete_count",
+    "edition_rows",
     "edition_rows_as_signed",
+    "edition_rows_ready",
     "editions_for_user",
     "editions_missing_deliveries",
     "import_jobs_for_user",
@@ -180,4 +187,5 @@ __all__ = [
     "row_status",
     "rows_after",
     "rows_with_update_flags",
+    "with_rows_count",
 ]

@@ -231,7 +231,11 @@ def edition_remove_item(*, edition: Edition, item: Item, user: AbstractBaseUser)
 
 def edition_check_ready(edition: Edition) -> None:
     """Refuse to hand an edition on while it is empty, mixed, or has incomplete rows. One query
-    reads only the rows with a problem (and the first row, to tell an empty edition)."""
+    reads only the rows with a problem (and the first row, to tell an empty edition); none
+    when the query that locked the edition found it ready already (`rows_ready`, from
+    `dip.selectors.edition_rows_ready`)."""
+    if getattr(edition, "rows_ready", False):
+        return
     items = edition_entries_to_check(edition)
     if not items and not edition.classification_changes.exists():
         # A DIK may carry only classification changes (e.g. it opens its last exempted row).

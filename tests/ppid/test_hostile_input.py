@@ -72,6 +72,8 @@ def test_nul_in_a_public_address_is_an_indonesian_400_page(seeded, url):
         "/api/items/?classification=%00",
         "/api/items/?body=a%00b",
         "/api/editions/?body=%00",
+        "/api/editions/1/items/?page=%00",
+        "/api/editions/1/items/?page_size=%00",
         "/api/public/bodies/?q=%00",
         "/api/public/bodies/%00/dip/",
     ],

@@ -162,6 +162,69 @@ def test_a_transition_stays_within_its_query_budget(province, django_assert_max_
         assert edition.steps.filter(transition="return").exists()
 
 
+def to_collection(body: Body) -> Edition:
+    """The body's DIP in flight, returned (by the service) to collection if it is further."""
+    edition = in_flight(body)
+    while edition.state != Stage.COLLECTION:
+        edition = services.edition_transition(
+            edition=edition, name="return", user=officer(body, edition.actor_role), note="K."
+        )
+    return edition
+
+
+@pytest.mark.django_db
+def test_a_transition_through_the_api_stays_within_the_budget(province, api):
+    """The whole request: the token, the edition looked up and locked (with the open step, the
+    caller's roles and, for a submit, whether its rows are complete), the transition's writes,
+    and the answer (the edition as the transition left it, with its history). The same at the
+    largest and the smallest body; nothing in it reads the rows."""
+    largest, smallest = sized()
+    counts = {}
+    for label, body in (("largest", largest), ("smallest", smallest)):
+        edition = to_collection(body)
+        url = f"/api/editions/{edition.pk}/transitions/"
+        for name, role, payload in (
+            ("submit", "operator", {}),
+            ("return", "ppid", {"note": "Lengkapi ringkasan."}),
+        ):
+            client = api(officer(body, role).username)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.post(f"{url}{name}/", payload, format="json")
+            assert response.status_code == 200, response.content
+            counts[label, name] = len(captured)
+            answer = response.json()
+            assert answer["state"] == (Stage.VERIFICATION if name == "submit" else Stage.COLLECTION)
+            assert answer["items_count"] == edition.entries.count()
+            assert answer["history"][-1]["transition"] == name
+            assert answer["due_at"] is not None
+            assert "items" not in answer
+    assert counts["largest", "submit"] == counts["smallest", "submit"], counts
+    assert counts["largest", "return"] == counts["smallest", "return"], counts
+    # Counted as the tests run it: the service's transaction is a savepoint pair here (two
+    # statements production does not send), and they count too.
+    assert max(counts.values()) <= TRANSITION_MAX_QUERIES, counts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", ["", "items/", "items/?page=2"])
+def test_an_editions_detail_and_rows_do_not_grow_with_it(province, api, suffix):
+    """The detail carries the rows' count and link, not the rows; the rows come 100 a page."""
+    largest, smallest = sized()
+    counts = []
+    for body in (largest, smallest):
+        edition = in_flight(body)
+        assert edition.entries.count() > 100  # a second page at both
+        client = api(officer(body, "ppid").username)
+        url = f"/api/editions/{edition.pk}/{suffix}"
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, response.content
+        counts.append(len(captured))
+    assert counts[0] == counts[1], f"{suffix}: {counts}"
+    assert counts[0] <= 5
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/api/editions/", "/api/items/", "/api/bodies/"])
 def test_api_lists_do_not_grow_with_the_bodies_overseen(province, api, url):

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -32,18 +32,20 @@ from dip.models import (
     SignedArtefact,
     Stage,
 )
+from dip.selectors import edition_rows_ready
 from dip.services import announcements, classification, reclassify
 from dip.signals import edition_published
 from ppid.calendar import calendar_for_body
 from ppid.exceptions import Conflict
 from ppid.fields import note_check
 from ppid.models import Body
+from ppid.oversight import roles_held_expressions
 from ppid.pagecache import invalidate_public_pages
-from ppid.permissions import user_roles
+from ppid.permissions import remember_roles, user_roles
 from ppid.twofactor import check_signing_allowed
 from workflow.deadlines import compute_deadline
 from workflow.models import AuditEntry, Sop, Step, route_problems, standard_seconds_of
-from workflow.selectors import PRECONDITIONS, preconditions_check
+from workflow.selectors import PRECONDITIONS, preconditions_check, ready_check
 from workflow.services import clock, review
 from workflow.signals import edition_signed
 
@@ -221,20 +223,36 @@ def _step_open(edition: Edition, *, handed_over_by: AbstractBaseUser | None) -> 
     return step
 
 
-def _locked_with_open_step(pk: int) -> Edition:
-    """The edition, locked, with its open step's id, start and standard read in the same query
-    (`open_step_*`), so that closing the step is one UPDATE, not a read and a write."""
+def _locked_with_open_step(
+    pk: int,
+    *,
+    user: AbstractBaseUser,
+    within: QuerySet[Edition] | None = None,
+    rows_ready: bool = False,
+) -> Edition:
+    """The edition, locked, with in the same query what the transition reads of it: its open
+    step's id, start and standard (`open_step_*`, so that closing the step is one UPDATE, not a
+    read and a write), the user's roles on its body (kept for the request: the permission
+    check asks no query) and, with `rows_ready`, whether its rows are complete (the submit's
+    check then reads no row). `within` (a selector's editions, e.g. those the caller may
+    reach) is where it is looked up: an edition outside is Edition.DoesNotExist."""
     open_step = Step.objects.filter(edition=OuterRef("pk"), finished_at=None)
-    return (
-        Edition.objects.select_for_update()
+    extra = {"rows_ready": edition_rows_ready()} if rows_ready else {}
+    edition = (
+        (Edition.objects.all() if within is None else within)
+        .select_for_update()
         .select_related("body")
         .annotate(
             open_step_id=Subquery(open_step.values("pk")[:1]),
             open_step_started_at=Subquery(open_step.values("started_at")[:1]),
             open_step_standard_seconds=Subquery(open_step.values("standard_seconds")[:1]),
+            **roles_held_expressions(user, "body"),
+            **extra,
         )
         .get(pk=pk)
     )
+    remember_roles(user, edition.body, edition)
+    return edition
 
 
 def _step_close(
@@ -331,6 +349,11 @@ CHECKS: dict[str, Callable[[Edition, str], None]] = {
     **{name: partial(_preconditions, name) for name in PRECONDITIONS},
     "return": _note_given,
 }
+# The transitions whose check reads the edition's rows (`ready_check`): the lock reads whether
+# they are complete, so that the usual case reads no row.
+ROWS_CHECKED = frozenset(
+    name for name, pres in PRECONDITIONS.items() if any(p.check is ready_check for p in pres)
+)
 EFFECTS: dict[str, Callable[[Edition, AbstractBaseUser], Any]] = {
     "instruct": lambda edition, user: review.nota_dinas_issue(edition),
     "return": lambda edition, user: (
@@ -352,10 +375,17 @@ def edition_transition(
     note: str = "",
     decree_number: str = "",
     decree_date: date | None = None,
+    within: QuerySet[Edition] | None = None,
 ) -> Edition:
     """Run the transition `name`. The signature (the step into publication) also records the
     decree (Keputusan) that sets the list: `decree_number` and `decree_date` are required then
-    (400 naming the fields when missing or wrong) and ignored by every other transition."""
+    (400 naming the fields when missing or wrong) and ignored by every other transition.
+
+    `within`: the editions the caller may reach (e.g. `editions_for_user`, with whatever the
+    caller's answer needs annotated); the edition is looked up in it by the lock itself, and
+    one outside it is Edition.DoesNotExist, with nothing written. Returns the edition as the
+    transition left it, with its new open step (`open_steps`, as `editions_with_clock` reads
+    it), so that an answer needs not read it again."""
     if name not in USER_TRANSITIONS:
         raise UnknownTransition(name)
     spec = TRANSITIONS[name]
@@ -364,7 +394,9 @@ def edition_transition(
     note_check(note)
     try:
         with transaction.atomic():
-            edition = _locked_with_open_step(pk)
+            edition = _locked_with_open_step(
+                pk, user=user, within=within, rows_ready=name in ROWS_CHECKED
+            )
             method = getattr(edition, spec.method)
             if not can_proceed(method):
                 raise TransitionConflict(edition, name)
@@ -406,6 +438,7 @@ def edition_transition(
                     "decree_date": edition.decree_date.isoformat(),
                 }
             opened = _step_open(edition, handed_over_by=user)
+            edition.open_steps = [opened]
             clock.step_handover_notify(opened, by=user, transition=name, note=note)
             _audit_transition(
                 edition,

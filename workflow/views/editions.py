@@ -33,6 +33,7 @@ from dip.permissions import (
     can_retry_document,
 )
 from dip.selectors import (
+    EDITION_ROWS_PER_PAGE,
     consideration_record_of,
     edition_classification_changes,
     edition_document,
@@ -113,10 +114,6 @@ def edition_list(request, slug):
     )
 
 
-# Rows of an edition shown per page on its page (`?baris=`).
-ROWS_PER_PAGE = 100
-
-
 @login_required
 def edition_detail(request, pk):
     edition = get_edition(request, pk)
@@ -131,13 +128,13 @@ def edition_detail(request, pk):
     # count and the incomplete count are queries of their own, whatever the edition's size.
     if edition.is_signed:
         signed = EditionRow.objects.filter(edition=edition).order_by("number")
-        rows_page = Paginator(signed, ROWS_PER_PAGE).get_page(request.GET.get("baris"))
+        rows_page = Paginator(signed, EDITION_ROWS_PER_PAGE).get_page(request.GET.get("baris"))
         rows = [{"row": r, "comments": row_comments.get(r.item_id, [])} for r in rows_page]
         incomplete = 0
     else:
-        rows_page = Paginator(edition_entries_page_queryset(edition), ROWS_PER_PAGE).get_page(
-            request.GET.get("baris")
-        )
+        rows_page = Paginator(
+            edition_entries_page_queryset(edition), EDITION_ROWS_PER_PAGE
+        ).get_page(request.GET.get("baris"))
         incomplete = edition_incomplete_count(edition) if edition.is_editable else 0
         for entry in rows_page:
             item = entry.item
