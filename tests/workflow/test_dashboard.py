@@ -106,10 +106,10 @@ def test_a_row_per_body_with_something_to_act_on_first_links_to_its_list(waiting
     rows = by_body_rows(page)
     kapuas, kubu = (Body.objects.get(slug=s) for s in (KAPUAS, KUBU))
     # Kapuas Hulu waits for a signature, so it comes before Kubu Raya's overdue step.
-    assert [re.sub(r"<[^>]+>", "", r) for r in rows] == [kapuas.name, kubu.name]
+    assert [re.sub(r"<[^>]+>", "", r) for r in rows] == [kapuas.short_name, kubu.short_name]
     assert f'href="?body={KAPUAS}#in-progress"' in rows[0]
     table = page.split('class="by-body"', 1)[1].split("</table>", 1)[0]
-    kubu_row = table.split(kubu.name, 1)[1].split("</tr>", 1)[0]
+    kubu_row = table.split(kubu.short_name, 1)[1].split("</tr>", 1)[0]
     # 2 in progress (verification, consideration), no signature, 1 overdue, 1 published.
     cells = re.findall(r"<td>(.*?)</td>", kubu_row)
     assert re.sub(r"<[^>]+>", "", cells[0]) == "2 (Verifikasi 1, Pertimbangan 1)"
@@ -122,7 +122,7 @@ def test_a_row_per_body_with_something_to_act_on_first_links_to_its_list(waiting
     assert "Edisi yang sedang berjalan di Disdukcapil Kubu Raya" in one
     assert "0 menunggu tanda tangan · 1 terlambat" in one
     assert 'href="/dasbor/#in-progress"' in one  # back to all bodies
-    assert 'aria-current="true">' + kubu.name in one
+    assert 'aria-current="true">' + kubu.short_name in one
 
 
 @pytest.mark.django_db
@@ -156,7 +156,7 @@ def test_the_dashboard_lists_the_oldest_flagged_rows_and_links_to_all(seeded, lo
     # The ten flagged longest ago, oldest first (the last item was flagged first).
     assert listed == [str(i.pk) for i in reversed(items)][: task_views.DASHBOARD_ROW_FLAGS]
     assert "12 informasi berkala perlu pembaruan" in table
-    assert 'href="/tugas/#berkala-due">dan 2 lainnya</a>' in page
+    assert 'dan 2 lainnya · <a href="/tugas/#berkala-due">Tugas saya</a>' in page
     assert f"/informasi/{other.pk}/" not in page
     # All twelve on the tasks page, which shows up to fifty.
     tasks = page_of(login(f"{KUBU}.operator"), "/tugas/")
