@@ -21,7 +21,6 @@ from django.db.models import (
     FilteredRelation,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -121,14 +120,17 @@ def editions_in_progress(
 ) -> QuerySet[Edition]:
     """The editions not yet published of the bodies the user reaches (or of one of them), the
     most urgent first: waiting for a signature, then overdue, then by deadline (none last).
-    Each carries `signature`, `overdue` and `open_steps` (its open step, prefetched for the
-    rows taken: slice the queryset before reading it)."""
+    Each carries `signature`, `overdue` and its open step's `open_due_at` and
+    `open_due_explanation` (read in the same query: no query per page of steps)."""
     editions = editions_for_user(user).exclude(state=Stage.PUBLISHED)
     if body_id is not None:
         editions = editions.filter(body_id=body_id)
-    due = Step.objects.filter(edition=OuterRef("pk"), finished_at=None).values("due_at")[:1]
+    open_step = Step.objects.filter(edition=OuterRef("pk"), finished_at=None)
     return (
-        editions.annotate(open_due_at=Subquery(due))
+        editions.annotate(
+            open_due_at=Subquery(open_step.values("due_at")[:1]),
+            open_due_explanation=Subquery(open_step.values("due_explanation")[:1]),
+        )
         .annotate(
             signature=Case(
                 When(state=Stage.APPROVAL, then=Value(True)),
@@ -147,7 +149,12 @@ def editions_in_progress(
             F("open_due_at").asc(nulls_last=True),
             "pk",
         )
-        .prefetch_related(
-            Prefetch("steps", queryset=Step.objects.filter(finished_at=None), to_attr="open_steps")
-        )
     )
+
+
+def deadline_of(edition: Edition) -> Step | None:
+    """The deadline of the edition's open step as `editions_in_progress` read it, as an unsaved
+    Step holding only `due_at` and `due_explanation` (what the deadline's display reads)."""
+    if edition.open_due_at is None and edition.open_due_explanation is None:
+        return None
+    return Step(due_at=edition.open_due_at, due_explanation=edition.open_due_explanation or "")

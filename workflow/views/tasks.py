@@ -14,11 +14,15 @@ from dip.selectors import row_flags_for_user
 from ppid.permissions import user_roles, warm_roles
 from ppid.selectors import bodies_for_user
 from workflow.selectors import (
-    open_step,
     serta_merta_waiting_for,
     tasks_for_user,
 )
-from workflow.selectors.dashboard import STAGES, body_summaries, editions_in_progress
+from workflow.selectors.dashboard import (
+    STAGES,
+    body_summaries,
+    deadline_of,
+    editions_in_progress,
+)
 from workflow.selectors.objections import objections_waiting_for
 from workflow.views.report import dashboard_report
 
@@ -91,7 +95,7 @@ def dashboard(request):
     waiting = [
         {
             "edition": edition,
-            "step": open_step(edition),
+            "step": deadline_of(edition),
             "overdue": edition.overdue,
             "signature": edition.signature,
         }
