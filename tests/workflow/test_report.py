@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -38,6 +39,7 @@ from workflow.periods import MONTH, QUARTER, Period, period_choices
 from workflow.selectors import report as report_selectors
 from workflow.selectors.report import compliance_report, percentile_cont, report_bodies_for_user
 from workflow.services.editions import sop_route
+from workflow.views import report as report_views
 
 User = get_user_model()
 KUBU = "disdukcapil-kubu-raya"
@@ -500,6 +502,62 @@ def test_dashboard_shows_the_atasan_their_bodys_report(steps, login):
     assert "Kepatuhan pada standar waktu SOP" not in _text(
         login(f"{KUBU}.operator").get("/dasbor/")
     )
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_dashboard_of_many_bodies_lists_the_most_overdue_first(steps, flat, login, monkeypatch):
+    """A PPID Utama's dashboard: a row per body with steps, the most overdue first, no chart
+    (the body's report has it), and how many more the overview holds."""
+
+    def section(page: str) -> str:
+        return page.split('id="report-heading"', 1)[1].split("</section>", 1)[0]
+
+    client = login("ppid-utama")
+    report = section(_text(client.get("/dasbor/?period=2026-05")))
+    kubu, kapuas = (Body.objects.get(slug=s) for s in (KUBU, KAPUAS))
+    rows = report.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("</tr>")[:-1]
+    assert len(rows) == 2  # Kalbar has no step in May
+    assert kubu.name in rows[0] and kapuas.name in rows[1]
+    assert 'class="overdue"' in rows[0] and "71% · 5 dari 7" in rows[0]
+    assert rows[0].rstrip().endswith(">3</td>")  # 1 open past due, 2 finished late
+    assert f'href="/badan/{KUBU}/laporan/?period=2026-05"' in rows[0]
+    assert "<svg" not in report and "lainnya ada di ikhtisar" not in report
+
+    monkeypatch.setattr(report_views, "DASHBOARD_CARDS", 1)
+    report = section(_text(client.get("/dasbor/?period=2026-05")))
+    assert kubu.name in report and kapuas.name not in report
+    assert "1 badan publik lainnya ada di ikhtisar" in report
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_overview_shows_every_body_in_its_table_and_the_cards_a_page_at_a_time(
+    steps, flat, login, monkeypatch
+):
+    monkeypatch.setattr(report_views, "OVERVIEW_CARDS_PER_PAGE", 2)
+    monkeypatch.setattr(report_views, "CARD_OVERDUE", 2)
+    children = list(Body.objects.filter(parent__slug=UTAMA).order_by("name"))
+    assert len(children) == 3
+    client = login("ppid-utama")
+    url = f"/badan/{UTAMA}/ikhtisar/?period=2026-05"
+    first, second = _text(client.get(url)), _text(client.get(f"{url}&page=2"))
+    for page in (first, second):
+        table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        assert all(f'href="/badan/{b.slug}/laporan/?period=2026-05"' in table for b in children)
+    charts = [[b.slug for b in children if f'id="chart-{b.slug}"' in p] for p in (first, second)]
+    assert charts == [[b.slug for b in children[:2]], [children[2].slug]]
+    assert "Badan publik 1\u20132 dari 3, menurut nama." in first
+    assert 'href="?period=2026-05&amp;page=2"' in first
+    # Kubu Raya's card: its two longest late steps, and the third counted.
+    kubu_page = first if f'id="chart-{KUBU}"' in first else second
+    card = kubu_page.split(f'id="report-{KUBU}"', 1)[1].split("</section>", 1)[0]
+    open_late, late_consideration, _late_verification = steps["overdue"]
+    listed = re.findall(r'<li class="overdue"><a href="/edisi/(\d+)/">', card)
+    assert listed == [str(open_late.edition_id), str(late_consideration.edition_id)]
+    # 11 days 2 hours and 26 hours late are listed; the verification 1 day late is not.
+    assert "11 hari 2 jam" in card and "1 hari 2 jam" in card
+    assert "terlambat 1 hari<" not in card and "dan 1 lainnya" in card
 
 
 @pytest.mark.django_db

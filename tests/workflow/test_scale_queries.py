@@ -111,12 +111,24 @@ def test_officer_page_queries_do_not_grow_with_the_body(province, client, page):
     assert counts[0] <= 25
 
 
+def with_editions(body: Body) -> str:
+    """The slug of a body under `body` that has editions (the dashboard's `?body=`)."""
+    return (
+        Edition.objects.filter(body__parent=body)
+        .order_by("pk")
+        .values_list("body__slug", flat=True)[0]
+    )
+
+
 UTAMA_PAGES = {
     "tasks": lambda body: "/tugas/",
     "dashboard": lambda body: "/dasbor/",
+    "dashboard, one body's editions": lambda body: f"/dasbor/?body={with_editions(body)}",
+    "dashboard, page 2": lambda body: "/dasbor/?page=2",
     "audit": lambda body: "/jejak-audit/",
     "audit, transitions only": lambda body: "/jejak-audit/?action=edition.",
     "overview": lambda body: f"/badan/{body.slug}/ikhtisar/",
+    "overview, page 2": lambda body: f"/badan/{body.slug}/ikhtisar/?page=2",
     "notices": lambda body: "/pemberitahuan/",
 }
 

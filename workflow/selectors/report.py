@@ -19,9 +19,20 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Max, Min, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    FloatField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -158,9 +169,15 @@ class BodyReport:
 
     @property
     def overdue(self) -> list[OverdueStep]:
-        """Every overdue step of the period, the longest late first."""
+        """The overdue steps of the period read (every one, or the first `overdue_limit` of
+        `compliance_report`), the longest late first."""
         rows = [o for s in self.steps for o in s.overdue]
         return sorted(rows, key=lambda o: (-o.late_seconds, o.step_id))
+
+    @property
+    def overdue_count(self) -> int:
+        """How many steps of the period are overdue (counted in the database, all of them)."""
+        return self._sum("overdue_count")
 
 
 def percentile_cont(values: Sequence[float], fraction: float) -> float | None:
@@ -214,7 +231,7 @@ _GROUP = (
 )
 
 
-def _in_period(bodies: Sequence[Body], period: Period) -> Q:
+def in_period(bodies: Sequence[Body], period: Period) -> Q:
     """Steps of the bodies that started in the period, each body in its own time zone."""
     by_zone: dict[str, list[int]] = {}
     for body in bodies:
@@ -226,7 +243,7 @@ def _in_period(bodies: Sequence[Body], period: Period) -> Q:
     return scope
 
 
-def _report_steps(scope: Q) -> QuerySet[Step]:
+def report_steps(scope: Q) -> QuerySet[Step]:
     return Step.objects.filter(scope).annotate(
         report_body=F("edition__body_id"),
         sop_number=KeyTextTransform("number", KeyTransform("sop", "edition__route")),
@@ -234,14 +251,20 @@ def _report_steps(scope: Q) -> QuerySet[Step]:
 
 
 def compliance_report(
-    *, bodies: Sequence[Body], period: Period, now: datetime | None = None
+    *,
+    bodies: Sequence[Body],
+    period: Period,
+    now: datetime | None = None,
+    overdue_limit: int | None = None,
 ) -> list[BodyReport]:
-    """The compliance report of each body for the period, in the order of `bodies`."""
+    """The compliance report of each body for the period, in the order of `bodies`. With
+    `overdue_limit`, only that many overdue steps of each body are read (the longest late);
+    their number is `overdue_count` either way."""
     bodies = list(bodies)
     if not bodies:
         return []
     now = now or timezone.now()
-    scope = _in_period(bodies, period)
+    scope = in_period(bodies, period)
     finished = Q(finished_at__isnull=False)
     aggregates: dict[str, Any] = {
         "total": Count("pk"),
@@ -256,7 +279,7 @@ def compliance_report(
         aggregates["median"] = PercentileCont("duration_seconds", 0.5)
         aggregates["p90"] = PercentileCont("duration_seconds", 0.9)
     groups: dict[tuple, StepReport] = {}
-    for row in _report_steps(scope).values(*_GROUP).annotate(**aggregates).order_by():
+    for row in report_steps(scope).values(*_GROUP).annotate(**aggregates).order_by():
         key = tuple(row[name] for name in _GROUP)
         groups[key] = StepReport(
             body_id=row["report_body"],
@@ -276,7 +299,7 @@ def compliance_report(
         )
     if not in_database:
         _percentiles_in_python(scope, groups)
-    _attach_overdue(scope, now, groups)
+    _attach_overdue(scope, now, groups, limit=overdue_limit)
     _label_and_complete(bodies, groups)
     reports = {body.pk: BodyReport(body=body, period=period, steps=[]) for body in bodies}
     for step in sorted(groups.values(), key=StepReport.sort_key):
@@ -287,7 +310,7 @@ def compliance_report(
 def _percentiles_in_python(scope: Q, groups: dict[tuple, StepReport]) -> None:
     durations: dict[tuple, list[int]] = {}
     rows = (
-        _report_steps(scope)
+        report_steps(scope)
         .filter(finished_at__isnull=False, duration_seconds__isnull=False)
         .values_list(*_GROUP, "duration_seconds")
         .order_by()
@@ -299,19 +322,31 @@ def _percentiles_in_python(scope: Q, groups: dict[tuple, StepReport]) -> None:
         groups[key].p90_seconds = percentile_cont(values, 0.9)
 
 
-def _attach_overdue(scope: Q, now: datetime, groups: dict[tuple, StepReport]) -> None:
+def _overdue_steps(
+    scope: Q, now: datetime, *, limit: int | None = None
+) -> Iterator[tuple[dict[str, Any], OverdueStep]]:
+    """The overdue steps in `scope` (finished late, or open past the deadline), each with its
+    row (the report's group keys); with `limit`, only the `limit` longest late of each body,
+    numbered in the database (a window over the body's overdue steps), so that a body with
+    thousands of them costs the same."""
     late = Q(finished_at__isnull=True, due_at__lt=now) | Q(finished_at__gt=F("due_at"))
-    rows = (
-        _report_steps(scope)
-        .filter(late)
-        .values(
-            *_GROUP, "pk", "edition_id", "edition__title", "started_at", "due_at", "finished_at"
-        )
-        .order_by("due_at", "pk")
-    )
+    rows = report_steps(scope).filter(late)
+    if limit is not None:
+        lateness = Coalesce("finished_at", Value(now)) - F("due_at")
+        rows = rows.annotate(
+            late_rank=Window(
+                RowNumber(),
+                partition_by=[F("edition__body_id")],
+                order_by=[lateness.desc(), F("pk").asc()],
+            )
+        ).filter(late_rank__lte=limit)
+    rows = rows.values(
+        *_GROUP, "pk", "edition_id", "edition__title", "started_at", "due_at", "finished_at"
+    ).order_by("due_at", "pk")
     for row in rows:
         ended = row["finished_at"] or now
-        groups[tuple(row[name] for name in _GROUP)].overdue.append(
+        yield (
+            row,
             OverdueStep(
                 step_id=row["pk"],
                 edition_id=row["edition_id"],
@@ -322,8 +357,15 @@ def _attach_overdue(scope: Q, now: datetime, groups: dict[tuple, StepReport]) ->
                 due_at=row["due_at"],
                 finished_at=row["finished_at"],
                 late_seconds=int((ended - row["due_at"]).total_seconds()),
-            )
+            ),
         )
+
+
+def _attach_overdue(
+    scope: Q, now: datetime, groups: dict[tuple, StepReport], *, limit: int | None = None
+) -> None:
+    for row, step in _overdue_steps(scope, now, limit=limit):
+        groups[tuple(row[name] for name in _GROUP)].overdue.append(step)
 
 
 def _label_and_complete(bodies: Sequence[Body], groups: dict[tuple, StepReport]) -> None:
@@ -362,12 +404,6 @@ def _label_and_complete(bodies: Sequence[Body], groups: dict[tuple, StepReport])
 
 
 # --- as a table ---
-
-
-def _number(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return ""
-    return str(round(value)) if digits == 0 else f"{value:.{digits}f}"
 
 
 def _number(value: float | None, digits: int = 0) -> str:
