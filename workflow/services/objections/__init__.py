@@ -29,7 +29,7 @@ from workflow.services.objections.answer import (
     new_verification_code,
     objection_answer,
 )
-from workflow.services.objections.common import objection_url, when, working_days_after
+from workflow.services.objections.common import objection_url
 from workflow.services.objections.document import (
     ANSWER_ERROR_MAX,
     GROUND_WORDING,
@@ -83,6 +83,4 @@ __all__ = [
     "objection_watch",
     "open_grounds",
     "reason_arose_at",
-    "when",
-    "working_days_after",
 ]
