@@ -21,17 +21,6 @@ from workflow.models import (
 )
 from workflow.selectors.requests import objection_filing_deadline
 
-# The grounds that object to the written notice: they need one, and their 30 days run from it.
-NOTICE_GROUNDS = frozenset(
-    {
-        ObjectionGround.A,
-        ObjectionGround.B,
-        ObjectionGround.D,
-        ObjectionGround.E,
-        ObjectionGround.F,
-        ObjectionGround.G,
-    }
-)
 # A refusal (ground a) is one only when the notice refused, in full or in part.
 REFUSING_DECISIONS = frozenset({RequestStatus.REFUSED, RequestStatus.PARTLY_GRANTED})
 
