@@ -16,6 +16,10 @@ kalender`). The explanation names each day the count skipped and why ("Sabtu 202
 Minggu 2026-12-06 (akhir pekan); Jumat 2026-12-25 (Hari Raya Natal)").
 Times are computed as naive local wall-clock times in the body's zone (Indonesian zones have no
 daylight saving) and returned aware.
+
+For a body rather than a calendar: `working_days_after` (the law's limits on requests and
+objections, N working days by the body's calendar) and `when` (a moment as a notice writes it,
+in the body's time).
 """
 
 from __future__ import annotations
@@ -23,7 +27,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ppid.calendar import WEEKDAY_NAMES, WorkCalendar
+from django.utils import formats, timezone
+
+from ppid.calendar import WEEKDAY_NAMES, WorkCalendar, calendar_for_body
+from ppid.models import Body
 from workflow.models import TimeUnit
 
 OFFICE_UNIT_SECONDS = {TimeUnit.MENIT: 60, TimeUnit.JAM: 3600}
@@ -183,3 +190,18 @@ def compute_deadline(start: datetime, amount: int, unit: str, cal: WorkCalendar)
         skipped=skipped,
         calendar_days=unit in CALENDAR_DAY_UNITS,
     )
+
+
+def working_days_after(body: Body, start: datetime, days: int) -> Deadline:
+    """The deadline `days` working days after `start` by the body's office calendar (the
+    limits of the law on requests and objections)."""
+    return compute_deadline(start, days, TimeUnit.HARI_KERJA, calendar_for_body(body))
+
+
+def when(moment: datetime, body: Body) -> str:
+    """A moment as a notice writes it, in the body's time: "Senin, 7 Desember 2026 16:00 WIB".
+    The zone is the calendar's own (`calendar_for_body(body).tz` is the body's `time_zone`
+    whichever calendar row applies), read without loading the calendar; a body without a zone
+    fails here as its deadlines fail, rather than being written in another zone."""
+    local = timezone.localtime(moment, WorkCalendar(tz_name=body.time_zone).tz)
+    return f"{formats.date_format(local, 'l, j F Y H:i')} {local.tzname()}"

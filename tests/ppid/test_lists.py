@@ -15,7 +15,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from dip.api import LISTED_ATTACHMENTS, AttachmentSerializer, ItemSerializer
+from dip.api.items import LISTED_ATTACHMENTS, AttachmentSerializer, ItemSerializer
 from dip.models import Attachment, Item
 from ppid.lists import PlainListSerializer
 from ppid.models import Body, Unit

@@ -11,6 +11,7 @@ from django.test import Client
 from ppid.calendar import calendar_for_body
 from ppid.models import Body, CalendarDay, WorkingCalendar
 from tests.helpers import open_edition, utama_of
+from workflow.deadlines import when
 from workflow.models import AuditEntry, Step
 
 WIB = ZoneInfo("Asia/Pontianak")
@@ -194,3 +195,18 @@ def test_the_deadline_shows_its_explanation_on_the_task_list(client, seeded):
         "Sabtu 2026-05-30, Minggu 2026-05-31 (akhir pekan); Senin 2026-06-01 (Hari Lahir Pancasila)"
     )
     assert f"dilewati: {step.due_skipped}" in page
+
+
+def test_a_notice_writes_a_moment_in_the_zone_the_bodys_calendar_counts_in(
+    seeded, django_assert_num_queries
+):
+    # Dinsos follows its PPID Utama's calendar row but counts in its own zone; the notices of
+    # requests and objections write their deadlines in that zone, without loading the calendar.
+    dinsos = Body.objects.get(slug=DINSOS)
+    dinsos.time_zone = "Asia/Makassar"
+    assert calendar_for_body(dinsos).tz == ZoneInfo("Asia/Makassar")
+    with django_assert_num_queries(0):
+        text = when(datetime(2026, 12, 7, 9, 0, tzinfo=WIB), dinsos)
+    assert text.endswith(" 7 December 2026 10:00 WITA") or text.endswith(
+        " 7 Desember 2026 10:00 WITA"
+    )

@@ -29,7 +29,7 @@ from workflow.services.objections.answer import (
     new_verification_code,
     objection_answer,
 )
-from workflow.services.objections.common import objection_url, when, working_days_after
+from workflow.services.objections.common import objection_url
 from workflow.services.objections.document import (
     ANSWER_ERROR_MAX,
     GROUND_WORDING,
@@ -42,7 +42,6 @@ from workflow.services.objections.document import (
 )
 from workflow.services.objections.filing import objection_file
 from workflow.services.objections.limits import (
-    NOTICE_GROUNDS,
     REFUSING_DECISIONS,
     dispute_deadline_set,
     filing_deadline,
@@ -51,7 +50,6 @@ from workflow.services.objections.limits import (
 )
 from workflow.services.objections.mail import objection_requester_mail_send
 from workflow.services.objections.watch import (
-    objection_first_notice,
     objection_next_notice,
     objection_watch,
 )
@@ -60,7 +58,6 @@ __all__ = [
     "ANSWER_DECISIONS",
     "ANSWER_ERROR_MAX",
     "GROUND_WORDING",
-    "NOTICE_GROUNDS",
     "REFUSING_DECISIONS",
     "VERIFICATION_CODE_LENGTH",
     "AnswerDocumentNotFailed",
@@ -76,13 +73,10 @@ __all__ = [
     "objection_answer_document_build",
     "objection_answer_document_retry",
     "objection_file",
-    "objection_first_notice",
     "objection_next_notice",
     "objection_requester_mail_send",
     "objection_url",
     "objection_watch",
     "open_grounds",
     "reason_arose_at",
-    "when",
-    "working_days_after",
 ]

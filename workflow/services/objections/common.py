@@ -1,38 +1,14 @@
-"""What the objection services share: a moment and a count of working days in the body's
-time, the audit row, and the words and link of the officers' notices."""
+"""What the objection services share: the audit row, and the words and link of the officers'
+notices. (A count of working days and a moment in the body's time are `workflow.deadlines`'
+`working_days_after` and `when`.)"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
-from ppid.calendar import calendar_for_body
-from ppid.models import Body
-from workflow.deadlines import compute_deadline
-from workflow.models import (
-    AuditEntry,
-    Objection,
-    ObjectionGround,
-    TimeUnit,
-)
-
-
-def _calendar(body: Body):
-    return calendar_for_body(body)
-
-
-def working_days_after(body: Body, start: datetime, days: int):
-    """The deadline `days` working days after `start` by the body's office calendar."""
-    return compute_deadline(start, days, TimeUnit.HARI_KERJA, _calendar(body))
-
-
-def when(moment: datetime, body: Body) -> str:
-    local = timezone.localtime(moment, ZoneInfo(body.time_zone or settings.TIME_ZONE))
-    return f"{formats.date_format(local, 'l, j F Y H:i')} {local.tzname()}"
+from workflow.deadlines import when
+from workflow.models import AuditEntry, Objection, ObjectionGround
 
 
 def audit(objection: Objection, *, action: str, user=None, note: str = "", **data) -> None:

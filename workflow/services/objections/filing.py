@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ppid.models import Body, Role
 from ppid.selectors import users_with_roles
+from workflow.deadlines import when, working_days_after
 from workflow.models import (
     OBJECTION_ANSWER_WORKING_DAYS,
     OBJECTION_REASON_MAX_LENGTH,
@@ -25,13 +26,7 @@ from workflow.models import (
     ObjectionGround,
 )
 from workflow.services.notices import notify
-from workflow.services.objections.common import (
-    audit,
-    notice_names,
-    objection_url,
-    when,
-    working_days_after,
-)
+from workflow.services.objections.common import audit, notice_names, objection_url
 from workflow.services.objections.limits import filing_deadline
 from workflow.services.objections.mail import mail_requester_on_commit
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflow.deadlines import when, working_days_after
 from workflow.models import (
     DISPUTE_FILING_WORKING_DAYS,
     REQUEST_OPEN_STATUSES,
@@ -19,19 +20,7 @@ from workflow.models import (
     RequestStatus,
 )
 from workflow.selectors.requests import objection_filing_deadline
-from workflow.services.objections.common import when, working_days_after
 
-# The grounds that object to the written notice: they need one, and their 30 days run from it.
-NOTICE_GROUNDS = frozenset(
-    {
-        ObjectionGround.A,
-        ObjectionGround.B,
-        ObjectionGround.D,
-        ObjectionGround.E,
-        ObjectionGround.F,
-        ObjectionGround.G,
-    }
-)
 # A refusal (ground a) is one only when the notice refused, in full or in part.
 REFUSING_DECISIONS = frozenset({RequestStatus.REFUSED, RequestStatus.PARTLY_GRANTED})
 

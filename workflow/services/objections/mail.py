@@ -11,11 +11,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dip.serializers import public_url
+from workflow.deadlines import when
 from workflow.models import (
     Objection,
 )
 from workflow.services.notices import requester_mail_once
-from workflow.services.objections.common import notice_names, when
+from workflow.services.objections.common import notice_names
 from workflow.signals import objection_requester_mail
 
 

@@ -3,7 +3,7 @@ Komisi Informasi deadline of the lapse), one escalation to the PPID Utama, each 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -139,8 +139,3 @@ def objection_watch(*, objection_id: int, now: datetime | None = None) -> list[s
             ]
         )
     return sent
-
-
-def objection_first_notice(objection: Objection) -> datetime | None:
-    """The earliest moment still owed (even a past one), for a recount."""
-    return objection_next_notice(objection, datetime.min.replace(tzinfo=UTC))

@@ -1,5 +1,6 @@
 """What the request services share: the conflict of a decided request, the audit row, the row
-lock, the event sent after commit, a count of working days and a moment in the body's time."""
+lock, the event sent after commit and the officers' link. (A count of working days and a moment
+in the body's time are `workflow.deadlines`' `working_days_after` and `when`.)"""
 
 from __future__ import annotations
 
@@ -8,18 +9,11 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ppid.calendar import calendar_for_body
 from ppid.exceptions import Conflict
-from ppid.models import Body
-from workflow.deadlines import compute_deadline
-from workflow.models import (
-    AuditEntry,
-    InformationRequest,
-    TimeUnit,
-)
+from workflow.models import AuditEntry, InformationRequest
 from workflow.signals import request_event
 
 TARGET_TYPE = "workflow.informationrequest"
@@ -64,10 +58,6 @@ def clean_text(value: str) -> str:
     return (value or "").strip()
 
 
-def working_days_after(body: Body, start: datetime, days: int):
-    return compute_deadline(start, days, TimeUnit.HARI_KERJA, calendar_for_body(body))
-
-
 def send_event(request: InformationRequest, event: str) -> None:
     request_id = request.pk
     transaction.on_commit(
@@ -82,11 +72,6 @@ def lock(request: InformationRequest) -> InformationRequest:
         .select_related("body")
         .get(pk=request.pk)
     )
-
-
-def when(moment: datetime, body: Body) -> str:
-    local = timezone.localtime(moment, calendar_for_body(body).tz)
-    return f"{formats.date_format(local, 'l, j F Y H:i')} {local.tzname()}"
 
 
 def officer_url(request: InformationRequest) -> str:

@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransition
 from dip.services.common import require
 from ppid.exceptions import Conflict
 from ppid.fields import note_check
+from workflow.deadlines import working_days_after
 from workflow.models import (
     REQUEST_EXTENSION_MAX_WORKING_DAYS,
     InformationRequest,
@@ -25,7 +26,6 @@ from workflow.services.requests.common import (
     clean_text,
     lock,
     send_event,
-    working_days_after,
 )
 from workflow.services.requests.watch import next_notice_moment
 

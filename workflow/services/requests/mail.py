@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from workflow.deadlines import when
 from workflow.models import (
     InformationRequest,
 )
 from workflow.services.notices import requester_mail_once
-from workflow.services.requests.common import when
 
 
 def tracking_url(request: InformationRequest) -> str:

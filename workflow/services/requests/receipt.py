@@ -17,6 +17,7 @@ from dip.services.common import require
 from ppid.calendar import calendar_for_body
 from ppid.models import Body, Role
 from ppid.selectors import users_with_roles
+from workflow.deadlines import when, working_days_after
 from workflow.models import (
     REQUEST_ANSWER_WORKING_DAYS,
     InformationRequest,
@@ -25,14 +26,7 @@ from workflow.models import (
 )
 from workflow.permissions import can_handle_requests
 from workflow.services.notices import notify
-from workflow.services.requests.common import (
-    audit,
-    clean_text,
-    officer_url,
-    send_event,
-    when,
-    working_days_after,
-)
+from workflow.services.requests.common import audit, clean_text, officer_url, send_event
 from workflow.services.requests.watch import next_notice_moment
 
 

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from ppid.models import Role
 from ppid.oversight import users_overseeing
 from ppid.selectors import users_with_roles
+from workflow.deadlines import when
 from workflow.models import (
     InformationRequest,
     NoticeKind,
 )
 from workflow.services.clock import ESCALATION_ROLES, escalation_grace
 from workflow.services.notices import notify
-from workflow.services.requests.common import audit, officer_url, when
+from workflow.services.requests.common import audit, officer_url
 
 
 def escalation_plan(request: InformationRequest) -> list[tuple[int, object]]:

@@ -1,26 +1,19 @@
-"""JSON API for editions and their approval chain."""
+"""Editions and their approval chain through the API: open one, list and pick its rows, run a
+transition, follow its signed documents, and the review records of its stages (nota dinas,
+berita acara, comments, considerations)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from dip import services as dip_services
-from dip.models import (
-    REVIEW_STAGES,
-    Edition,
-    EditionDocument,
-    RecordDocument,
-    Stage,
-)
+from dip.models import REVIEW_STAGES, Edition, EditionDocument, RecordDocument, Stage
 from dip.selectors import (
     EDITION_ROWS_PER_PAGE,
     consideration_record_of,
@@ -33,53 +26,27 @@ from dip.selectors import (
 )
 from ppid.api import BodyFilter
 from ppid.lists import Pagination
-from ppid.throttling import AnonThrottle, ObjectionThrottle, RequestFilingThrottle
 from workflow import services
 from workflow.models import NotaDinas
-from workflow.selectors import (
-    edition_history,
-    editions_with_clock,
-    serta_merta_requests_for_user,
-)
-from workflow.selectors.objections import objections_for_user
-from workflow.selectors.requests import (
-    dik_items_for_refusal,
-    request_by_tracking_code,
-    requests_for_user,
-)
-from workflow.serializers import (
-    ConsiderationRecordSerializer,
-    ConsiderationSerializer,
+from workflow.selectors import edition_history, editions_with_clock
+from workflow.serializers.documents import EditionDocumentSerializer, RecordDocumentSerializer
+from workflow.serializers.editions import (
     EditionCreateSerializer,
-    EditionDocumentSerializer,
     EditionEntrySerializer,
     EditionListSerializer,
     EditionRowsSerializer,
     EditionSerializer,
     HistorySerializer,
-    InformationRequestListSerializer,
-    InformationRequestSerializer,
     ItemIdsSerializer,
-    NotaDinasSerializer,
-    NoteSerializer,
-    ObjectionAnswerSerializer,
-    ObjectionFiledSerializer,
-    ObjectionFileSerializer,
-    ObjectionSerializer,
-    PublicRequestCreateSerializer,
-    PublicRequestReceiptSerializer,
-    PublicRequestStatusSerializer,
-    RecordDocumentSerializer,
-    RequestDecideSerializer,
-    RequestExtendSerializer,
-    ReviewCommentSerializer,
-    SertaMertaCreateSerializer,
-    SertaMertaRequestSerializer,
     SignedRowSerializer,
     TransitionSerializer,
 )
-from workflow.services import objections, sertamerta
-from workflow.services import requests as request_services
+from workflow.serializers.review import (
+    ConsiderationRecordSerializer,
+    ConsiderationSerializer,
+    NotaDinasSerializer,
+    ReviewCommentSerializer,
+)
 from workflow.services.review import require_current_actor
 
 
@@ -356,218 +323,3 @@ class EditionViewSet(
             changes=data["changes"],
         )
         return Response(ConsiderationSerializer(consideration).data)
-
-
-@extend_schema_view(list=extend_schema(parameters=[BodyFilter]))
-class SertaMertaRequestViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Serta merta announced at once (Pasal 10): the operator (or the PPID) asks, the PPID of
-    the body approves (announced on the public site at once) or returns it with a note."""
-
-    serializer_class = SertaMertaRequestSerializer
-    list_filter = BodyFilter
-
-    def get_queryset(self):
-        return serta_merta_requests_for_user(self.request.user).order_by("-requested_at", "-pk")
-
-    def _fresh(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
-        found = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(SertaMertaRequestSerializer(found).data, status=code)
-
-    @extend_schema(request=SertaMertaCreateSerializer, responses={201: SertaMertaRequestSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = SertaMertaCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        item = items_for_user(request.user).filter(pk=payload.validated_data["item"]).first()
-        if item is None:
-            raise serializers.ValidationError({"item": [_("Item not found.")]})
-        made = sertamerta.serta_merta_request_create(
-            item=item, user=request.user, note=payload.validated_data["note"]
-        )
-        return self._fresh(made.pk, status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses=SertaMertaRequestSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """Approve (PPID of the body): the item is announced on the public site now."""
-        found = self.get_object()
-        sertamerta.serta_merta_request_approve(request=found, user=request.user)
-        return self._fresh(found.pk)
-
-    @extend_schema(request=NoteSerializer, responses=SertaMertaRequestSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def send_back(self, request, pk=None):
-        """Return it with a note (PPID of the body); nothing is announced."""
-        found = self.get_object()
-        payload = NoteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        sertamerta.serta_merta_request_return(
-            request=found, user=request.user, note=payload.validated_data["note"]
-        )
-        return self._fresh(found.pk)
-
-
-# --- objections (keberatan) ------------------------------------------------------------------
-
-
-class PublicObjectionCreate(APIView):
-    """File an objection to the atasan PPID on a request, by its tracking code (no token).
-    Within 30 working days of the reason (the written notice; for ground c, the request's
-    deadline), by the body's office calendar; otherwise, or with an unknown ground, 400 naming
-    the field and nothing stored. Unknown tracking code: 404. Limited per address (429)."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    throttle_classes = [AnonThrottle, ObjectionThrottle]
-
-    @extend_schema(
-        summary="File an objection on a request (no token needed)",
-        request=ObjectionFileSerializer,
-        responses={201: ObjectionFiledSerializer},
-    )
-    def post(self, request, tracking_code: str):
-        tracked = request_by_tracking_code(tracking_code)
-        if tracked is None:
-            raise Http404(_("No request has this tracking code."))
-        payload = ObjectionFileSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        filed = objections.objection_file(request=tracked, **payload.validated_data)
-        return Response(
-            ObjectionFiledSerializer(
-                {"id": filed.pk, "number": filed.register_number, "due_at": filed.due_at}
-            ).data,
-            status=status.HTTP_201_CREATED,
-        )
-
-
-@extend_schema_view(list=extend_schema(parameters=[BodyFilter]))
-class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The objections of the caller's bodies (others are 404); the atasan PPID answers."""
-
-    serializer_class = ObjectionSerializer
-    list_filter = BodyFilter
-
-    def get_queryset(self):
-        return objections_for_user(self.request.user).order_by("-filed_at", "-pk")
-
-    @extend_schema(request=ObjectionAnswerSerializer, responses=ObjectionSerializer)
-    @action(detail=True, methods=["post"])
-    def answer(self, request, pk=None):
-        """Answer in writing (the atasan PPID of the body only; others 403): upheld or rejected,
-        with the considerations. The signed answer is built afterwards (`answer_url` once
-        ready); the requester may then go to the Komisi Informasi by `dispute_due_at`. A second
-        answer is 409."""
-        found = self.get_object()
-        if not objections.can_answer_objection(request.user, found.body):
-            raise PermissionDenied(_("Only the atasan PPID of the public body answers objections."))
-        payload = ObjectionAnswerSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        objections.objection_answer(objection=found, user=request.user, **payload.validated_data)
-        fresh = get_object_or_404(self.get_queryset(), pk=found.pk)
-        return Response(ObjectionSerializer(fresh).data)
-
-
-# --- requests for information --------------------------------------------------------------
-
-
-class PublicRequestCreate(APIView):
-    """File a request for information (no token needed). Rate-limited per address like the
-    public form; invalid input is a 400 with field errors and nothing stored."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    throttle_classes = [AnonThrottle, RequestFilingThrottle]
-
-    @extend_schema(
-        summary="File a request for information (no token needed)",
-        request=PublicRequestCreateSerializer,
-        responses={201: PublicRequestReceiptSerializer},
-    )
-    def post(self, request):
-        payload = PublicRequestCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        made = request_services.request_receive(**data)
-        return Response(PublicRequestReceiptSerializer(made).data, status=status.HTTP_201_CREATED)
-
-
-class PublicRequestStatus(APIView):
-    """A request's status by its tracking code (no token needed; no personal data)."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
-    @extend_schema(
-        summary="A request's status by its tracking code (no token needed)",
-        responses=PublicRequestStatusSerializer,
-    )
-    def get(self, request, tracking_code: str):
-        found = request_by_tracking_code(tracking_code)
-        if found is None:
-            raise Http404
-        return Response(PublicRequestStatusSerializer(found).data)
-
-
-@extend_schema_view(list=extend_schema(parameters=[BodyFilter]))
-class InformationRequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """The register of requests for information of the caller's bodies (another body's request
-    is a 404); the PPID of the body extends a deadline once and gives the written notice."""
-
-    serializer_class = InformationRequestSerializer
-    list_filter = BodyFilter
-
-    def get_queryset(self):
-        return (
-            requests_for_user(self.request.user)
-            .select_related("notice_document")
-            .order_by("-received_at", "-pk")
-        )
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return InformationRequestListSerializer
-        return InformationRequestSerializer
-
-    def _fresh(self, pk: int) -> Response:
-        found = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(InformationRequestSerializer(found).data)
-
-    @extend_schema(request=RequestExtendSerializer, responses=InformationRequestSerializer)
-    @action(detail=True, methods=["post"])
-    def extend(self, request, pk=None):
-        """Extend the deadline once, by at most 7 working days, with a reason (a second
-        extension is a 409)."""
-        found = self.get_object()
-        payload = RequestExtendSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        request_services.request_extend(request=found, user=request.user, **payload.validated_data)
-        return self._fresh(found.pk)
-
-    @extend_schema(request=RequestDecideSerializer, responses=InformationRequestSerializer)
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        """Give the written notice; a refusal cites a dikecualikan item of the body
-        (`dik_item`). The signed PDF follows (`notice_url` once it is ready)."""
-        found = self.get_object()
-        payload = RequestDecideSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        dik_item = None
-        if data.pop("dik_item") is not None:
-            dik_item = (
-                dik_items_for_refusal(found.body)
-                .filter(pk=payload.validated_data["dik_item"])
-                .first()
-            )
-            if dik_item is None:
-                raise serializers.ValidationError(
-                    {"dik_item": [_("Choose an exempted (dikecualikan) row of this body's DIK.")]}
-                )
-        request_services.request_decide(request=found, user=request.user, dik_item=dik_item, **data)
-        return self._fresh(found.pk)
