@@ -4,7 +4,11 @@
 Builds a throw-away database with one body whose current DIP has 1,000 rows (through the real
 services, so the edition is signed and published as in production), serves the app with
 gunicorn, and measures requests/second with wrk on the page a visitor lands on. Then serves the
-very same bytes from a minimal WSGI app under the same gunicorn settings and reports the ratio.
+very same bytes (the page's status line, headers and body, as the app sent them) from a minimal
+WSGI app under the same gunicorn settings and reports the ratio. It also serves the body alone
+with two headers (the bare ceiling, as this benchmark measured before 2026-12), and the CPU
+time the gunicorn workers spent per request in each run, a steadier figure than requests/second
+on a machine that other work shares.
 
     .venv/bin/python benchmarks/public_page.py [--rows 1000] [--seconds 10]
 
@@ -14,6 +18,7 @@ Needs wrk (Debian package `wrk`) and uses Redis as the cache when REDIS_URL is s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -38,14 +43,41 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"server at {url} did not start")
 
 
-def wrk(url: str, seconds: int, connections: int) -> float:
+def wrk(url: str, seconds: int, connections: int) -> tuple[float, int]:
+    """Requests per second, and how many requests were answered."""
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return rps, int(re.search(r"(\d+) requests in", out).group(1))
+
+
+def workers_cpu_seconds(master: subprocess.Popen) -> float:
+    """User + system CPU time of the gunicorn master's workers (Linux /proc)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master.pid:  # the parent's pid
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(server: subprocess.Popen, url: str, args) -> tuple[float, float]:
+    """Requests/second and the workers' CPU microseconds per request, after a warm-up."""
+    wrk(url, 2, args.connections)
+    before = workers_cpu_seconds(server)
+    rps, requests = wrk(url, args.seconds, args.connections)
+    return rps, (workers_cpu_seconds(server) - before) / requests * 1e6
+
+
+# Set by gunicorn itself on every answer, the app's and the ceiling's alike.
+SERVER_HEADERS = {"date", "server", "connection"}
 
 
 def gunicorn(app: str, port: int, env: dict, workers: int) -> subprocess.Popen:
@@ -76,6 +108,8 @@ from datetime import date
 from django.core.management import call_command
 from io import StringIO
 call_command("migrate", verbosity=0)
+# DEBUG is off, so {% static %} needs the manifest (as in production: README "Production").
+call_command("collectstatic", interactive=False, verbosity=0)
 call_command("seed_demo", password="bench-pass-1", no_editions=True, stdout=StringIO())
 from dip.models import Item
 from ppid.models import Body
@@ -88,8 +122,10 @@ Item.objects.bulk_create([Item(
     produced_at=date(2026, 1, 1 + n % 28), produced_place="Pontianak", form="both",
     retention="5 tahun") for n in range(int(os.environ["BENCH_ROWS"]) - body.items.count())])
 from ppid.celery import app
+from ppid.twofactor import second_factor_waived
 app.conf.task_always_eager = True
-edition = edition_at("disdukcapil-kalbar", "published", title="DIP 2026")
+with second_factor_waived():  # no request here, as in seed_demo: the system signs
+    edition = edition_at("disdukcapil-kalbar", "published", title="DIP 2026")
 print("rows", edition.rows.count(), "state", edition.state)
 """
 
@@ -100,11 +136,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--var", help="directory of an earlier run (printed at the end) to reuse, not rebuild"
+    )
     args = parser.parse_args()
-    var = tempfile.mkdtemp(prefix="ppid-bench-")
+    var = args.var or tempfile.mkdtemp(prefix="ppid-bench-")
     env = {
         **os.environ,
         "PPID_VAR_DIR": var,
+        "DJANGO_STATIC_ROOT": str(Path(var) / "static"),
         "DJANGO_SECRET_KEY": "bench-only-secret-key-long-enough-for-the-settings-check-0123",
         "DJANGO_DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "ppid.settings",
@@ -113,7 +153,9 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
     }
     env.pop("DATABASE_URL", None)
-    subprocess.run([PYTHON, "-c", SETUP], cwd=ROOT, env=env, check=True)
+    if not (Path(var) / "db.sqlite3").exists():
+        subprocess.run([PYTHON, "-c", SETUP], cwd=ROOT, env=env, check=True)
+    load_before = f"{os.getloadavg()[0]:.2f}"
 
     app_server = gunicorn("ppid.wsgi:application", 8101, env, args.workers)
     try:
@@ -121,30 +163,48 @@ def main() -> None:
         home = urllib.request.urlopen("http://127.0.0.1:8101/").read().decode()
         path = re.search(r'href="(/[^"]*disdukcapil-kalbar/?)"', home).group(1)
         url = f"http://127.0.0.1:8101{path}"
-        page = urllib.request.urlopen(url).read()
+        with urllib.request.urlopen(url) as response:
+            page = response.read()
+            headers = [h for h in response.getheaders() if h[0].lower() not in SERVER_HEADERS]
         body_file = Path(var) / "page.html"
         body_file.write_bytes(page)
-        wrk(url, 2, args.connections)  # warm-up
-        app_rps = wrk(url, args.seconds, args.connections)
+        headers_file = Path(var) / "page-headers.json"
+        headers_file.write_text(json.dumps(headers))
+        app_rps, app_cpu = measure(app_server, url, args)
     finally:
         app_server.terminate()
         app_server.wait()
 
-    ceiling_server = gunicorn(
-        "benchmarks.minimal_app:app", 8102, {**env, "BENCH_BODY_FILE": str(body_file)}, args.workers
-    )
-    try:
-        wait_for("http://127.0.0.1:8102/")
-        wrk("http://127.0.0.1:8102/", 2, args.connections)
-        ceiling_rps = wrk("http://127.0.0.1:8102/", args.seconds, args.connections)
-    finally:
-        ceiling_server.terminate()
-        ceiling_server.wait()
+    ceilings = {}
+    for name, extra in (
+        ("ceiling", {"BENCH_HEADERS_FILE": str(headers_file)}),
+        ("bare", {}),
+    ):
+        server = gunicorn(
+            "benchmarks.minimal_app:app",
+            8102,
+            {**env, "BENCH_BODY_FILE": str(body_file), **extra},
+            args.workers,
+        )
+        try:
+            wait_for("http://127.0.0.1:8102/")
+            ceilings[name] = measure(server, "http://127.0.0.1:8102/", args)
+        finally:
+            server.terminate()
+            server.wait()
 
-    print(f"page: {path} ({len(page):,} bytes, {args.rows} rows)")
-    print(f"app:     {app_rps:10.1f} req/s")
-    print(f"ceiling: {ceiling_rps:10.1f} req/s (minimal WSGI app, same bytes)")
-    print(f"ratio:   {app_rps / ceiling_rps:10.3f} (goal >= 0.8)")
+    header_bytes = sum(len(f"{k}: {v}\r\n") for k, v in headers)
+    print(f"page: {path} ({len(page):,} bytes, {len(headers)} headers of {header_bytes:,} bytes,")
+    print(f"      {args.rows} rows)")
+    print(f"load average before: {load_before}, after: {os.getloadavg()[0]:.2f}")
+    ceiling_rps, ceiling_cpu = ceilings["ceiling"]
+    bare_rps, bare_cpu = ceilings["bare"]
+    print(f"app:     {app_rps:10.1f} req/s  {app_cpu:6.1f} us CPU/req")
+    print(f"ceiling: {ceiling_rps:10.1f} req/s  {ceiling_cpu:6.1f} us CPU/req (same headers, body)")
+    print(f"bare:    {bare_rps:10.1f} req/s  {bare_cpu:6.1f} us CPU/req (same body, 2 headers)")
+    print(f"ratio:   {app_rps / ceiling_rps:10.3f} (goal >= 0.9; CPU {ceiling_cpu / app_cpu:.3f})")
+    print(f"vs bare: {app_rps / bare_rps:10.3f} (CPU {bare_cpu / app_cpu:.3f})")
+    print(f"data:    {var} (--var to reuse)")
 
 
 if __name__ == "__main__":
