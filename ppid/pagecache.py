@@ -23,12 +23,14 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import cache, wraps
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from ppid.health import PATHS as HEALTH_PATHS
 
@@ -109,9 +111,21 @@ def static_prefix() -> str:
     return "/" + urlparse(settings.STATIC_URL or "").path.strip("/") + "/"
 
 
-def is_secure(environ: dict) -> bool:
+@cache
+def https_settings() -> tuple[bool, tuple[str, str] | None]:
+    """SECURE_SSL_REDIRECT and SECURE_PROXY_SSL_HEADER, read once: each read of a setting goes
+    through Django's lazy settings object, which cost half of a hit's time."""
+    return bool(settings.SECURE_SSL_REDIRECT), getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+
+
+@receiver(setting_changed)
+def _forget_https_settings(*, setting: str, **kwargs) -> None:
+    if setting in ("SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER"):
+        https_settings.cache_clear()
+
+
+def is_secure(environ: dict, proxy: tuple[str, str] | None) -> bool:
     """As Django's HttpRequest.is_secure(): the proxy's header if configured, else the scheme."""
-    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
     if proxy:
         header, secure_value = proxy
         value = environ.get(header)
@@ -190,8 +204,9 @@ class PublicPageCache:
             or path.startswith(self._static_prefix)
         ):
             return self.app(environ, start_response)
-        secure = is_secure(environ)
-        if settings.SECURE_SSL_REDIRECT and not secure:
+        redirect, proxy = https_settings()
+        secure = is_secure(environ, proxy)
+        if redirect and not secure:
             return self.app(environ, start_response)
         local_key = (secure, path, environ.get("QUERY_STRING", ""))
         if time.monotonic() - self._checked_at < self.check_seconds:

@@ -162,3 +162,20 @@ def test_a_hit_answers_with_exactly_the_headers_of_the_live_page(seeded, setting
     assert set(not_modified[1]) == expected
     assert all(not_modified[1][h] == headers[h] for h in expected)
     assert reached == ["GET"]
+
+
+def test_https_redirection_switched_on_later_is_followed(settings):
+    """The HTTPS settings are read once, and again whenever they change."""
+    calls.clear()
+    app = PublicPageCache(_django_like_app, check_seconds=60)
+    _get(app)
+    _get(app)
+    assert calls == ["/dinas/"]
+    settings.SECURE_SSL_REDIRECT = True
+    _get(app)
+    assert calls == ["/dinas/", "/dinas/"], "plain HTTP goes to Django, which redirects"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    _get(app, HTTP_X_FORWARDED_PROTO="https")
+    assert len(calls) == 3  # an HTTPS page is stored apart: the first one is live
+    _get(app, HTTP_X_FORWARDED_PROTO="https")
+    assert len(calls) == 3
