@@ -3,12 +3,13 @@
 
 Builds a throw-away database with one body whose current DIP has 1,000 rows (through the real
 services, so the edition is signed and published as in production), serves the app with
-gunicorn, and measures requests/second with wrk on the page a visitor lands on. Then serves the
-very same bytes (the page's status line, headers and body, as the app sent them) from a minimal
-WSGI app under the same gunicorn settings and reports the ratio. It also serves the body alone
-with two headers (the bare ceiling, as this benchmark measured before 2026-12), and the CPU
-time the gunicorn workers spent per request in each run, a steadier figure than requests/second
-on a machine that other work shares.
+gunicorn, and measures requests/second with wrk on the page a visitor lands on. Beside it, the
+very same bytes (the page's status line, headers and body, as the app sent them) come from a
+minimal WSGI app under the same gunicorn settings (the ceiling), and the body alone with two
+headers from another (the bare ceiling, as this benchmark measured before 2026-12). The three
+are measured in turn, in short rounds, and the ratio is the median of the rounds'. The CPU
+time per request of the gunicorn workers and of wrk is printed too: on a machine that other
+work shares, the ratio of their sums says what requests/second would on idle cores.
 
     .venv/bin/python benchmarks/public_page.py [--rows 1000] [--seconds 10]
 
@@ -21,6 +22,8 @@ import argparse
 import json
 import os
 import re
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,16 +46,19 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"server at {url} did not start")
 
 
-def wrk(url: str, seconds: int, connections: int) -> tuple[float, int]:
-    """Requests per second, and how many requests were answered."""
+def wrk(url: str, seconds: int, connections: int) -> tuple[float, int, float]:
+    """Requests per second, how many requests were answered, and wrk's own CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return rps, int(re.search(r"(\d+) requests in", out).group(1))
+    return rps, int(re.search(r"(\d+) requests in", out).group(1)), cpu
 
 
 def workers_cpu_seconds(master: subprocess.Popen) -> float:
@@ -68,12 +74,44 @@ def workers_cpu_seconds(master: subprocess.Popen) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measure(server: subprocess.Popen, url: str, args) -> tuple[float, float]:
-    """Requests/second and the workers' CPU microseconds per request, after a warm-up."""
-    wrk(url, 2, args.connections)
-    before = workers_cpu_seconds(server)
-    rps, requests = wrk(url, args.seconds, args.connections)
-    return rps, (workers_cpu_seconds(server) - before) / requests * 1e6
+def measure(servers: dict[str, tuple[subprocess.Popen, str]], args) -> dict[str, dict]:
+    """Each server in turn for `--rounds` slices of its `--seconds`, after a warm-up each: the
+    load other work puts on the machine then weighs on all of them alike. Per server: the
+    requests/second of each slice, and the workers' CPU microseconds per request overall."""
+    for _server, url in servers.values():
+        wrk(url, 2, args.connections)
+    figures = {name: {"rps": [], "requests": 0, "cpu": 0.0, "client": 0.0} for name in servers}
+    slice_seconds = max(1, round(args.seconds / args.rounds))
+    for _round in range(args.rounds):
+        for name, (server, url) in servers.items():
+            before = workers_cpu_seconds(server)
+            rps, requests, client = wrk(url, slice_seconds, args.connections)
+            figure = figures[name]
+            figure["cpu"] += workers_cpu_seconds(server) - before
+            figure["client"] += client
+            figure["rps"].append(rps)
+            figure["requests"] += requests
+    for figure in figures.values():
+        figure["cpu_per_request"] = figure["cpu"] / figure["requests"] * 1e6
+        figure["client_per_request"] = figure["client"] / figure["requests"] * 1e6
+        figure["mean_rps"] = statistics.fmean(figure["rps"])
+    return figures
+
+
+def ratio(figures: dict, name: str, to: str) -> str:
+    """The median of the rounds' ratios of requests/second (and their range); the ratio of the
+    servers' CPU per request; and of the servers' and wrk's together, which is what the
+    requests/second would be when the machine's cores have nothing else to do."""
+    rounds = [a / b for a, b in zip(figures[name]["rps"], figures[to]["rps"], strict=True)]
+    this, that = figures[name], figures[to]
+    server = that["cpu_per_request"] / this["cpu_per_request"]
+    total = (that["cpu_per_request"] + that["client_per_request"]) / (
+        this["cpu_per_request"] + this["client_per_request"]
+    )
+    return (
+        f"{statistics.median(rounds):10.3f} (rounds {min(rounds):.3f}-{max(rounds):.3f});"
+        f" CPU per request: server {server:.3f}, server and wrk {total:.3f}"
+    )
 
 
 # Set by gunicorn itself on every answer, the app's and the ceiling's alike.
@@ -136,6 +174,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=5, help="slices of --seconds per server")
     parser.add_argument(
         "--var", help="directory of an earlier run (printed at the end) to reuse, not rebuild"
     )
@@ -157,12 +196,15 @@ def main() -> None:
         subprocess.run([PYTHON, "-c", SETUP], cwd=ROOT, env=env, check=True)
     load_before = f"{os.getloadavg()[0]:.2f}"
 
-    app_server = gunicorn("ppid.wsgi:application", 8101, env, args.workers)
+    servers: dict[str, tuple[subprocess.Popen, str]] = {}
     try:
+        app_server = gunicorn("ppid.wsgi:application", 8101, env, args.workers)
+        servers["app"] = (app_server, "")
         wait_for("http://127.0.0.1:8101/")
         home = urllib.request.urlopen("http://127.0.0.1:8101/").read().decode()
         path = re.search(r'href="(/[^"]*disdukcapil-kalbar/?)"', home).group(1)
         url = f"http://127.0.0.1:8101{path}"
+        servers["app"] = (app_server, url)
         with urllib.request.urlopen(url) as response:
             page = response.read()
             headers = [h for h in response.getheaders() if h[0].lower() not in SERVER_HEADERS]
@@ -170,26 +212,21 @@ def main() -> None:
         body_file.write_bytes(page)
         headers_file = Path(var) / "page-headers.json"
         headers_file.write_text(json.dumps(headers))
-        app_rps, app_cpu = measure(app_server, url, args)
+        for name, port, extra in (
+            ("ceiling", 8102, {"BENCH_HEADERS_FILE": str(headers_file)}),
+            ("bare", 8103, {}),
+        ):
+            server = gunicorn(
+                "benchmarks.minimal_app:app",
+                port,
+                {**env, "BENCH_BODY_FILE": str(body_file), **extra},
+                args.workers,
+            )
+            servers[name] = (server, f"http://127.0.0.1:{port}/")
+            wait_for(f"http://127.0.0.1:{port}/")
+        figures = measure(servers, args)
     finally:
-        app_server.terminate()
-        app_server.wait()
-
-    ceilings = {}
-    for name, extra in (
-        ("ceiling", {"BENCH_HEADERS_FILE": str(headers_file)}),
-        ("bare", {}),
-    ):
-        server = gunicorn(
-            "benchmarks.minimal_app:app",
-            8102,
-            {**env, "BENCH_BODY_FILE": str(body_file), **extra},
-            args.workers,
-        )
-        try:
-            wait_for("http://127.0.0.1:8102/")
-            ceilings[name] = measure(server, "http://127.0.0.1:8102/", args)
-        finally:
+        for server, _url in servers.values():
             server.terminate()
             server.wait()
 
@@ -197,13 +234,19 @@ def main() -> None:
     print(f"page: {path} ({len(page):,} bytes, {len(headers)} headers of {header_bytes:,} bytes,")
     print(f"      {args.rows} rows)")
     print(f"load average before: {load_before}, after: {os.getloadavg()[0]:.2f}")
-    ceiling_rps, ceiling_cpu = ceilings["ceiling"]
-    bare_rps, bare_cpu = ceilings["bare"]
-    print(f"app:     {app_rps:10.1f} req/s  {app_cpu:6.1f} us CPU/req")
-    print(f"ceiling: {ceiling_rps:10.1f} req/s  {ceiling_cpu:6.1f} us CPU/req (same headers, body)")
-    print(f"bare:    {bare_rps:10.1f} req/s  {bare_cpu:6.1f} us CPU/req (same body, 2 headers)")
-    print(f"ratio:   {app_rps / ceiling_rps:10.3f} (goal >= 0.9; CPU {ceiling_cpu / app_cpu:.3f})")
-    print(f"vs bare: {app_rps / bare_rps:10.3f} (CPU {bare_cpu / app_cpu:.3f})")
+    for name, what in (
+        ("app", ""),
+        ("ceiling", " (same headers and body)"),
+        ("bare", " (same body, 2 headers)"),
+    ):
+        figure = figures[name]
+        print(
+            f"{name + ':':8} {figure['mean_rps']:10.1f} req/s"
+            f" CPU/req: server {figure['cpu_per_request']:5.1f} us,"
+            f" wrk {figure['client_per_request']:5.1f} us{what}"
+        )
+    print(f"ratio:   {ratio(figures, 'app', 'ceiling')}; goal >= 0.9")
+    print(f"vs bare: {ratio(figures, 'app', 'bare')}")
     print(f"data:    {var} (--var to reuse)")
 
 
