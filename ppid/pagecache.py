@@ -23,12 +23,14 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import cache, wraps
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from ppid.health import PATHS as HEALTH_PATHS
 
@@ -109,9 +111,21 @@ def static_prefix() -> str:
     return "/" + urlparse(settings.STATIC_URL or "").path.strip("/") + "/"
 
 
-def is_secure(environ: dict) -> bool:
+@cache
+def https_settings() -> tuple[bool, tuple[str, str] | None]:
+    """SECURE_SSL_REDIRECT and SECURE_PROXY_SSL_HEADER, read once: each read of a setting goes
+    through Django's lazy settings object, which cost half of a hit's time."""
+    return bool(settings.SECURE_SSL_REDIRECT), getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+
+
+@receiver(setting_changed)
+def _forget_https_settings(*, setting: str, **kwargs) -> None:
+    if setting in ("SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER"):
+        https_settings.cache_clear()
+
+
+def is_secure(environ: dict, proxy: tuple[str, str] | None) -> bool:
     """As Django's HttpRequest.is_secure(): the proxy's header if configured, else the scheme."""
-    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
     if proxy:
         header, secure_value = proxy
         value = environ.get(header)
@@ -120,19 +134,44 @@ def is_secure(environ: dict) -> bool:
     return environ.get("wsgi.url_scheme") == "https"
 
 
+class StoredPage:
+    """A stored page as the per-process copy keeps it: its answers built once, so that a hit
+    only picks one (the shared cache holds the `(headers, body)` pair it was built from)."""
+
+    __slots__ = ("body", "etag", "headers", "not_modified_headers")
+
+    def __init__(self, headers: list, body: bytes):
+        self.body = body
+        self.etag = dict(headers).get("ETag") or None
+        self.headers = (*headers, ("Content-Length", str(len(body))))
+        self.not_modified_headers = tuple(
+            h for h in headers if h[0] == "ETag" or h[0].lower() in SECURITY_HEADERS
+        )
+
+    def answer(self, environ: dict, start_response: Callable) -> list[bytes]:
+        if self.etag is not None and environ.get("HTTP_IF_NONE_MATCH") == self.etag:
+            start_response("304 Not Modified", list(self.not_modified_headers))
+            return [b""]
+        start_response("200 OK", list(self.headers))
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
+
+
 class PublicPageCache:
     """WSGI middleware in front of Django (see ppid/wsgi.py).
 
     Pages are kept in the shared cache and, for speed, in a small per-process copy; the
     shared generation counter is read at most every `check_seconds`, so a publication reaches
-    every process within that time.
+    every process within that time. Between two reads a hit in the per-process copy touches
+    neither the shared cache nor Django's cache handler: the answer is a few dict lookups.
     """
 
     def __init__(self, app: Callable, *, check_seconds: float = 1.0, local_size: int = 256):
         self.app = app
         self.check_seconds = check_seconds
         self.local_size = local_size
-        self._local: dict[str, tuple[list, bytes]] = {}
+        # Keyed by (https?, path, query): the per-process copy holds one generation of one
+        # process's header settings, so neither needs to be in its keys.
+        self._local: dict[tuple[bool, str, str], StoredPage] = {}
         self._generation = None
         self._checked_at = float("-inf")
         self._fingerprint: str | None = None
@@ -149,24 +188,31 @@ class PublicPageCache:
             self._checked_at = now
         return self._generation
 
-    def _remember(self, key: str, page: tuple[list, bytes]) -> None:
+    def _remember(self, key: tuple[bool, str, str], page: StoredPage) -> None:
         if len(self._local) >= self.local_size:
             self._local.pop(next(iter(self._local)))
         self._local[key] = page
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
         if (
             environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
             # Signed-in officers (a session cookie) always get the live pages.
             or environ.get("HTTP_COOKIE")
-            or environ.get("PATH_INFO") in HEALTH_PATHS
+            or path in HEALTH_PATHS
             # Static files: WhiteNoise answers them from memory, no cache needed.
-            or environ.get("PATH_INFO", "").startswith(self._static_prefix)
+            or path.startswith(self._static_prefix)
         ):
             return self.app(environ, start_response)
-        secure = is_secure(environ)
-        if settings.SECURE_SSL_REDIRECT and not secure:
+        redirect, proxy = https_settings()
+        secure = is_secure(environ, proxy)
+        if redirect and not secure:
             return self.app(environ, start_response)
+        local_key = (secure, path, environ.get("QUERY_STRING", ""))
+        if time.monotonic() - self._checked_at < self.check_seconds:
+            page = self._local.get(local_key)
+            if page is not None:
+                return page.answer(environ, start_response)
         if self._fingerprint is None:
             self._fingerprint = headers_fingerprint()
         cache = caches["default"]
@@ -174,27 +220,19 @@ class PublicPageCache:
             generation = self._current_generation(cache)
             key = (
                 f"pagecache:{generation}:{self._fingerprint}:{'https' if secure else 'http'}:"
-                f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+                f"{local_key[1]}?{local_key[2]}"
             )
-            hit = self._local.get(key)
-            if hit is None:
-                hit = cache.get(key)
-                if hit is not None:
-                    self._remember(key, hit)
+            page = self._local.get(local_key)
+            if page is None:
+                stored = cache.get(key)
+                if stored is not None:
+                    page = StoredPage(*stored)
+                    self._remember(local_key, page)
         except Exception as error:  # the shared cache (Redis) is down: Django answers live
             self._cache_down(error)
             return self.app(environ, start_response)
-        if hit is not None:
-            headers, body = hit
-            etag = dict(headers).get("ETag")
-            if etag and environ.get("HTTP_IF_NONE_MATCH") == etag:
-                start_response(
-                    "304 Not Modified",
-                    [h for h in headers if h[0] == "ETag" or h[0].lower() in SECURITY_HEADERS],
-                )
-                return [b""]
-            start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
-            return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        if page is not None:
+            return page.answer(environ, start_response)
         captured: dict = {}
 
         def capture(status, headers, exc_info=None):
@@ -218,7 +256,7 @@ class PublicPageCache:
         except Exception as error:
             self._cache_down(error)
             return [body]
-        self._remember(key, (headers, body))
+        self._remember(local_key, StoredPage(headers, body))
         return [body]
 
     def _cache_down(self, error: Exception) -> None:
