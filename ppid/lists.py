@@ -4,6 +4,9 @@ imports neither rest_framework.generics nor rest_framework.views."""
 
 from __future__ import annotations
 
+import copy
+from types import SimpleNamespace
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy
@@ -108,3 +111,87 @@ def _column(serializer: serializers.Serializer, field: serializers.Field) -> str
     except FieldDoesNotExist:
         return None
     return column.attname if column.concrete and not column.is_relation else None
+
+
+class ValuesListSerializer(serializers.ListSerializer):
+    """The rows of a read-only ModelSerializer (`Meta.list_serializer_class`) given a QuerySet,
+    read with `QuerySet.values()`: no model instance is built (two a row with a
+    `select_related`), and only the columns shown are fetched. Each field reads its `source`:
+    a column or an annotation by name, a SlugRelatedField its related column
+    (`actor__username`); a SerializerMethodField gets the row with every column and annotation
+    as attributes. Date-times are turned into the time zone read once for the list, not once a
+    value. An edition's history (issue 15: 385 entries took 19 ms of a transition's answer, 4
+    once so). Anything else (a list, another field kind, a child with its own
+    `to_representation`) goes DRF's way: the answer is the same (tests/ppid/test_lists.py)."""
+
+    def to_representation(self, data):
+        plan = self._values_plan(data)
+        if plan is None:
+            return super().to_representation(data)
+        fields, columns = plan
+        answer = []
+        for row in data.values(*columns):
+            values = {}
+            shown = None
+            for name, column, represent in fields:
+                if column is None:  # a method field: the row as an object
+                    if shown is None:
+                        shown = SimpleNamespace(**row)
+                    values[name] = represent(shown)
+                    continue
+                value = row[column]
+                values[name] = value if value is None or represent is None else represent(value)
+            answer.append(values)
+        return answer
+
+    def _values_plan(self, data) -> tuple[list, list[str]] | None:
+        child = self.child
+        if (
+            not isinstance(data, models.QuerySet)
+            or data._iterable_class is not models.query.ModelIterable
+            or type(child).to_representation is not serializers.Serializer.to_representation
+        ):
+            return None
+        annotations = list(data.query.annotations)
+        fields = []
+        for field in child._readable_fields:
+            column = _values_column(data.model, field, annotations)
+            if column is False:
+                return None
+            if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+                field = copy.copy(field)
+                field.timezone = field.default_timezone()
+            # A slug is shown as it is stored (SlugRelatedField answers the attribute).
+            slug = isinstance(field, serializers.SlugRelatedField)
+            fields.append((field.field_name, column, None if slug else field.to_representation))
+        columns = [c for _, c, _ in fields if c is not None]
+        return fields, list(dict.fromkeys([*columns, *annotations]))
+
+
+def _values_column(model, field: serializers.Field, annotations: list[str]) -> str | bool | None:
+    """The `values()` name a field reads; None for a method field; False when it cannot be
+    read so (the list then goes DRF's way)."""
+    if isinstance(field, serializers.SerializerMethodField):
+        return None
+    if len(field.source_attrs) != 1:
+        return False
+    source = field.source_attrs[0]
+    if isinstance(field, serializers.SlugRelatedField):
+        try:
+            relation = model._meta.get_field(source)
+        except FieldDoesNotExist:
+            return False
+        plain = relation.many_to_one and "__" not in field.slug_field
+        return f"{source}__{field.slug_field}" if plain else False
+    if isinstance(
+        field,
+        (serializers.BaseSerializer, serializers.RelatedField, serializers.ManyRelatedField),
+    ):
+        return False
+    if source in annotations:
+        return source
+    try:
+        column = model._meta.get_field(source)
+    except FieldDoesNotExist:
+        return False
+    return source if column.concrete and not column.is_relation else False

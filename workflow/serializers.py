@@ -21,6 +21,7 @@ from dip.models import (
 )
 from dip.selectors import edition_rows
 from dip.serializers import public_url
+from ppid.lists import ValuesListSerializer
 from ppid.models import Body
 from ppid.permissions import warm_roles
 from ppid.selectors import bodies_for_user
@@ -87,6 +88,7 @@ class HistorySerializer(serializers.ModelSerializer):
             "due_at",
             "on_time",
         ]
+        list_serializer_class = ValuesListSerializer
 
     def get_on_time(self, entry: AuditEntry) -> bool | None:
         due, finished = entry.step_due_at, entry.step_finished_at
