@@ -240,23 +240,29 @@ _LOCK_ANNOTATIONS: dict[str, Callable[[], Any]] = {
     "open_step_standard_seconds": lambda: _open_step("standard_seconds"),
     "rows_ready": edition_rows_ready,
 }
-_compiled_lock_annotations: dict[tuple[str, str], RawSQL] = {}
+_compiled_lock_annotations: dict[tuple[str, str], RawSQL | None] = {}
 
 
-def _lock_annotation(name: str, *, using: str) -> RawSQL:
+def _lock_annotation(name: str, *, using: str) -> RawSQL | Any:
     """The lock's annotation `name`, compiled to SQL once per database and kept: building and
     compiling its subqueries (the row check's are a dozen lookups) took 6 ms of CPU of every
     submit, the same SQL each time (issue 15). For the lock's own query only, whose table is
-    the editions' (the SQL names "dip_edition" for the edition it is read with)."""
+    the editions' (the SQL names "dip_edition" for the edition it is read with). One that
+    needs a join of its own (a column of the body, say) is left to the ORM at each call: its
+    SQL would name a table alias the lock's query may not have."""
     key = (connections[using].vendor, name)
     if key not in _compiled_lock_annotations:
         query = Edition.objects.annotate(value=_LOCK_ANNOTATIONS[name]()).query
         expression = query.annotations["value"]
-        sql, params = query.get_compiler(using).compile(expression)
-        _compiled_lock_annotations[key] = RawSQL(
-            sql, tuple(params), output_field=expression.output_field
-        )
-    return _compiled_lock_annotations[key]
+        joined = [alias for alias, refs in query.alias_refcount.items() if refs]
+        if joined != [Edition._meta.db_table]:
+            _compiled_lock_annotations[key] = None
+        else:
+            sql, params = query.get_compiler(using).compile(expression)
+            _compiled_lock_annotations[key] = RawSQL(
+                sql, tuple(params), output_field=expression.output_field
+            )
+    return _compiled_lock_annotations[key] or _LOCK_ANNOTATIONS[name]()
 
 
 def _locked_with_open_step(
