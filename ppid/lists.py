@@ -4,11 +4,15 @@ imports neither rest_framework.generics nor rest_framework.views."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from types import SimpleNamespace
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy
-from rest_framework import pagination, serializers
+from rest_framework import ISO_8601, pagination, serializers
 from rest_framework.filters import BaseFilterBackend
+from rest_framework.settings import api_settings
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -108,3 +112,110 @@ def _column(serializer: serializers.Serializer, field: serializers.Field) -> str
     except FieldDoesNotExist:
         return None
     return column.attname if column.concrete and not column.is_relation else None
+
+
+class ValuesListSerializer(serializers.ListSerializer):
+    """The rows of a read-only ModelSerializer (`Meta.list_serializer_class`) given a QuerySet,
+    read with `QuerySet.values()`: no model instance is built (two a row with a
+    `select_related`), and only the columns shown are fetched. Each field reads its `source`:
+    a column or an annotation by name, a SlugRelatedField its related column
+    (`actor__username`); a SerializerMethodField gets the row with every column and annotation
+    as attributes. Date-times are turned into the time zone read once for the list (DRF asks
+    for it, and checks the format, at each value). Made for an edition's history, which every
+    transition's answer carries (issue 15: 680 entries took 28 ms of CPU as DRF reads them,
+    8 so, 4.5 of which the query). Anything else (a list, another field kind, a child with its own
+    `to_representation`) goes DRF's way: the answer is the same (tests/ppid/test_lists.py)."""
+
+    def to_representation(self, data):
+        plan = self._values_plan(data)
+        if plan is None:
+            return super().to_representation(data)
+        fields, columns = plan
+        answer = []
+        for row in data.values(*columns):
+            values = {}
+            shown = None
+            for name, column, represent in fields:
+                if column is None:  # a method field: the row as an object
+                    if shown is None:
+                        shown = SimpleNamespace(**row)
+                    values[name] = represent(shown)
+                    continue
+                value = row[column]
+                values[name] = value if value is None or represent is None else represent(value)
+            answer.append(values)
+        return answer
+
+    def _values_plan(self, data) -> tuple[list, list[str]] | None:
+        child = self.child
+        if (
+            not isinstance(data, models.QuerySet)
+            or data._iterable_class is not models.query.ModelIterable
+            or type(child).to_representation is not serializers.Serializer.to_representation
+        ):
+            return None
+        annotations = list(data.query.annotations)
+        fields = []
+        for field in child._readable_fields:
+            column = _values_column(data.model, field, annotations)
+            if column is False:
+                return None
+            represent = field.to_representation
+            if isinstance(field, serializers.SlugRelatedField):
+                represent = None  # the slug as it is stored (what the field answers)
+            elif isinstance(field, serializers.DateTimeField):
+                represent = _iso_datetime(field)
+            fields.append((field.field_name, column, represent))
+        columns = [c for _, c, _ in fields if c is not None]
+        return fields, list(dict.fromkeys([*columns, *annotations]))
+
+
+def _iso_datetime(field: serializers.DateTimeField):
+    """`field.to_representation` with the time zone read once: for an aware date-time in
+    ISO 8601 (DRF's default), the same text, "Z" for UTC included; anything else goes DRF's
+    way."""
+    if (
+        hasattr(field, "timezone")
+        or (getattr(field, "format", api_settings.DATETIME_FORMAT) or "").lower() != ISO_8601
+    ):
+        return field.to_representation
+    zone = field.default_timezone()
+    if zone is None:
+        return field.to_representation
+
+    def represent(value):
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            return field.to_representation(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return represent
+
+
+def _values_column(model, field: serializers.Field, annotations: list[str]) -> str | bool | None:
+    """The `values()` name a field reads; None for a method field; False when it cannot be
+    read so (the list then goes DRF's way)."""
+    if isinstance(field, serializers.SerializerMethodField):
+        return None
+    if len(field.source_attrs) != 1:
+        return False
+    source = field.source_attrs[0]
+    if isinstance(field, serializers.SlugRelatedField):
+        try:
+            relation = model._meta.get_field(source)
+        except FieldDoesNotExist:
+            return False
+        plain = relation.many_to_one and "__" not in field.slug_field
+        return f"{source}__{field.slug_field}" if plain else False
+    if isinstance(
+        field,
+        (serializers.BaseSerializer, serializers.RelatedField, serializers.ManyRelatedField),
+    ):
+        return False
+    if source in annotations:
+        return source
+    try:
+        column = model._meta.get_field(source)
+    except FieldDoesNotExist:
+        return False
+    return source if column.concrete and not column.is_relation else False

@@ -11,15 +11,21 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from dip.api.items import LISTED_ATTACHMENTS, AttachmentSerializer, ItemSerializer
 from dip.models import Attachment, Item
-from ppid.lists import PlainListSerializer
+from ppid.lists import PlainListSerializer, ValuesListSerializer
 from ppid.models import Body, Unit
 from tests.factories import ItemFactory
+from tests.helpers import drive_to, officers_of, open_edition, published
+from workflow import services
+from workflow.models import Step
+from workflow.selectors import edition_history
+from workflow.serializers import HistorySerializer
 
 pytestmark = pytest.mark.django_db
 KALBAR = "disdukcapil-kalbar"
@@ -101,3 +107,41 @@ def test_a_serializer_with_its_own_rows_is_left_to_drf(items):
     data = Shouting(items, many=True).data
     assert [row["title"] for row in data] == [item.title.upper() for item in items]
     assert len(data) == 3
+
+
+class DrfHistory(HistorySerializer):
+    """HistorySerializer as DRF lists it, for comparison."""
+
+    class Meta(HistorySerializer.Meta):
+        list_serializer_class = serializers.ListSerializer
+
+
+@pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Jayapura", "UTC"])
+def test_an_editions_history_reads_as_drf_would(seeded, zone):
+    """`ValuesListSerializer` (no model instance, `values()`): the same answer as DRF's, with a
+    return's note, the system's publication (no actor), a step without a deadline and date-times
+    in the time zone of the moment."""
+    edition = published("disdukcapil-kalbar")
+    ppid = get_user_model().objects.get(username="disdukcapil-kalbar.ppid")
+    officers = officers_of(edition.body)
+    again = drive_to(open_edition(edition.body, title="Ulang", officers=officers), "verification")
+    services.edition_transition(edition=again, name="return", user=ppid, note="Lengkapi “isi”.")
+    Step.objects.filter(edition=again).update(due_at=None)
+    assert type(HistorySerializer(many=True)) is ValuesListSerializer
+    for shown in (edition, again):
+        with timezone.override(zone):
+            ours = HistorySerializer(edition_history(shown), many=True).data
+            theirs = DrfHistory(edition_history(shown), many=True).data
+        assert json.dumps(ours) == json.dumps(theirs)
+    rows = HistorySerializer(edition_history(edition), many=True).data
+    assert rows[-1]["transition"] == "publish" and rows[-1]["actor"] is None
+    assert rows[0]["actor"] == "disdukcapil-kalbar.operator"
+    last = HistorySerializer(edition_history(again), many=True).data[-1]
+    assert last["note"] == "Lengkapi “isi”." and last["due_at"] is None
+    assert last["on_time"] is None
+
+
+def test_a_list_not_a_queryset_goes_drfs_way(seeded):
+    edition = published("disdukcapil-kalbar")
+    entries = list(edition_history(edition))
+    assert HistorySerializer(entries, many=True).data == DrfHistory(entries, many=True).data

@@ -5,10 +5,15 @@ the transition left it."""
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 
-from dip.models import Stage
+from dip.models import Edition, Stage
+from ppid.models import Body
+from tests.factories import ItemFactory
 from tests.helpers import edition_at
 from workflow.models import AuditEntry, Step
+from workflow.services import editions as lock
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +76,32 @@ def test_the_answer_is_the_edition_as_the_transition_left_it(seeded, api):
     # The operator may not verify: nothing to offer them now; the PPID may.
     assert answer["transitions"] == []
     assert sorted(detail["transitions"]) == ["return", "verify"]
+
+
+def test_the_locks_compiled_annotations_read_what_the_orm_reads(seeded):
+    """The lock's constant annotations are compiled once (issue 15): the same values as the
+    expressions read by the ORM, for a complete and an incomplete edition; one that needs a
+    join of its own is left to the ORM."""
+    complete = edition_at(KALBAR, Stage.COLLECTION)
+    incomplete = edition_at(KALBAR, Stage.COLLECTION, year=2025)
+    incomplete.entries.create(item=ItemFactory(body=KALBAR, draft=True), position=999)
+    names = [*lock._OPEN_STEP, "rows_ready"]
+    for edition in (complete, incomplete):
+        with transaction.atomic():
+            ours = lock._locked_with_open_step(
+                edition.pk, user=complete.created_by, rows_ready=True
+            )
+        orm = Edition.objects.annotate(
+            **{name: lock._LOCK_ANNOTATIONS[name]() for name in names}
+        ).get(pk=edition.pk)
+        assert [getattr(ours, n) for n in names] == [getattr(orm, n) for n in names]
+        assert ours.open_step_id == Step.objects.get(edition=edition, finished_at=None).pk
+    assert ours.rows_ready is False
+    lock._LOCK_ANNOTATIONS["parent_here"] = lambda: Exists(
+        Body.objects.filter(pk=OuterRef("body__parent"))
+    )
+    try:
+        assert isinstance(lock._lock_annotation("parent_here", using="default"), Exists)
+    finally:
+        del lock._LOCK_ANNOTATIONS["parent_here"]
+        lock._compiled_lock_annotations.pop(("postgresql", "parent_here"), None)

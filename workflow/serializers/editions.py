@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from dip.models import DECREE_NUMBER_MAX_LENGTH, Edition, EditionKind, EditionRow
 from dip.selectors import edition_rows
+from ppid.lists import ValuesListSerializer
 from ppid.models import Body
 from ppid.permissions import warm_roles
 from ppid.selectors import bodies_for_user
@@ -60,6 +61,7 @@ class HistorySerializer(serializers.ModelSerializer):
             "due_at",
             "on_time",
         ]
+        list_serializer_class = ValuesListSerializer
 
     def get_on_time(self, entry: AuditEntry) -> bool | None:
         due, finished = entry.step_due_at, entry.step_finished_at

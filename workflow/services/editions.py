@@ -16,8 +16,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -223,6 +224,47 @@ def _step_open(edition: Edition, *, handed_over_by: AbstractBaseUser | None) -> 
     return step
 
 
+def _open_step(column: str) -> Subquery:
+    # One open step per edition (step_one_open_per_edition): no order to sort it by (a
+    # Step's default order joins its edition and body).
+    open_step = Step.objects.filter(edition=OuterRef("pk"), finished_at=None).order_by()
+    return Subquery(open_step.values(column)[:1])
+
+
+# What the lock reads of every edition, the same for every edition and every caller: the open
+# step's id, start and standard, and whether the rows are complete.
+_OPEN_STEP = ["open_step_id", "open_step_started_at", "open_step_standard_seconds"]
+_LOCK_ANNOTATIONS: dict[str, Callable[[], Any]] = {
+    "open_step_id": lambda: _open_step("pk"),
+    "open_step_started_at": lambda: _open_step("started_at"),
+    "open_step_standard_seconds": lambda: _open_step("standard_seconds"),
+    "rows_ready": edition_rows_ready,
+}
+_compiled_lock_annotations: dict[tuple[str, str], RawSQL | None] = {}
+
+
+def _lock_annotation(name: str, *, using: str) -> RawSQL | Any:
+    """The lock's annotation `name`, compiled to SQL once per database and kept: building and
+    compiling its subqueries (the row check's are a dozen lookups) took 6 ms of CPU of every
+    submit, the same SQL each time (issue 15). For the lock's own query only, whose table is
+    the editions' (the SQL names "dip_edition" for the edition it is read with). One that
+    needs a join of its own (a column of the body, say) is left to the ORM at each call: its
+    SQL would name a table alias the lock's query may not have."""
+    key = (connections[using].vendor, name)
+    if key not in _compiled_lock_annotations:
+        query = Edition.objects.annotate(value=_LOCK_ANNOTATIONS[name]()).query
+        expression = query.annotations["value"]
+        joined = [alias for alias, refs in query.alias_refcount.items() if refs]
+        if joined != [Edition._meta.db_table]:
+            _compiled_lock_annotations[key] = None
+        else:
+            sql, params = query.get_compiler(using).compile(expression)
+            _compiled_lock_annotations[key] = RawSQL(
+                sql, tuple(params), output_field=expression.output_field
+            )
+    return _compiled_lock_annotations[key] or _LOCK_ANNOTATIONS[name]()
+
+
 def _locked_with_open_step(
     pk: int,
     *,
@@ -236,16 +278,14 @@ def _locked_with_open_step(
     check asks no query) and, with `rows_ready`, whether its rows are complete (the submit's
     check then reads no row). `within` (a selector's editions, e.g. those the caller may
     reach) is where it is looked up: an edition outside is Edition.DoesNotExist."""
-    open_step = Step.objects.filter(edition=OuterRef("pk"), finished_at=None)
-    extra = {"rows_ready": edition_rows_ready()} if rows_ready else {}
+    queryset = Edition.objects.all() if within is None else within
+    using = queryset.db
+    extra = {"rows_ready": _lock_annotation("rows_ready", using=using)} if rows_ready else {}
     edition = (
-        (Edition.objects.all() if within is None else within)
-        .select_for_update()
+        queryset.select_for_update()
         .select_related("body")
         .annotate(
-            open_step_id=Subquery(open_step.values("pk")[:1]),
-            open_step_started_at=Subquery(open_step.values("started_at")[:1]),
-            open_step_standard_seconds=Subquery(open_step.values("standard_seconds")[:1]),
+            **{name: _lock_annotation(name, using=using) for name in _OPEN_STEP},
             **roles_held_expressions(user, "body"),
             **extra,
         )
