@@ -159,6 +159,14 @@ def calendar_for_body(body: Body) -> WorkCalendar:
     return calendar_from_row(_applicable_row(body), body.time_zone)
 
 
+def body_zone(body: Body) -> ZoneInfo:
+    """The body's time zone, in which its dates and times are written: the zone of its calendar
+    (`calendar_for_body(body).tz`, whichever calendar row applies), without loading the
+    calendar. A body without a zone (the model refuses a blank one) fails here, rather than
+    being written in another zone."""
+    return ZoneInfo(body.time_zone)
+
+
 @dataclass(frozen=True)
 class DayOff:
     date: date

@@ -1,6 +1,9 @@
 import time
 from urllib.parse import urlencode
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
@@ -174,3 +177,24 @@ class RejectNulMiddleware:
             # Bounded by DATA_UPLOAD_MAX_MEMORY_SIZE, and kept for request.POST afterwards.
             return b"%00" in request.body or b"\x00" in request.body
         return False
+
+
+def sorted_policy(policy: str) -> str:
+    """A Content-Security-Policy with its directives in alphabetical order (the order of
+    directives carries no meaning; the names are unique)."""
+    return "; ".join(sorted(part.strip() for part in policy.split(";") if part.strip()))
+
+
+class SortedCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the policy's directives in a fixed order: django-csp 4.0
+    builds them from a set of names, so each worker process (its own string hash seed) wrote
+    them in its own order, and the same page's header bytes differed from one process to
+    the next (the page cache stores those bytes). A header the view set itself is kept as is."""
+
+    def process_response(self, request, response):
+        own = [h for h in (CSP_HEADER, CSP_HEADER_REPORT_ONLY) if h not in response]
+        response = super().process_response(request, response)
+        for header in own:
+            if header in response:
+                response[header] = sorted_policy(response[header])
+        return response

@@ -3,7 +3,8 @@
 A published edition never changes, so its public pages can be kept as finished bytes and
 served by a few lines of WSGI: no middleware stack, no template, no database. Views opt in with
 `cache_public_page`, which marks a 200 response; this layer stores it and answers the next
-identical GET (same path and query) from the cache, with 304 for a matching If-None-Match.
+identical GET (same path and query) from the cache, with 304 for a matching If-None-Match (the
+headers Django's own 304 would carry, built once when the page is stored).
 
 Every publication bumps one generation counter (`invalidate_public_pages`), which retires every
 stored page at once: publications are rare, and "current edition" pages must follow them.
@@ -57,6 +58,11 @@ CACHED_HEADERS = SECURITY_HEADERS | {
     "vary",
     "content-disposition",
 }
+# What Django's own 304 (the `condition` decorator behind ConditionalGetMiddleware's rules)
+# carries of a stored page's headers: all but the body's type and disposition, so the same
+# Cache-Control, ETag, Last-Modified and Vary as the 200 (RFC 9110 §15.4.5) and the security
+# headers; and, as Django's, an empty body's Content-Length.
+NOT_MODIFIED_HEADERS = CACHED_HEADERS - {"content-type", "content-disposition"}
 HEADER_SETTINGS = (
     "CONTENT_SECURITY_POLICY",
     "SECURE_HSTS_SECONDS",
@@ -144,8 +150,9 @@ class StoredPage:
         self.body = body
         self.etag = dict(headers).get("ETag") or None
         self.headers = (*headers, ("Content-Length", str(len(body))))
-        self.not_modified_headers = tuple(
-            h for h in headers if h[0] == "ETag" or h[0].lower() in SECURITY_HEADERS
+        self.not_modified_headers = (
+            *(h for h in headers if h[0].lower() in NOT_MODIFIED_HEADERS),
+            ("Content-Length", "0"),
         )
 
     def answer(self, environ: dict, start_response: Callable) -> list[bytes]:

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import formats, timezone
 
-from ppid.calendar import WEEKDAY_NAMES, WorkCalendar, calendar_for_body
+from ppid.calendar import WEEKDAY_NAMES, WorkCalendar, body_zone, calendar_for_body
 from ppid.models import Body
 from workflow.models import TimeUnit
 
@@ -199,9 +199,7 @@ def working_days_after(body: Body, start: datetime, days: int) -> Deadline:
 
 
 def when(moment: datetime, body: Body) -> str:
-    """A moment as a notice writes it, in the body's time: "Senin, 7 Desember 2026 16:00 WIB".
-    The zone is the calendar's own (`calendar_for_body(body).tz` is the body's `time_zone`
-    whichever calendar row applies), read without loading the calendar; a body without a zone
-    fails here as its deadlines fail, rather than being written in another zone."""
-    local = timezone.localtime(moment, WorkCalendar(tz_name=body.time_zone).tz)
+    """A moment as a notice writes it, in the body's time (`body_zone`, the zone its deadlines
+    are counted in): "Senin, 7 Desember 2026 16:00 WIB"."""
+    local = timezone.localtime(moment, body_zone(body))
     return f"{formats.date_format(local, 'l, j F Y H:i')} {local.tzname()}"

@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import File
 from django.db import transaction
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from dip.models import Announcement, AnnouncementAudio, DocumentStatus
 from dip.services.common import audit
+from ppid.calendar import body_zone
 from ppid.pagecache import invalidate_public_pages
 
 VOICE = "id"
@@ -42,7 +42,7 @@ class AudioUnavailable(RuntimeError):
 
 def speech_text(announcement: Announcement) -> str:
     """What the voice reads, in Indonesian (the voice's language), whatever the page's."""
-    local = timezone.localtime(announcement.announced_at, ZoneInfo(announcement.body.time_zone))
+    local = timezone.localtime(announcement.announced_at, body_zone(announcement.body))
     with translation.override("id"):
         parts = [
             _("Announcement of %(body)s.") % {"body": announcement.body.name},

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +16,7 @@ from dip.models import ConsiderationRecord, Edition, Stage
 from dip.permissions import can_write_consideration_record
 from dip.selectors import record_member_candidates
 from dip.services.common import audit, require
+from ppid.calendar import body_zone
 
 
 def _member_snapshot(user: AbstractBaseUser) -> dict:
@@ -53,7 +52,7 @@ def consideration_record_save(
     place = (place or "").strip()
     if not place:
         errors["place"] = [_("Say where the tim met.")]
-    today = timezone.localdate(timezone=ZoneInfo(edition.body.time_zone or settings.TIME_ZONE))
+    today = timezone.localdate(timezone=body_zone(edition.body))
     if held_on is None:
         errors["held_on"] = [_("Give the date the tim met.")]
     elif held_on > today:

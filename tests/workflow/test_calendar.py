@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from ppid.calendar import calendar_for_body
+from ppid.calendar import body_zone, calendar_for_body
 from ppid.models import Body, CalendarDay, WorkingCalendar
 from tests.helpers import open_edition, utama_of
 from workflow.deadlines import when
@@ -206,6 +206,7 @@ def test_a_notice_writes_a_moment_in_the_zone_the_bodys_calendar_counts_in(
     dinsos.time_zone = "Asia/Makassar"
     assert calendar_for_body(dinsos).tz == ZoneInfo("Asia/Makassar")
     with django_assert_num_queries(0):
+        assert body_zone(dinsos) == ZoneInfo("Asia/Makassar")
         text = when(datetime(2026, 12, 7, 9, 0, tzinfo=WIB), dinsos)
     assert text.endswith(" 7 December 2026 10:00 WITA") or text.endswith(
         " 7 Desember 2026 10:00 WITA"

@@ -13,16 +13,14 @@ from django.utils import timezone
 
 from dip.models import Classification, EditionKind, EditionRow, Item
 from dip.selectors import current_published_edition, public_rows
-from ppid.calendar import calendar_for_body
 from ppid.models import Body
 from ppid.oversight import bodies_reached
-from workflow.deadlines import compute_deadline
+from workflow.deadlines import working_days_after
 from workflow.models import (
     OBJECTION_FILING_WORKING_DAYS,
     REQUEST_OPEN_STATUSES,
     InformationRequest,
     RequestNote,
-    TimeUnit,
 )
 
 User = AbstractBaseUser | AnonymousUser
@@ -142,10 +140,7 @@ def objection_filing_deadline(request: InformationRequest, arose: datetime) -> d
     an objection whose reason arose at `arose`, 30 working days later by the request's body's
     office calendar. The tracking page, the public API (`objection_due_at`) and
     `objection_file` (through `filing_deadline`) all count with it."""
-    calendar = calendar_for_body(request.body)
-    return compute_deadline(
-        arose, OBJECTION_FILING_WORKING_DAYS, TimeUnit.HARI_KERJA, calendar
-    ).due_at
+    return working_days_after(request.body, arose, OBJECTION_FILING_WORKING_DAYS).due_at
 
 
 def objection_due_at(request: InformationRequest, now: datetime | None = None) -> datetime | None:

@@ -15,20 +15,19 @@ straight to level 2 after the first grace; a body without an atasan does too.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dip.models import SYSTEM_ACTOR
 from ppid.models import Role
 from ppid.oversight import users_overseeing
 from ppid.selectors import users_with_roles
+from workflow.deadlines import when
 from workflow.models import AuditEntry, NoticeKind, Step, TimeUnit
 from workflow.services.notices import notify
 
@@ -155,8 +154,7 @@ def _role_label(role: str) -> str:
 def _deadline_text(step: Step) -> str:
     if step.due_at is None:
         return "—"
-    local = step.due_at.astimezone(ZoneInfo(step.edition.body.time_zone))
-    text = f"{date_format(local, 'l, j F Y H:i')} {local.tzname()}"
+    text = when(step.due_at, step.edition.body)
     if step.due_explanation:
         text = f"{text} ({step.due_explanation})"
     return text

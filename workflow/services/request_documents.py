@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import File
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils import timezone, translation
 from dip import rendering, signing
 from dip.models import DocumentStatus, ExemptionGround
 from dip.verification import OtherDocument
+from ppid.calendar import body_zone
 from workflow.models import (
     AuditEntry,
     InformationRequest,
@@ -48,7 +48,7 @@ def notice_title(request: InformationRequest) -> str:
 
 def notice_context(request: InformationRequest) -> dict:
     body = request.body
-    tz = ZoneInfo(body.time_zone)
+    tz = body_zone(body)
     decided = timezone.localtime(request.decided_at, tz)
     signer = request.decided_by
     return {

@@ -24,7 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
@@ -38,7 +38,7 @@ from ppid.fields import note_check
 from ppid.models import Body, Role
 from ppid.oversight import users_overseeing
 from ppid.selectors import users_with_roles
-from workflow.deadlines import compute_deadline
+from workflow.deadlines import compute_deadline, when
 from workflow.models import (
     UNIT_SECONDS,
     AuditEntry,
@@ -172,11 +172,6 @@ def _audit(request: SertaMertaRequest, *, user, action: str, note: str = "", **d
     )
 
 
-def _when(moment: datetime, request: SertaMertaRequest) -> str:
-    local = timezone.localtime(moment, calendar_for_body(request.body).tz)
-    return f"{formats.date_format(local, 'l, j F Y H:i')} {local.tzname()}"
-
-
 def _url(request: SertaMertaRequest) -> str:
     return reverse("workflow:serta_merta", args=[request.pk])
 
@@ -240,7 +235,7 @@ def serta_merta_request_create(
             "title": item.title,
             "body": item.body.name,
             "name": user.get_full_name() or user.get_username(),
-            "deadline": _when(request.due_at, request),
+            "deadline": when(request.due_at, request.body),
         }
         message = [
             _(
@@ -428,7 +423,7 @@ def _clock_notice(
     names = {
         "title": request.title,
         "body": request.body.name,
-        "deadline": _when(request.due_at, request),
+        "deadline": when(request.due_at, request.body),
         "standard": f"{request.standard_amount} {TimeUnit(request.standard_unit).label}",
     }
     if kind == NoticeKind.REMINDER:

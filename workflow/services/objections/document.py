@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from dip import rendering, signing
 from dip.models import DocumentStatus
 from dip.serializers import public_url
+from ppid.calendar import body_zone
 from ppid.exceptions import Conflict
 from ppid.models import Body, Officer, Role
 from ppid.pagecache import invalidate_public_pages
@@ -45,7 +44,7 @@ def answer_context(objection: Objection) -> dict:
     body = objection.body
     request = objection.request
     signed_at = objection.answered_at
-    local = timezone.localtime(signed_at, ZoneInfo(body.time_zone or settings.TIME_ZONE))
+    local = timezone.localtime(signed_at, body_zone(body))
     officer = Officer.objects.filter(user=objection.answered_by).first()
     url = public_url(reverse("dip:verify_code", args=[objection.verification_code]))
     decision = (
@@ -54,18 +53,14 @@ def answer_context(objection: Objection) -> dict:
         if objection.status == ObjectionStatus.UPHELD
         else "Menolak keberatan Saudara dan menguatkan jawaban PPID {body}."
     ).format(body=body.name)
-    dispute = timezone.localtime(
-        objection.dispute_due_at, ZoneInfo(body.time_zone or settings.TIME_ZONE)
-    )
+    dispute = timezone.localtime(objection.dispute_due_at, body_zone(body))
     return {
         "title": answer_title(objection),
         "body": body,
         "logo": rendering.logo_data_uri(body),
         "objection_number": objection.register_number,
         "requester_name": request.name,
-        "filed_on": rendering.tanggal(
-            timezone.localtime(objection.filed_at, ZoneInfo(body.time_zone or settings.TIME_ZONE))
-        ),
+        "filed_on": rendering.tanggal(timezone.localtime(objection.filed_at, body_zone(body))),
         "request_number": request.register_number,
         "information": request.information,
         "ground_text": GROUND_WORDING[objection.ground],

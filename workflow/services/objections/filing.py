@@ -4,7 +4,6 @@ year, the atasan's 30 working days stored, the officers told, the requester e-ma
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -14,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ppid.calendar import body_zone
 from ppid.models import Body, Role
 from ppid.selectors import users_with_roles
 from workflow.deadlines import when, working_days_after
@@ -97,7 +97,7 @@ def objection_file(
                 {"ground": [_("An objection on this ground was already filed for the request.")]}
             )
         deadline = working_days_after(body, now, OBJECTION_ANSWER_WORKING_DAYS)
-        year = timezone.localtime(now, ZoneInfo(body.time_zone or settings.TIME_ZONE)).year
+        year = timezone.localtime(now, body_zone(body)).year
         objection = Objection(
             request=request,
             body=body,
