@@ -245,6 +245,7 @@ def test_a_new_period_keeps_the_body_and_starts_the_editions_over(waiting, login
     assert 'action="/dasbor/"' in form and 'method="get"' in form
     # The body goes with the new period; the editions' page does not (it starts over).
     assert hidden_fields(form) == {"body": KUBU}
+    assert "{#" not in page and "keep" not in form  # the template's comments stay comments
     # What the form sends: the body's editions, first page, and the chosen period's report.
     quarter = re.findall(r'<option value="(\d{4}-T\d)"', form)[0]
     sent = page_of(client, f"/dasbor/?body={KUBU}&period={quarter}")
