@@ -292,3 +292,13 @@ def test_time_left_is_overdue_from_the_first_instant_past_the_deadline():
         assert time_left(now - timedelta(milliseconds=500)) == "terlambat kurang dari semenit"
         assert time_left(now + timedelta(minutes=5)) == "sisa 4 menit"
         assert time_left(None) == "—"
+
+
+@pytest.mark.django_db
+def test_the_per_body_table_has_its_headers_when_nothing_is_in_progress(seeded, login):
+    """The labels were set inside the editions' table, which is not there then."""
+    Maker(Body.objects.get(slug=KUBU)).edition(Stage.PUBLISHED)
+    page = page_of(login(ATASAN), "/dasbor/")
+    assert "Tidak ada edisi yang sedang berjalan." in page
+    table = page.split('class="by-body"', 1)[1].split("</table>", 1)[0]
+    assert '<th scope="col">Badan publik</th>' in table
