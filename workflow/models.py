@@ -311,6 +311,10 @@ class Step(models.Model):
                 fields=["edition", "stage", "transition", "finished_at", "id"],
                 name="step_closed_by",
             ),
+            # The steps by when they started: the report's steps of a period (a range of this
+            # column, not every step the bodies ever had) and the period picker's earliest step
+            # (the first index entry of the bodies' steps, `first_step_day`).
+            models.Index(fields=["started_at"], name="step_started"),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from dip.models import Attachment, Edition, Item, Stage
 from dip.selectors import items_for_user
 from ppid.models import Body, BodyUserObjectPermission
 from workflow import scale_data, services
+from workflow.views import tasks as task_views
 
 User = get_user_model()
 # The transition's own budget (issue 15: at most 12 queries, 20 before).
@@ -125,6 +126,10 @@ UTAMA_PAGES = {
     "dashboard": lambda body: "/dasbor/",
     "dashboard, one body's editions": lambda body: f"/dasbor/?body={with_editions(body)}",
     "dashboard, page 2": lambda body: "/dasbor/?page=2",
+    "dashboard, bodies' page 2": lambda body: "/dasbor/?bodies_page=2",
+    "dashboard, a body, a period, page 2": lambda body: (
+        f"/dasbor/?body={with_editions(body)}&period=2026&page=2"
+    ),
     "audit": lambda body: "/jejak-audit/",
     "audit, transitions only": lambda body: "/jejak-audit/?action=edition.",
     "overview": lambda body: f"/badan/{body.slug}/ikhtisar/",
@@ -327,3 +332,37 @@ def test_api_item_pages_do_not_grow_with_the_register(province, api):
         pages = -(-items_for_user(utama).count() // 50)
         counts[body.slug] = queries(utama, "/api/items/", pages)
     assert counts[top.slug] == counts[kabupaten.slug] == [4, 4], counts
+
+
+def by_body_rows(client, url: str) -> int:
+    page = client.get(url).content.decode()
+    return page.split('class="by-body"', 1)[1].split("</table>", 1)[0].count('<th scope="row">')
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/dasbor/", "/dasbor/?bodies_page=2", "/dasbor/?bodies_page=99"])
+def test_the_dashboard_does_not_grow_with_every_body_of_the_province(
+    province, client, monkeypatch, url
+):
+    """A superuser reaches every body (615 in the full scale set), the province's PPID Utama its
+    OPDs and kabupaten, a kabupaten's PPID Utama its OPDs. Each sees the per-body table a page
+    at a time, in the same queries whether the page holds one row or every body's row."""
+    top = Body.objects.get(slug=scale_data.PROVINCE["slug"])
+    kabupaten = top.children.filter(children__isnull=False).order_by("pk").first()
+    admin = User.objects.create_superuser("scale-admin", "admin@example.invalid", "x")
+    counts, rows = {}, {}
+    for person in (admin, officer(top, "ppid_utama"), officer(kabupaten, "ppid_utama")):
+        client.force_login(person)
+        for per_page in (1, 1000):
+            monkeypatch.setattr(task_views, "BODIES_PER_PAGE", per_page)
+            counts[person.username, per_page] = count(client, url)
+            rows[person.username, per_page] = by_body_rows(client, url)
+    names = [admin.username, officer(top, "ppid_utama").username]
+    names.append(officer(kabupaten, "ppid_utama").username)
+    for name in names:
+        assert counts[name, 1] == counts[name, 1000] <= 25, counts
+        assert rows[name, 1] == 1 < rows[name, 1000], rows
+    # The superuser reaches the most bodies; the PPID Utama have the same page, query for query
+    # (the superuser reads no roles).
+    assert rows[names[0], 1000] > rows[names[1], 1000], rows
+    assert counts[names[1], 1] == counts[names[2], 1], counts

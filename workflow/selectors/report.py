@@ -25,7 +25,6 @@ from django.db.models import (
     F,
     FloatField,
     Max,
-    Min,
     Q,
     QuerySet,
     Value,
@@ -215,9 +214,15 @@ def report_bodies_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[B
 
 def first_step_day(bodies: Sequence[Body]) -> date | None:
     """The day the bodies' earliest step started (for the period picker), or None."""
-    first = Step.objects.filter(edition__body__in=[b.pk for b in bodies]).aggregate(
-        first=Min("started_at")
-    )["first"]
+    # The first by `started_at` rather than MIN(): PostgreSQL walks the `step_started` index
+    # from its start and stops at the first step of the bodies (MIN() over the join with the
+    # editions read every step).
+    first = (
+        Step.objects.filter(edition__body__in=[b.pk for b in bodies])
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
     return timezone.localdate(first) if first else None
 
 

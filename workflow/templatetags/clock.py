@@ -34,10 +34,12 @@ def duration(seconds: int | None) -> str:
 def time_left(due_at: datetime | None) -> str:
     if not due_at:  # None, or "" from a template lookup on a missing step
         return "—"
-    delta = int((due_at - timezone.now()).total_seconds())
-    if delta < 0:
-        return _("overdue by %(d)s") % {"d": duration(-delta)}
-    return _("%(d)s left") % {"d": duration(delta)}
+    now = timezone.now()
+    # Overdue as `is_overdue` says, from the first instant past the deadline: the pages mark
+    # an overdue step by this text alone ("terlambat kurang dari semenit"), not by "sisa".
+    if due_at < now:
+        return _("overdue by %(d)s") % {"d": duration(int((now - due_at).total_seconds()))}
+    return _("%(d)s left") % {"d": duration(int((due_at - now).total_seconds()))}
 
 
 @register.filter
