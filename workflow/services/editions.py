@@ -277,12 +277,16 @@ def _locked_with_open_step(
     read and a write), the user's roles on its body (kept for the request: the permission
     check asks no query) and, with `rows_ready`, whether its rows are complete (the submit's
     check then reads no row). `within` (a selector's editions, e.g. those the caller may
-    reach) is where it is looked up: an edition outside is Edition.DoesNotExist."""
+    reach) is where it is looked up: an edition outside is Edition.DoesNotExist. Only the
+    edition's row is locked, not its body's."""
     queryset = Edition.objects.all() if within is None else within
     using = queryset.db
     extra = {"rows_ready": _lock_annotation("rows_ready", using=using)} if rows_ready else {}
+    # The edition's row only (`of`): its body's row stays free, so that transitions on two
+    # editions of one body do not wait for each other. What numbers within a body (editions,
+    # requests, objections, routes) locks the body itself.
     edition = (
-        queryset.select_for_update()
+        queryset.select_for_update(of=("self",))
         .select_related("body")
         .annotate(
             **{name: _lock_annotation(name, using=using) for name in _OPEN_STEP},
