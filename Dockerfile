@@ -19,5 +19,5 @@ RUN useradd --system --uid 1000 ppid && mkdir -p /app/var /data/media /data/sign
  && chown -R ppid /app/var /data
 USER ppid
 EXPOSE 8000
-CMD ["gunicorn", "ppid.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+CMD ["gunicorn", "ppid.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--access-logfile", "-"]

@@ -107,8 +107,15 @@ def main() -> int:
     from dip.models import Edition, EditionKind, Item, Stage
     from ppid.models import Body, BodyUserObjectPermission
     from ppid.selectors import bodies_overseen_by
+    from ppid.startup import warm_up
     from workflow import scale_data, services
     from workflow.selectors import audit_entries_for
+
+    # As gunicorn.conf.py does in each worker: load what a first request would, and move
+    # start-up's objects out of the cyclic collector's reach (ppid.startup: issue 15's one
+    # transition in ten at 135-341 ms was a fresh process's first request, and a full
+    # collection walking a quarter of a million start-up objects, 60-120 ms).
+    warm_up()
 
     province = Body.objects.filter(slug=scale_data.PROVINCE["slug"]).first()
     if province is None:

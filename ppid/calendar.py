@@ -14,7 +14,8 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db import connections, router
+from django.db.models import Case, IntegerField, Q, Value, When, prefetch_related_objects
 
 from ppid.models import Body, WorkingCalendar, default_office_hours
 
@@ -134,24 +135,43 @@ def calendar_owner(body: Body) -> Body | None:
 CALENDAR_LOOKUP_DEPTH = 4
 
 
-def _applicable_row(body: Body) -> WorkingCalendar | None:
-    """The calendar row of the body or of its nearest ancestor that has one: one query for the
-    row over the whole chain (its days a second, only when there is a row), instead of one per
-    level."""
+# The id of a stand-in body the lookup's SQL is compiled with; the body's own id takes its place.
+_STAND_IN_BODY_ID = -7_654_321
+_compiled_lookup: dict[str, tuple[str, tuple]] = {}
+
+
+def _applicable_query(body_id: int):
     levels = [
-        When(**{"body" + "__children" * depth: body}, then=Value(depth))
+        When(**{"body" + "__children" * depth: body_id}, then=Value(depth))
         for depth in range(CALENDAR_LOOKUP_DEPTH)
     ]
     condition = Q()
     for depth in range(CALENDAR_LOOKUP_DEPTH):
-        condition |= Q(**{"body" + "__children" * depth: body})
-    row = (
+        condition |= Q(**{"body" + "__children" * depth: body_id})
+    return (
         WorkingCalendar.objects.filter(condition)
         .annotate(depth=Case(*levels, output_field=IntegerField()))
-        .order_by("depth")
-        .prefetch_related("days")
-        .first()
+        .order_by("depth")[:1]
     )
+
+
+def _applicable_row(body: Body) -> WorkingCalendar | None:
+    """The calendar row of the body or of its nearest ancestor that has one: one query for the
+    row over the whole chain (its days a second, only when there is a row), instead of one per
+    level. Its SQL (four levels of joins) is compiled once per database for a stand-in body,
+    whose id the body's takes at each call: building it was most of opening a step's cost
+    (issue 15)."""
+    using = router.db_for_read(WorkingCalendar)
+    vendor = connections[using].vendor
+    if vendor not in _compiled_lookup:
+        query = _applicable_query(_STAND_IN_BODY_ID).query
+        sql, params = query.get_compiler(using).as_sql()
+        _compiled_lookup[vendor] = (sql, tuple(params))
+    sql, params = _compiled_lookup[vendor]
+    params = tuple(body.pk if p == _STAND_IN_BODY_ID else p for p in params)
+    row = next(iter(WorkingCalendar.objects.db_manager(using).raw(sql, params)), None)
+    if row is not None:
+        prefetch_related_objects([row], "days")
     return row
 
 

@@ -86,7 +86,10 @@ def roles_held_expressions(user: User, body_ref: str) -> dict[str, Exists]:
         return {}
     grants = BodyUserObjectPermission.objects.filter(user=user)
     here = Q(content_object=OuterRef(body_ref))
-    above = Q(content_object=OuterRef(f"{body_ref}__parent"))
+    # The body above, as "a grant on the body that has this one among its children": read
+    # through the subquery's own join, so the expression names no table of the outer query
+    # but the rows' own (a lock compiles it once: workflow.services.editions).
+    above = Q(content_object__children=OuterRef(body_ref))
     return {
         f"holds_{role.value}": Exists(
             grants.filter(here | above if role == Role.PPID_UTAMA else here).filter(

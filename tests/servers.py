@@ -289,6 +289,9 @@ def gunicorn(
     argv = [
         str(BIN / "gunicorn"),
         app,
+        # The production settings file (gc.freeze() once a worker has started, as the image).
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

@@ -211,3 +211,31 @@ def test_a_notice_writes_a_moment_in_the_zone_the_bodys_calendar_counts_in(
     assert text.endswith(" 7 December 2026 10:00 WITA") or text.endswith(
         " 7 Desember 2026 10:00 WITA"
     )
+
+
+@pytest.mark.django_db
+def test_the_compiled_calendar_lookup_finds_each_bodys_own_or_nearest_calendar(seeded):
+    """The lookup's SQL is compiled once for a stand-in body (issue 15): for each body, asked one
+    after the other, it finds what the ORM's query finds: its own calendar, its parent's, its
+    grandparent's, or none, with the days of the one found."""
+    from ppid import calendar as calendars
+
+    grand = Body.objects.filter(parent=None, children__children__isnull=False).first()
+    middle = grand.children.filter(children__isnull=False).first()
+    leaf = middle.children.first()
+    direct = grand.children.filter(children__isnull=True).first()
+    WorkingCalendar.objects.filter(body__in=[grand, middle, leaf, direct]).delete()
+    top = WorkingCalendar.objects.create(body=grand)
+    CalendarDay.objects.create(calendar=top, date=date(2026, 6, 3), kind="off", name="Lokal")
+    own = WorkingCalendar.objects.create(body=middle)
+    outside = Body.objects.exclude(pk=grand.pk).filter(parent=None, calendar__isnull=True).first()
+    expected = {middle: own, leaf: own, direct: top, grand: top}
+    if outside is not None:
+        expected[outside] = None
+    for body, row in expected.items():
+        found = calendars._applicable_row(body)
+        orm = calendars._applicable_query(body.pk).first()
+        assert (found and found.pk) == (row and row.pk) == (orm and orm.pk), body
+        if found is not None:
+            assert [d.name for d in found.days.all()] == (["Lokal"] if row == top else [])
+    assert "postgresql" in calendars._compiled_lookup

@@ -319,3 +319,42 @@ def test_loser_of_verify_against_return_gets_already_processed(seeded):
     lost = responses["return"]
     assert transition_rows(edition, "verify", "return").count() == 1
     assert (lost.status_code, lost.data.get("code")) == (409, "already_processed"), lost.data
+
+
+def test_transitions_on_two_editions_of_one_body_do_not_wait_for_each_other(seeded):
+    """The lock is the edition's row only (`of=("self",)`), not its body's: while one edition's
+    transition is in flight (its transaction open), a transition on another edition of the
+    same body runs through. (Each still takes the body's key-share lock for the rows it writes
+    that name the body, which another transition's does not block.)"""
+    first = edition_at(KALBAR, Stage.VERIFICATION, title="Pertama", year=2026)
+    second = edition_at(KALBAR, Stage.VERIFICATION, title="Kedua", year=2025)
+    ppid = User.objects.get(username=f"{KALBAR}.ppid")
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '10s'")
+                outcome["edition"] = services.edition_transition(
+                    edition=second.pk, name="return", user=ppid, note="Lengkapi ringkasan."
+                )
+        except BaseException as error:
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    with transaction.atomic():
+        services.edition_transition(
+            edition=first.pk, name="return", user=ppid, note="Lengkapi daftar."
+        )  # in flight: its transaction stays open until the other has run
+        thread.start()
+        thread.join(timeout=30)
+        waited = thread.is_alive()
+    thread.join(timeout=30)
+    assert not waited, "the second transition waited for the first one's locks"
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["edition"].state == Stage.COLLECTION
+    assert transition_rows(second, "return").count() == 1
+    assert transition_rows(first, "return").count() == 1

@@ -9,8 +9,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from dip.models import Edition, Stage
-from ppid.models import Body
-from tests.factories import ItemFactory
+from dip.selectors import editions_for_user
+from ppid.models import Body, Role
+from ppid.oversight import grants_for, roles_held
+from ppid.permissions import forget_roles, user_roles
+from tests.factories import ItemFactory, OfficerFactory
 from tests.helpers import edition_at
 from workflow.models import AuditEntry, Step
 from workflow.services import editions as lock
@@ -105,3 +108,37 @@ def test_the_locks_compiled_annotations_read_what_the_orm_reads(seeded):
     finally:
         del lock._LOCK_ANNOTATIONS["parent_here"]
         lock._compiled_lock_annotations.pop(("postgresql", "parent_here"), None)
+
+
+def test_the_locks_compiled_role_checks_read_the_callers_roles_on_the_editions_body(seeded):
+    """The lock's role checks are compiled once for a stand-in user (issue 15): each caller's
+    roles read with the lock are those they hold on the edition's own body (the PPID Utama's
+    also from the body above), as the rule in Python reads them, whoever asked before them and
+    whether the edition is looked up among all or among those the caller may reach."""
+    kalbar = edition_at(KALBAR, Stage.COLLECTION)
+    kubu = edition_at(KUBU, Stage.COLLECTION)
+    parent = Body.objects.get(slug=KUBU).parent
+    callers = [
+        OfficerFactory(body=KALBAR, roles=[Role.PPID]),
+        OfficerFactory(body=KUBU, roles=[Role.OPERATOR, Role.ATASAN]),
+        OfficerFactory(body=parent, roles=[Role.PPID_UTAMA]),
+        OfficerFactory(body=KALBAR, roles=[Role.OPERATOR]),
+    ]
+    seen = set()
+    for user in callers:
+        for edition in (kalbar, kubu):
+            for within in (None, editions_for_user(user)):
+                forget_roles(user)
+                expected = roles_held(edition.body, grants_for(user, [edition.body]))
+                try:
+                    with transaction.atomic():
+                        lock._locked_with_open_step(edition.pk, user=user, within=within)
+                except Edition.DoesNotExist:
+                    assert within is not None and not expected
+                    continue
+                assert user_roles(user, edition.body) == expected, (user, edition.body)
+                seen.add(expected)
+    # Each kind of answer came up: none, a role on the body itself, the PPID Utama's from above.
+    assert {frozenset(), frozenset({Role.PPID}), frozenset({Role.PPID_UTAMA})} <= seen
+    assert frozenset({Role.OPERATOR, Role.ATASAN}) in seen
+    assert isinstance(lock._compiled_lock_roles.get("postgresql"), dict)

@@ -241,6 +241,26 @@ _LOCK_ANNOTATIONS: dict[str, Callable[[], Any]] = {
     "rows_ready": edition_rows_ready,
 }
 _compiled_lock_annotations: dict[tuple[str, str], RawSQL | None] = {}
+# The id of a stand-in user the role checks are compiled with; the caller's id takes its place.
+_STAND_IN_USER_ID = -7_654_321
+_compiled_lock_roles: dict[str, dict[str, RawSQL] | None] = {}
+
+
+def _compiled_on_editions(expressions: dict[str, Any], *, using: str) -> dict[str, RawSQL] | None:
+    """`expressions` compiled to SQL for a query of the editions' table, or None when one of
+    them needs a join of the outer query (its SQL would name a table alias the lock's query
+    may not have: it is then left to the ORM)."""
+    query = Edition.objects.annotate(**expressions).query
+    joined = [alias for alias, refs in query.alias_refcount.items() if refs]
+    if joined != [Edition._meta.db_table]:
+        return None
+    compiler = query.get_compiler(using)
+    compiled = {}
+    for name in expressions:
+        expression = query.annotations[name]
+        sql, params = compiler.compile(expression)
+        compiled[name] = RawSQL(sql, tuple(params), output_field=expression.output_field)
+    return compiled
 
 
 def _lock_annotation(name: str, *, using: str) -> RawSQL | Any:
@@ -248,21 +268,37 @@ def _lock_annotation(name: str, *, using: str) -> RawSQL | Any:
     compiling its subqueries (the row check's are a dozen lookups) took 6 ms of CPU of every
     submit, the same SQL each time (issue 15). For the lock's own query only, whose table is
     the editions' (the SQL names "dip_edition" for the edition it is read with). One that
-    needs a join of its own (a column of the body, say) is left to the ORM at each call: its
-    SQL would name a table alias the lock's query may not have."""
+    needs a join of its own (a column of the body, say) is left to the ORM at each call."""
     key = (connections[using].vendor, name)
     if key not in _compiled_lock_annotations:
-        query = Edition.objects.annotate(value=_LOCK_ANNOTATIONS[name]()).query
-        expression = query.annotations["value"]
-        joined = [alias for alias, refs in query.alias_refcount.items() if refs]
-        if joined != [Edition._meta.db_table]:
-            _compiled_lock_annotations[key] = None
-        else:
-            sql, params = query.get_compiler(using).compile(expression)
-            _compiled_lock_annotations[key] = RawSQL(
-                sql, tuple(params), output_field=expression.output_field
-            )
+        compiled = _compiled_on_editions({"value": _LOCK_ANNOTATIONS[name]()}, using=using)
+        _compiled_lock_annotations[key] = compiled and compiled["value"]
     return _compiled_lock_annotations[key] or _LOCK_ANNOTATIONS[name]()
+
+
+def _lock_roles(user: AbstractBaseUser, *, using: str) -> dict[str, Any]:
+    """`roles_held_expressions(user, "body")` for the lock's query: compiled once per database
+    for a stand-in user, whose id the caller's takes at each call. Building and compiling the
+    five EXISTS was the largest part of the lock's query build left (issue 15)."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    vendor = connections[using].vendor
+    if vendor not in _compiled_lock_roles:
+        stand_in = type(user)(pk=_STAND_IN_USER_ID, is_active=True)
+        _compiled_lock_roles[vendor] = _compiled_on_editions(
+            roles_held_expressions(stand_in, "body"), using=using
+        )
+    compiled = _compiled_lock_roles[vendor]
+    if compiled is None:
+        return roles_held_expressions(user, "body")
+    return {
+        name: RawSQL(
+            raw.sql,
+            tuple(user.pk if p == _STAND_IN_USER_ID else p for p in raw.params),
+            output_field=raw.output_field,
+        )
+        for name, raw in compiled.items()
+    }
 
 
 def _locked_with_open_step(
@@ -277,16 +313,20 @@ def _locked_with_open_step(
     read and a write), the user's roles on its body (kept for the request: the permission
     check asks no query) and, with `rows_ready`, whether its rows are complete (the submit's
     check then reads no row). `within` (a selector's editions, e.g. those the caller may
-    reach) is where it is looked up: an edition outside is Edition.DoesNotExist."""
+    reach) is where it is looked up: an edition outside is Edition.DoesNotExist. Only the
+    edition's row is locked, not its body's."""
     queryset = Edition.objects.all() if within is None else within
     using = queryset.db
     extra = {"rows_ready": _lock_annotation("rows_ready", using=using)} if rows_ready else {}
+    # The edition's row only (`of`): its body's row stays free, so that transitions on two
+    # editions of one body do not wait for each other. What numbers within a body (editions,
+    # requests, objections, routes) locks the body itself.
     edition = (
-        queryset.select_for_update()
+        queryset.select_for_update(of=("self",))
         .select_related("body")
         .annotate(
             **{name: _lock_annotation(name, using=using) for name in _OPEN_STEP},
-            **roles_held_expressions(user, "body"),
+            **_lock_roles(user, using=using),
             **extra,
         )
         .get(pk=pk)
