@@ -119,10 +119,16 @@ SERVER_HEADERS = {"date", "server", "connection"}
 
 
 def gunicorn(app: str, port: int, env: dict, workers: int) -> subprocess.Popen:
+    # The app runs with the production config (gunicorn.conf.py: workers warmed, start-up's
+    # objects frozen); the ceilings with none, or gunicorn would load that file from the
+    # working directory and warm a Django they do not have.
+    config = "gunicorn.conf.py" if app.startswith("ppid.") else "/dev/null"
     return subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
             app,
+            "--config",
+            config,
             "-b",
             f"127.0.0.1:{port}",
             "-w",
