@@ -362,6 +362,11 @@ def main() -> None:
                 )
             cursor.execute("DELETE FROM ppid_body WHERE slug LIKE 'bench-%%'")
     fill(args.bodies, args.items)
+    # The rows are loaded with SQL, not signed through the services, so their words reach the
+    # vocabulary that corrects typos the way the README says for any bulk load.
+    from django.core.management import call_command
+
+    call_command("search_vocabulary")
 
     from django.db import connection
 
