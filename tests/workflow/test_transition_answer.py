@@ -142,3 +142,19 @@ def test_the_locks_compiled_role_checks_read_the_callers_roles_on_the_editions_b
     assert {frozenset(), frozenset({Role.PPID}), frozenset({Role.PPID_UTAMA})} <= seen
     assert frozenset({Role.OPERATOR, Role.ATASAN}) in seen
     assert isinstance(lock._compiled_lock_roles.get("postgresql"), dict)
+
+
+def test_the_first_caller_of_a_fresh_process_may_be_a_pages_lazy_user(seeded, monkeypatch):
+    """A page's `request.user` is a SimpleLazyObject: the role checks compiled for the first
+    caller of a process are built on the user model, not on the caller's type (a gunicorn
+    worker whose first transition came from a page answered 500)."""
+    from django.utils.functional import SimpleLazyObject
+
+    monkeypatch.setattr(lock, "_compiled_lock_roles", {})
+    edition = edition_at(KALBAR, Stage.COLLECTION)
+    user = OfficerFactory(body=KALBAR, roles=[Role.OPERATOR])
+    lazy = SimpleLazyObject(lambda: user)
+    with transaction.atomic():
+        lock._locked_with_open_step(edition.pk, user=lazy, within=editions_for_user(lazy))
+    assert user_roles(user, edition.body) == {Role.OPERATOR}
+    assert isinstance(lock._compiled_lock_roles.get("postgresql"), dict)

@@ -14,6 +14,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
@@ -284,7 +285,8 @@ def _lock_roles(user: AbstractBaseUser, *, using: str) -> dict[str, Any]:
         return {}
     vendor = connections[using].vendor
     if vendor not in _compiled_lock_roles:
-        stand_in = type(user)(pk=_STAND_IN_USER_ID, is_active=True)
+        # The user model itself: a page's `request.user` is a SimpleLazyObject around it.
+        stand_in = get_user_model()(pk=_STAND_IN_USER_ID, is_active=True)
         _compiled_lock_roles[vendor] = _compiled_on_editions(
             roles_held_expressions(stand_in, "body"), using=using
         )
