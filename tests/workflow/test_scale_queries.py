@@ -193,9 +193,8 @@ def to_collection(body: Body) -> Edition:
 def test_a_transition_through_the_api_stays_within_the_budget(province, api):
     """The whole request: the token, the edition looked up and locked (with the open step, the
     caller's roles and, for a submit, whether its rows are complete), the transition's writes,
-    and the answer (the edition as the transition left it; its history has its own address). The
-    same at the
-    largest and the smallest body; nothing in it reads the rows."""
+    and the answer (the edition as the transition left it; its history has its own address).
+    The same at the largest and the smallest body; nothing in it reads the rows."""
     largest, smallest = sized()
     counts = {}
     for label, body in (("largest", largest), ("smallest", smallest)):
