@@ -20,7 +20,6 @@ from workflow.models import NOTE_MAX_LENGTH, AuditEntry
 from workflow.selectors import (
     available_transitions,
     blocked_transitions,
-    edition_history,
     open_step,
 )
 
@@ -127,7 +126,10 @@ class EditionSerializer(serializers.ModelSerializer):
         help_text="Where its rows are listed, a page at a time (`GET`; the same URL takes "
         "`POST` to add items)."
     )
-    history = serializers.SerializerMethodField()
+    history_url = serializers.SerializerMethodField(
+        help_text="Where its history is (`GET`): every step taken, by whom, when, with its "
+        "note and whether it was on time."
+    )
 
     class Meta:
         model = Edition
@@ -147,7 +149,7 @@ class EditionSerializer(serializers.ModelSerializer):
             "blocked",
             "items_count",
             "items_url",
-            "history",
+            "history_url",
             "signed_at",
             "decree_number",
             "decree_date",
@@ -196,12 +198,15 @@ class EditionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_items_url(self, edition: Edition) -> str:
-        url = reverse("api:edition-items", args=[edition.pk])
+        return self._absolute(reverse("api:edition-items", args=[edition.pk]))
+
+    @extend_schema_field(serializers.URLField())
+    def get_history_url(self, edition: Edition) -> str:
+        return self._absolute(reverse("api:edition-history", args=[edition.pk]))
+
+    def _absolute(self, url: str) -> str:
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
-
-    def get_history(self, edition: Edition) -> list[dict]:
-        return HistorySerializer(edition_history(edition), many=True).data
 
 
 class EditionPageSerializer(serializers.ListSerializer):
@@ -224,7 +229,7 @@ class EditionListSerializer(EditionSerializer):
         fields = [
             f
             for f in EditionSerializer.Meta.fields
-            if f not in ("items_count", "items_url", "history", "blocked")
+            if f not in ("items_count", "items_url", "history_url", "blocked")
         ]
 
 
