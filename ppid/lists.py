@@ -121,10 +121,10 @@ class ValuesListSerializer(serializers.ListSerializer):
     a column or an annotation by name, a SlugRelatedField its related column
     (`actor__username`); a SerializerMethodField gets the row with every column and annotation
     as attributes. Date-times are turned into the time zone read once for the list (DRF asks
-    for it, and checks the format, at each value). Made for an edition's history, which every
-    transition's answer carries (issue 15: 680 entries took 28 ms of CPU as DRF reads them,
-    8 so, 4.5 of which the query). Anything else (a list, another field kind, a child with its own
-    `to_representation`) goes DRF's way: the answer is the same (tests/ppid/test_lists.py)."""
+    for it, and checks the format, at each value). Made for an edition's history (issue 15:
+    680 entries took 28 ms of CPU as DRF reads them, 8 so, 4.5 of which the query). Anything
+    else (a list, another field kind, a child with its own `to_representation`) goes DRF's
+    way: the answer is the same (tests/ppid/test_lists.py)."""
 
     def to_representation(self, data):
         plan = self._values_plan(data)

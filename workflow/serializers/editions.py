@@ -172,24 +172,29 @@ class EditionSerializer(serializers.ModelSerializer):
         return step.due_explanation if step and step.due_at else None
 
     def get_transitions(self, edition: Edition) -> list[str]:
-        user = self.context["request"].user
-        return available_transitions(edition, user)
+        return self._available(edition)
+
+    def _available(self, edition: Edition) -> list[str]:
+        """The caller's transitions, worked out once per edition for `transitions` and
+        `blocked` both."""
+        known = self.__dict__.setdefault("_available_by_edition", {})
+        if edition.pk not in known:
+            known[edition.pk] = available_transitions(edition, self.context["request"].user)
+        return known[edition.pk]
 
     @extend_schema_field(BlockedTransitionSerializer(many=True))
     def get_blocked(self, edition: Edition) -> list[dict]:
         """Of `transitions`, those that would be refused now: why, and where the missing step
         is done (the same checks the transition runs)."""
         user = self.context["request"].user
-        names = available_transitions(edition, user)
-        request = self.context.get("request")
         return [
             {
                 "name": b.name,
                 "reason": b.reason,
-                "fix_url": request.build_absolute_uri(b.fix_url) if request else b.fix_url,
+                "fix_url": self._absolute(b.fix_url),
                 "fix_label": b.fix_label,
             }
-            for b in blocked_transitions(edition, names, user).values()
+            for b in blocked_transitions(edition, self._available(edition), user).values()
         ]
 
     def get_items_count(self, edition: Edition) -> int:
