@@ -55,6 +55,14 @@ def has_any_role(
     return bool(user_roles(user, body) & {Role(r) for r in roles})
 
 
+def reaches_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+    """`body` is among `ppid.selectors.bodies_for_user(user)`: the user holds a role there (the
+    PPID Utama also on the bodies it oversees), or is a superuser."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return bool(user_roles(user, body))
+
+
 def can_edit_register(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
     return has_any_role(user, body, EDITOR_ROLES)
 

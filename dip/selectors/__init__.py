@@ -88,6 +88,7 @@ from dip.selectors.register import (
     register_filtered,
     register_items,
     register_years,
+    rows_count,
     with_rows_count,
 )
 from dip.selectors.rowflags import (
@@ -186,6 +187,7 @@ __all__ = [
     "row_flags_for_user",
     "row_status",
     "rows_after",
+    "rows_count",
     "rows_with_update_flags",
     "with_rows_count",
 ]

@@ -366,21 +366,23 @@ def edition_rows(edition: Edition) -> QuerySet[EditionRow] | QuerySet[EditionIte
     )
 
 
-def with_rows_count(editions: QuerySet[Edition]) -> QuerySet[Edition]:
-    """Each edition with `rows_count`: how many rows `edition_rows` lists (the signed rows
-    once signed, else the items picked), one count over the edition's index in the same
-    query."""
+def rows_count() -> Coalesce:
+    """How many rows `edition_rows` lists for the edition read (the signed rows once signed,
+    else the items picked): one count over the edition's index, as an annotation."""
 
     def counted(model) -> Subquery:
         rows = model.objects.filter(edition=OuterRef("pk")).order_by().values("edition")
         return Subquery(rows.annotate(n=Count("*")).values("n"))
 
-    return editions.annotate(
-        rows_count=Coalesce(
-            Case(
-                When(signed_at__isnull=False, then=counted(EditionRow)),
-                default=counted(EditionItem),
-            ),
-            0,
-        )
+    return Coalesce(
+        Case(
+            When(signed_at__isnull=False, then=counted(EditionRow)),
+            default=counted(EditionItem),
+        ),
+        0,
     )
+
+
+def with_rows_count(editions: QuerySet[Edition]) -> QuerySet[Edition]:
+    """Each edition with `rows_count` (`rows_count()`), in the same query."""
+    return editions.annotate(rows_count=rows_count())

@@ -70,10 +70,6 @@ class EditionViewSet(
         user = self.request.user
         if self.action == "items":
             return editions_for_user(user)  # the page counts the rows itself
-        if self.action == "transition":
-            # No clock: the service reads the open step under its lock, and the answer is the
-            # edition as the transition left it.
-            return with_rows_count(editions_for_user(user))
         queryset = editions_with_clock(user).order_by("-created_at", "-pk")
         return queryset if self.action == "list" else with_rows_count(queryset)
 
@@ -149,12 +145,13 @@ class EditionViewSet(
             self.get_object()  # another body's edition is a 404 before any word on the payload
             raise serializers.ValidationError(payload.errors)
         data = payload.validated_data
-        # The lookup is the service's lock (one query, in the editions the caller may reach),
-        # and the answer is the edition as the transition left it: nothing is read twice.
+        # The lookup is the service's lock (one query, which also tells an edition the caller
+        # does not reach: 404), and the answer is the edition as the transition left it, with
+        # its row count read by the lock: nothing is read twice.
         try:
             edition = services.edition_transition(
                 edition=int(pk),
-                within=self.get_queryset(),
+                count_rows=True,
                 name=name,
                 user=request.user,
                 note=data["note"],
