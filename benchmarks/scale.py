@@ -18,9 +18,9 @@ Cache and broker as in production: Redis. Without REDIS_URL, the benchmark uses
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/14) when a Redis answers there, and says so;
 only when none answers does it fall back to the settings' file cache, whose per-request
 throttle write costs what production does not pay (the header line names the cache used).
-Each transition's answer carries the edition's whole history, which the runs themselves grow
-(about 42 entries a run on each of the two editions): compare CPU figures of runs made at a
-similar history length.
+Each run adds some 42 history entries to each of the two editions (the answer no longer
+carries them, its `history_url` points there): rebuild the data set for figures to compare
+with the recorded ones.
 """
 
 from __future__ import annotations
