@@ -20,6 +20,7 @@ from dip.columns import REGISTER_COLUMNS, Column, cell_value, edition_columns
 from dip.models import CLASSIFICATION_ORDER, Edition, EditionKind, Item
 from dip.rendering import document_title, tanggal
 from dip.selectors import public_rows
+from ppid.calendar import body_time, zone_name
 from ppid.models import Body
 from ppid.spreadsheet import xlsx_bytes
 
@@ -49,12 +50,13 @@ def register_xlsx(
     *, body: Body, items: QuerySet[Item], at: datetime | None = None, filters_line: str = ""
 ) -> bytes:
     """The body's register (the items given, as the officer may see them), every field; a
-    filtered register says by what in `filters_line` under the title."""
-    at = timezone.localtime(at or timezone.now())
+    filtered register says by what in `filters_line` under the title, and when it was taken on
+    the body's clock."""
+    at = body_time(at or timezone.now(), body)
     title_lines = [
         f"Register Informasi {body.name}",
         *([filters_line] if filters_line else []),
-        f"Diunduh {tanggal(at)} pukul {at:%H.%M}",
+        f"Diunduh {tanggal(at)} pukul {at:%H.%M} {zone_name(body)}",
     ]
     rows = register_export_items(items).iterator(chunk_size=CHUNK)
     return xlsx_bytes(
@@ -75,7 +77,7 @@ def edition_title_lines(edition: Edition) -> list[str]:
             decree += f" tanggal {tanggal(edition.decree_date)}"
         lines.append(decree)
     if edition.published_at:
-        lines.append(f"Dipublikasikan {tanggal(timezone.localtime(edition.published_at))}")
+        lines.append(f"Dipublikasikan {tanggal(body_time(edition.published_at, edition.body))}")
     if edition.verification_code:
         lines.append(f"Kode verifikasi {edition.verification_code}")
     return lines

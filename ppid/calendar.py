@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import holidays as holidays_lib
 from django.db import connections, router
 from django.db.models import Case, IntegerField, Q, Value, When, prefetch_related_objects
+from django.utils import timezone
 
 from ppid.models import Body, WorkingCalendar, default_office_hours
 
@@ -185,6 +186,19 @@ def body_zone(body: Body) -> ZoneInfo:
     calendar. A body without a zone (the model refuses a blank one) fails here, rather than
     being written in another zone."""
     return ZoneInfo(body.time_zone)
+
+
+def body_time(moment: datetime, body: Body) -> datetime:
+    """`moment` on the body's clock (`body_zone`), whatever the server's zone (TIME_ZONE): how
+    every file the body's officers download writes its dates and times, a list of several
+    bodies each row on its own body's clock."""
+    return timezone.localtime(moment, body_zone(body))
+
+
+def zone_name(body: Body) -> str:
+    """The body's zone as it is written after a time: WIB, WITA or WIT (Indonesia keeps no
+    summer time, so any moment gives the same name)."""
+    return datetime.now(body_zone(body)).tzname() or body.time_zone
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ from dip.selectors import (
     register_items,
     register_years,
 )
+from ppid.calendar import body_time
 from ppid.downloads import content_disposition, file_response
 from ppid.models import Body
 from ppid.selectors import bodies_for_user
@@ -208,9 +209,13 @@ def item_export(request: HttpRequest, slug: str) -> HttpResponse:
     body = _body(request, slug)
     form, filters = _register_filters(request, body)
     items = register_filtered(register_items(request.user, body), filters)
-    content = register_xlsx(body=body, items=items, filters_line=_filters_line(form, filters))
+    at = timezone.now()
+    content = register_xlsx(
+        body=body, items=items, at=at, filters_line=_filters_line(form, filters)
+    )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    name = f"{body.slug}-register-{timezone.localdate():%Y-%m-%d}.xlsx"
+    # The day of the body's clock, as the title block says it.
+    name = f"{body.slug}-register-{body_time(at, body):%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = content_disposition(name, as_attachment=True)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+import time_machine
 
 from dip import services as dip_services
 from dip.columns import (
@@ -252,3 +254,31 @@ def test_edition_export_neutralises_formulas(client, seeded):
     found = [c for row in sheet.iter_rows() for c in row if c.value in (INJECTION, "@SUM(A1:A9)")]
     assert len(found) == 2
     assert all(c.data_type == "s" and c.quotePrefix for c in found)
+
+
+# --- the body's clock --------------------------------------------------------------------------
+
+WIB = ZoneInfo("Asia/Pontianak")
+# 23:30 WIB on Wednesday 4 March is already Thursday 5 March, 01:30, in Jayapura (WIT).
+LATE_EVENING_WIB = datetime(2026, 3, 4, 23, 30, tzinfo=WIB)
+
+
+def test_register_export_says_when_it_was_taken_on_the_bodys_clock(client, seeded, login):
+    Body.objects.filter(slug=KALBAR).update(time_zone="Asia/Jayapura")
+    officers = officers_of(Body.objects.get(slug=KALBAR))
+    client = login(officers["operator"].username)
+    with time_machine.travel(LATE_EVENING_WIB, tick=False):
+        response = client.get(f"/badan/{KALBAR}/informasi/unduh.xlsx")
+    sheet = workbook(response)
+    title_block = [cell.value for cell in sheet["A"][: header_row(sheet) - 1] if cell.value]
+    assert "Diunduh 5 Maret 2026 pukul 01.30 WIT" in title_block
+    assert f'filename="{KALBAR}-register-2026-03-05.xlsx"' in response["Content-Disposition"]
+
+
+def test_edition_export_gives_the_publication_day_on_the_bodys_clock(client, seeded):
+    Body.objects.filter(slug=DINSOS).update(time_zone="Asia/Jayapura")
+    with time_machine.travel(LATE_EVENING_WIB, tick=False):
+        edition = published(DINSOS)
+    sheet = workbook(client.get(f"/badan-publik/{DINSOS}/edisi/{edition.pk}/daftar.xlsx"))
+    title_block = [cell.value for cell in sheet["A"][: header_row(sheet) - 1] if cell.value]
+    assert "Dipublikasikan 5 Maret 2026" in title_block

@@ -8,9 +8,11 @@ import csv
 import hashlib
 import io
 import zipfile
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 DINSOS = "dinsos-p3a-kapuas-hulu"
 KALBAR = "disdukcapil-kalbar"
+WIB = ZoneInfo("Asia/Pontianak")
 
 
 def build_url(year: int, slug: str = DINSOS) -> str:
@@ -229,3 +232,39 @@ def test_a_dik_brings_its_signed_berita_acara(
     assert {f"dik/{stem}.pdf", f"berita-acara/{stem}-berita-acara.pdf"} <= set(archive.namelist())
     assert archive.read(f"berita-acara/{stem}-berita-acara.pdf") == record_pdf
     assert record.sha256 in archive.read("index.html").decode()
+
+
+def test_the_packs_tables_write_the_bodys_clock_and_name_its_zone(seeded, celery_eager):
+    """The server keeps Pontianak time (WIB); a body in Jayapura (WIT) finds its decrees,
+    announcements and updates at the times its own officers read on the clock, the zone in a
+    "Zona waktu" column, and the index says when it was built on that clock too."""
+    Body.objects.filter(slug=DINSOS).update(time_zone="Asia/Jayapura")
+    body = Body.objects.get(slug=DINSOS)
+    officers = officers_of(body)
+    # 23:30 WIB on Wednesday 4 March is already Thursday 5 March, 01:30, in Jayapura.
+    with time_machine.travel(datetime(2026, 3, 4, 23, 30, tzinfo=WIB), tick=False):
+        edition = published(DINSOS, year=2026)
+        berkala = Item.objects.filter(body=body, classification=Classification.BERKALA).first()
+        item_mark_updated(
+            item=berkala, user=officers["operator"], updated_on=date(2026, 3, 4), note="Diperbarui."
+        )
+    assert Announcement.objects.filter(body=body, announced_at__year=2026).exists()
+    with time_machine.travel(datetime(2026, 6, 30, 23, 0, tzinfo=WIB), tick=False):
+        pack = evidence.evidence_pack_request(body=body, year=2026, user=officers["ppid"])
+        pack = evidence.evidence_pack_build(pack_id=pack.pk)
+    with pack.file.open("rb") as stored:
+        archive = zipfile.ZipFile(io.BytesIO(stored.read()))
+
+    header, decree = table(archive, "keputusan.csv")
+    row = dict(zip(header, decree, strict=True))
+    assert edition.decree_number == row["Nomor Keputusan"]
+    assert row["Ditandatangani"] == row["Dipublikasikan"] == "5 Maret 2026 01.30"
+    assert row["Zona waktu"] == "WIT"
+    header, *announcements = table(archive, "pengumuman.csv")
+    assert header[-3:] == ["Diajukan", "Diumumkan", "Zona waktu"]
+    assert {tuple(a[-2:]) for a in announcements} == {("5 Maret 2026 01.30", "WIT")}
+    header, update = table(archive, "pembaruan-berkala.csv")
+    assert (update[0], update[-1], header[-1]) == ("5 Maret 2026 01.30", "WIT", "Zona waktu")
+    index = archive.read("index.html").decode()
+    assert "Disusun oleh sistem pada 1 Juli 2026 01.00 WIT." in index
+    assert "<td>5 Maret 2026 01.30</td>" in index and "<th>Zona waktu</th>" in index

@@ -5,7 +5,9 @@ request page, decision and offline entry (another body's request is 404)."""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,9 +18,12 @@ from django.test import Client
 from django.urls import reverse
 
 from dip.models import Classification, ExemptionGround
-from tests.factories import ItemFactory
+from ppid.models import Body, Role
+from ppid.services import role_grant
+from tests.factories import ItemFactory, OfficerFactory
 from tests.helpers import form_shown, officers_of, published
 from workflow.models import AuditEntry, InformationRequest, RequestStatus
+from workflow.services.requests import request_receive
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +327,45 @@ def test_register_page_queries_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(10):
         page = client.get(reverse("workflow:requests"))
     assert text(page).count("/2026</a>") == 9
+
+
+def test_the_register_export_writes_each_row_on_its_own_bodys_clock(seeded, login):
+    """The server keeps Pontianak time (WIB); a register across bodies of WITA and WIT writes
+    each request's times as its own body's officers read them, and names the zone."""
+    zones = {KALBAR: ZoneInfo("Asia/Makassar"), DINSOS: ZoneInfo("Asia/Jayapura")}
+    for slug, zone in zones.items():
+        Body.objects.filter(slug=slug).update(time_zone=zone.key)
+    # 23:30 WIB on Thursday 17 December is already Friday 18 December in Makassar and Jayapura.
+    moment = datetime(2026, 12, 17, 23, 30, tzinfo=WIB)
+    with time_machine.travel(moment, tick=False):
+        made = {
+            slug: request_receive(
+                body=Body.objects.get(slug=slug),
+                **{k: v for k, v in form_data().items() if k != "website"},
+            )
+            for slug in zones
+        }
+    # An officer of both bodies (the register of every body the user serves: "semua").
+    officer = OfficerFactory(body=KALBAR, roles=[Role.OPERATOR])
+    role_grant(user=officer, body=Body.objects.get(slug=DINSOS), role=Role.OPERATOR)
+    client = login(officer.username)
+    response = client.get(reverse("workflow:requests_csv"))
+    assert response.status_code == 200
+    header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert header[-2:] == ["Badan publik", "Zona waktu"]
+    by_body = {row[-2]: dict(zip(header, row, strict=True)) for row in rows}
+    assert len(by_body) == len(rows) == 2
+    kalbar = by_body[made[KALBAR].body.name]
+    dinsos = by_body[made[DINSOS].body.name]
+    assert kalbar["Tanggal permohonan"] == "2026-12-18 00:30"
+    assert kalbar["Zona waktu"] == "WITA"
+    assert dinsos["Tanggal permohonan"] == "2026-12-18 01:30"
+    assert dinsos["Zona waktu"] == "WIT"
+    # The deadline too, on the clock it was counted by: the close of office there (16:00),
+    # which the server's clock would write as 15:00 and 14:00.
+    assert kalbar["Batas waktu"] == dinsos["Batas waktu"] == "2027-01-07 16:00"
+
+    # One body's register, asked for by its slug: the same clock.
+    only = client.get(reverse("workflow:requests_csv"), {"badan": DINSOS})
+    (_header, row) = list(csv.reader(io.StringIO(only.content.decode("utf-8-sig"))))
+    assert row[1] == "2026-12-18 01:30" and row[-1] == "WIT"

@@ -40,6 +40,7 @@ from dip.selectors import (
     ready_record_document,
 )
 from dip.services.common import audit, require
+from ppid.calendar import body_time, zone_name
 from ppid.exceptions import Conflict
 from ppid.models import Body
 from ppid.spreadsheet import csv_bytes
@@ -103,10 +104,13 @@ class Member:
     sha256: str = ""
 
 
-def _local(value: datetime | None) -> str:
+def _local(value: datetime | None, body: Body) -> str:
+    """A moment as the pack writes it, on the body's clock: "2 Maret 2026 09.30" (the zone in
+    each table's "Zona waktu" column, so that the packs of bodies in several zones keep one
+    header)."""
     if value is None:
         return ""
-    local = timezone.localtime(value)
+    local = body_time(value, body)
     return f"{tanggal(local)} {local:%H.%M}"
 
 
@@ -120,15 +124,17 @@ def _tables(
     """(name, description, bytes) of the pack's tables, and the decrees' and announcements'
     rows for the index page."""
     start, end = Period(year).bounds(body.time_zone)
+    zone = zone_name(body)
     decrees = [
         [
             document_title(e),
             e.get_kind_display(),
             e.decree_number,
             tanggal(e.decree_date) if e.decree_date else "",
-            _local(e.signed_at),
-            _local(e.published_at),
+            _local(e.signed_at, body),
+            _local(e.published_at, body),
             e.verification_code or "",
+            zone,
         ]
         for e in editions
     ]
@@ -137,8 +143,9 @@ def _tables(
             a.get_kind_display(),
             a.title,
             a.get_classification_display(),
-            _local(a.requested_at),
-            _local(a.announced_at),
+            _local(a.requested_at, body),
+            _local(a.announced_at, body),
+            zone,
         ]
         for a in body_announcements(body)
         .filter(announced_at__gte=start, announced_at__lt=end)
@@ -154,12 +161,13 @@ def _tables(
     )
     updates = [
         [
-            _local(entry.at),
+            _local(entry.at, body),
             titles.get(int(entry.target_id), entry.target_id),
             entry.data.get("updated_on", ""),
             entry.data.get("next_update_on", ""),
             str(entry.actor or ""),
             entry.data.get("note", ""),
+            zone,
         ]
         for entry in entries
     ]
@@ -178,6 +186,7 @@ def _tables(
                         "Ditandatangani",
                         "Dipublikasikan",
                         "Kode Verifikasi",
+                        "Zona waktu",
                     ],
                     decrees,
                 ),
@@ -187,7 +196,8 @@ def _tables(
                 "Pengumuman informasi serta merta dan informasi yang dibuka kembali, "
                 "dengan waktunya",
                 csv_bytes(
-                    ["Jenis", "Judul", "Klasifikasi", "Diajukan", "Diumumkan"], announcements
+                    ["Jenis", "Judul", "Klasifikasi", "Diajukan", "Diumumkan", "Zona waktu"],
+                    announcements,
                 ),
             ),
             (
@@ -201,6 +211,7 @@ def _tables(
                         "Pembaruan Berikutnya",
                         "Oleh",
                         "Catatan",
+                        "Zona waktu",
                     ],
                     updates,
                 ),
@@ -295,7 +306,7 @@ def _write_pack(pack: EvidencePack, target, progress: Callable[[int], None]) -> 
                 "decrees": decrees,
                 "announcements": announcements,
                 "annual": annual,
-                "built_at": _local(timezone.now()),
+                "built_at": f"{_local(timezone.now(), body)} {zone_name(body)}",
             },
         )
         archive.writestr("index.html", index)

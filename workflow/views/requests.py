@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dip.models import DocumentStatus
+from ppid.calendar import body_time, zone_name
 from ppid.downloads import file_response
 from ppid.forms import add_service_errors
 from ppid.models import Unit
@@ -115,21 +116,27 @@ REGISTER_COLUMNS = [
     "Tanggal pemberitahuan",
     "Tanggal penyerahan",
     "Badan publik",
+    # The times above are on the clock of the row's body (`body_time`): WIB, WITA or WIT. Said
+    # in a column rather than in the headings, so that a register of bodies in several zones,
+    # or the registers of several bodies put together, keep one header, and the times stay
+    # values a spreadsheet reads as dates.
+    "Zona waktu",
 ]
 
 
 @login_required
 def request_export(request: HttpRequest) -> HttpResponse:
-    """The register as CSV (identity numbers masked, as in every list)."""
+    """The register as CSV (identity numbers masked, as in every list), each row's times on its
+    own body's clock, the zone named in the last column."""
     _form, body, rows = _filtered(request)
 
-    def when(moment):
-        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    def when(moment, owner):
+        return body_time(moment, owner).strftime("%Y-%m-%d %H:%M") if moment else ""
 
     lines = (
         [
             r.register_number,
-            when(r.received_at),
+            when(r.received_at, r.body),
             r.get_channel_display(),
             r.name,
             r.address,
@@ -141,13 +148,14 @@ def request_export(request: HttpRequest) -> HttpResponse:
             r.get_obtain_display(),
             r.get_form_display(),
             r.get_delivery_display(),
-            when(r.due_at),
-            when(r.extended_due_at),
+            when(r.due_at, r.body),
+            when(r.extended_due_at, r.body),
             r.get_status_display(),
             (f"Pasal 17 huruf {r.refusal_ground} " if r.refusal_ground else "") + r.refusal_law,
-            when(r.decided_at),
-            when(r.delivered_at),
+            when(r.decided_at, r.body),
+            when(r.delivered_at, r.body),
             r.body.name,
+            zone_name(r.body),
         ]
         for r in rows[:EXPORT_MAX_ROWS]
     )
