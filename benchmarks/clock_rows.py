@@ -180,7 +180,7 @@ SWEEPS = {
     "steps": Sweep(
         fill_steps,
         "sweep_step_clock",
-        "workflow.selectors:steps_due_for_notice",
+        "workflow.selectors.steps:steps_due_for_notice",
         "step_open_next_notice",
         "workflow_step s JOIN dip_edition e ON e.id = s.edition_id WHERE e.body_id = %s",
         "finished_at IS NULL",
@@ -204,7 +204,7 @@ SWEEPS = {
     "serta-merta": Sweep(
         fill_serta_merta,
         "sweep_serta_merta_clock",
-        "workflow.selectors:serta_merta_requests_due_for_notice",
+        "workflow.selectors.sertamerta:serta_merta_requests_due_for_notice",
         "serta_merta_next_notice",
         "workflow_sertamertarequest WHERE body_id = %s",
         "state = 'diajukan'",

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from workflow.selectors.report import StepReport
+from workflow.selectors.report_types import StepReport
 from workflow.templatetags.clock import duration
 
 WIDTH = 300  # the viewBox width: text of 11-12 units stays 11-13px on a 375px phone

@@ -37,7 +37,8 @@ from workflow.charts import compliance_chart
 from workflow.models import Sop, SopStep, Step, standard_seconds_of
 from workflow.periods import MONTH, QUARTER, Period, period_choices
 from workflow.selectors import report as report_selectors
-from workflow.selectors.report import compliance_report, percentile_cont, report_bodies_for_user
+from workflow.selectors.percentiles import percentile_cont
+from workflow.selectors.report import compliance_report, report_bodies_for_user
 from workflow.services.editions import sop_route
 from workflow.views import report as report_views
 

@@ -34,7 +34,7 @@ from workflow.models import (
     ObjectionStatus,
     RequestStatus,
 )
-from workflow.selectors.report import PercentileCont, database_percentiles
+from workflow.selectors.percentiles import PercentileCont, database_percentiles
 
 DECISION_ORDER = (
     RequestStatus.GRANTED,

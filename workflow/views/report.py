@@ -27,13 +27,13 @@ from workflow.forms import ReportPeriodForm
 from workflow.periods import Period, period_choices
 from workflow.permissions import can_view_overview, can_view_report
 from workflow.selectors.report import (
-    BodyReport,
     compliance_report,
     first_step_day,
     report_bodies_for_user,
     report_table,
 )
 from workflow.selectors.report_totals import compliance_totals
+from workflow.selectors.report_types import BodyReport
 from workflow.views.common import get_body
 
 # How many overdue steps a card on the dashboard or the overview lists before "see all".

@@ -1,4 +1,4 @@
-"""Review actions posted from the edition page: comments, the tim's consideration, history."""
+"""Review records of an edition: the Nota Dinas, comments, the tim's consideration, history."""
 
 from __future__ import annotations
 
@@ -20,10 +20,61 @@ from dip.permissions import can_write_consideration_record
 from dip.selectors import consideration_record_of, items_for_user, record_member_candidates
 from ppid.forms import add_service_errors
 from workflow import services
-from workflow.forms import CommentForm, ConsiderationForm, ConsiderationRecordForm
-from workflow.models import AuditEntry, ConsiderationDecision
+from workflow.forms import CommentForm, ConsiderationForm, ConsiderationRecordForm, NotaDinasForm
+from workflow.models import AuditEntry, ConsiderationDecision, NotaDinas
 from workflow.selectors import available_transitions, blocked_transitions
 from workflow.views.common import get_edition
+
+
+@login_required
+def nota_dinas(request, pk):
+    edition = get_edition(request, pk)
+    nota = NotaDinas.objects.filter(edition=edition).first()
+    may_write = edition.state == "instruction" and "instruct" in available_transitions(
+        edition, request.user
+    )
+    form = NotaDinasForm(
+        request.POST or None, instance=nota, initial={"dated": timezone.localdate()}
+    )
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.nota_dinas_save(
+                    edition=edition,
+                    user=request.user,
+                    **{f: form.cleaned_data[f] for f in NotaDinasForm.Meta.fields},
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Nota Dinas saved. Issue it to send it to the units."))
+                return redirect("workflow:edition", pk=edition.pk)
+    return render(
+        request,
+        "workflow/nota_dinas.html",
+        {
+            "edition": edition,
+            "body": edition.body,
+            "form": form,
+            "nota": nota,
+            "may_write": may_write,
+        },
+    )
+
+
+@login_required
+def nota_dinas_print(request, pk):
+    edition = get_edition(request, pk)
+    nota = NotaDinas.objects.filter(edition=edition).select_related("written_by__officer").first()
+    if nota is None:
+        raise Http404
+    return render(
+        request,
+        "workflow/nota_dinas_print.html",
+        {"edition": edition, "body": edition.body, "nota": nota},
+    )
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""SOP screens besides the SOP page: change an SOP (a new version), and one version read."""
+"""SOP screens: the SOP page, change an SOP (a new version), and one version read."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from workflow.forms import SopHeaderForm, sop_step_formset
 from workflow.models import Sop
 from workflow.permissions import can_edit_sop
-from workflow.selectors import sop_steps_with_paths
+from workflow.selectors import sop_steps_with_paths, sop_versions
+from workflow.services import sertamerta
 from workflow.services.sops import SopNotInForce, sop_header, sop_revise, sop_step_rows
 from workflow.views.common import get_body
+from workflow.views.routes import routes_context
 
 MAX_EXTRA_ROWS = 10
 
@@ -39,6 +41,30 @@ def _show_service_errors(error: ValidationError, header, formset) -> None:
             header.add_error("change_note", messages_)
         else:
             header.add_error(field if field in header.fields else None, messages_)
+
+
+@login_required
+def sop_detail(request, slug):
+    body = get_body(request, slug)
+    sops = list(Sop.objects.filter(body=body, is_active=True).prefetch_related("steps"))
+    context = routes_context(request, body)
+    # The default routes this body follows come first, labelled as such (rule: both lists).
+    sops = [*context["inherited_sops"], *sops]
+    for sop in sops:
+        sop.paths = sop_steps_with_paths(sop)
+        sop.returning = [step for step in sop.paths if step.return_number]
+    return render(
+        request,
+        "workflow/sop.html",
+        {
+            "body": body,
+            "sops": sops,
+            "versions": sop_versions(body),
+            "may_edit": can_edit_sop(request.user, body),
+            "serta_merta_standard": sertamerta.standard(body),
+            **context,
+        },
+    )
 
 
 @login_required
