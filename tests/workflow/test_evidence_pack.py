@@ -15,8 +15,10 @@ import pytest
 import time_machine
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from pypdf import PdfReader
 
 from dip.models import Announcement, Classification, EditionDocument, Item, RecordDocument
+from dip.rendering import body_place
 from dip.services.rowflags import item_mark_updated
 from ppid.models import Body
 from tests.helpers import fake_pdf, officers_of, published
@@ -268,3 +270,6 @@ def test_the_packs_tables_write_the_bodys_clock_and_name_its_zone(seeded, celery
     index = archive.read("index.html").decode()
     assert "Disusun oleh sistem pada 1 Juli 2026 01.00 WIT." in index
     assert "<td>5 Maret 2026 01.30</td>" in index and "<th>Zona waktu</th>" in index
+    annual = PdfReader(io.BytesIO(archive.read(f"laporan-tahunan-{DINSOS}-2026.pdf")))
+    words = " ".join(" ".join(page.extract_text() for page in annual.pages).split())
+    assert f"{body_place(body)}, 1 Juli 2026" in words
