@@ -38,7 +38,7 @@ from dip.models import (
 )
 from dip.selectors import edition_rows_as_signed
 from dip.serializers import verification_url
-from ppid.calendar import body_zone
+from ppid.calendar import body_time
 from ppid.models import Body, Officer
 
 # fontTools stamps each embedded font subset with the current time ("head.modified"), so two
@@ -212,7 +212,7 @@ def _groups(edition: Edition, rows: list[EditionRow] | None = None) -> list[dict
 def document_context(edition: Edition, *, draft: bool = False) -> dict:
     body = edition.body
     signed_at = edition.signed_at or timezone.now()
-    local = timezone.localtime(signed_at, body_zone(body))
+    local = body_time(signed_at, body)
     place = body_place(body)
     if draft:
         # The rows as signing would freeze them now; no signature, no verification code.

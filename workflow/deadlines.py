@@ -27,9 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.utils import formats, timezone
+from django.utils import formats
 
-from ppid.calendar import WEEKDAY_NAMES, WorkCalendar, body_zone, calendar_for_body
+from ppid.calendar import WEEKDAY_NAMES, WorkCalendar, body_time, calendar_for_body
 from ppid.models import Body
 from workflow.models import TimeUnit
 
@@ -201,5 +201,5 @@ def working_days_after(body: Body, start: datetime, days: int) -> Deadline:
 def when(moment: datetime, body: Body) -> str:
     """A moment as a notice writes it, in the body's time (`body_zone`, the zone its deadlines
     are counted in): "Senin, 7 Desember 2026 16:00 WIB"."""
-    local = timezone.localtime(moment, body_zone(body))
+    local = body_time(moment, body)
     return f"{formats.date_format(local, 'l, j F Y H:i')} {local.tzname()}"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from dip.models import Announcement, AnnouncementAudio, DocumentStatus
 from dip.services.common import audit
-from ppid.calendar import body_zone
+from ppid.calendar import body_time
 from ppid.pagecache import invalidate_public_pages
 
 VOICE = "id"
@@ -42,7 +42,7 @@ class AudioUnavailable(RuntimeError):
 
 def speech_text(announcement: Announcement) -> str:
     """What the voice reads, in Indonesian (the voice's language), whatever the page's."""
-    local = timezone.localtime(announcement.announced_at, body_zone(announcement.body))
+    local = body_time(announcement.announced_at, announcement.body)
     with translation.override("id"):
         parts = [
             _("Announcement of %(body)s.") % {"body": announcement.body.name},

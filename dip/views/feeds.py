@@ -12,7 +12,6 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -22,6 +21,7 @@ from dip.rendering import document_title, tanggal
 from dip.selectors import public_announcements, published_editions
 from dip.serializers import public_url
 from dip.views.conditional import public_response
+from ppid.calendar import body_time, zone_name
 from ppid.models import Body
 from ppid.selectors import public_bodies
 
@@ -59,11 +59,13 @@ def _edition_entry(edition: Edition) -> Entry:
 
 
 def _announcement_entry(announcement: Announcement) -> Entry:
-    announced = timezone.localtime(announcement.announced_at)
+    # On the announcing body's clock, its zone named: a feed of all bodies mixes WIB, WITA, WIT.
+    body = announcement.body
+    announced = body_time(announcement.announced_at, body)
     lines = [announcement.summary] if announcement.summary else []
     lines.append(
-        _("Announced on %(date)s at %(time)s")
-        % {"date": tanggal(announced), "time": f"{announced:%H.%M}"}
+        _("Announced on %(date)s at %(time)s %(zone)s")
+        % {"date": tanggal(announced), "time": f"{announced:%H.%M}", "zone": zone_name(body)}
     )
     return Entry(
         at=announcement.announced_at,

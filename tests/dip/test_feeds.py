@@ -134,3 +134,35 @@ def test_public_pages_link_their_feeds(client, publications):
         page = client.get(url).content.decode()
         assert alternate.format(f"/badan-publik/{DINSOS}/umpan.atom") in page, url
         assert alternate.format("/umpan.atom") in page
+
+
+def test_each_announcement_is_written_on_its_own_bodys_clock_with_its_zone(
+    client, seeded, settings
+):
+    """The server keeps Pontianak time (WIB). At 23:30 WIB on 4 March it is already 5 March in
+    Makassar (WITA, 00:30) and in Jayapura (WIT, 01:30): the feed of all bodies writes each
+    announcement on its own body's clock, the zone after the time, and keeps the moment itself
+    (with its offset) in the machine-readable dates."""
+    settings.PPID_PUBLIC_BASE_URL = BASE
+    Body.objects.filter(slug=DINSOS).update(time_zone="Asia/Jayapura")
+    Body.objects.filter(slug=KALBAR).update(time_zone="Asia/Makassar")
+    moment = datetime(2026, 3, 4, 23, 30, tzinfo=WIB)
+    with time_machine.travel(moment, tick=False):
+        published(DINSOS)  # announces its serta merta rows
+        announce_reopened(KALBAR, "Data agregat kependudukan dibuka")
+        announce_reopened(KUBU_RAYA, "Rekapitulasi akta kelahiran dibuka")
+    said = {
+        Body.objects.get(slug=DINSOS).name: "Diumumkan pada 5 Maret 2026 pukul 01.30 WIT",
+        Body.objects.get(slug=KALBAR).name: "Diumumkan pada 5 Maret 2026 pukul 00.30 WITA",
+        Body.objects.get(slug=KUBU_RAYA).name: "Diumumkan pada 4 Maret 2026 pukul 23.30 WIB",
+    }
+    got = [e for e in entries(feed(client, "/umpan.atom")) if "/pengumuman/" in e["link"]]
+    assert {e["author"] for e in got} == set(said)
+    assert len(got) == 2 + Announcement.objects.filter(body__slug=DINSOS).count()
+    for entry in got:
+        assert entry["summary"].splitlines()[-1] == said[entry["author"]]
+        assert entry["updated"] == "2026-03-04T16:30:00+00:00"  # 23:30 WIB, as it was
+    own = entries(feed(client, f"/badan-publik/{DINSOS}/umpan.atom"))
+    assert {e["summary"].splitlines()[-1] for e in own if "/pengumuman/" in e["link"]} == {
+        said[Body.objects.get(slug=DINSOS).name]
+    }

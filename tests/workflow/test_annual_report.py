@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from dip import rendering
 from ppid.models import Body
 from tests.helpers import utama_of
 from tests.workflow.test_objections import DINSOS, KUBU_RAYA, WIB, make_request, user
@@ -142,3 +143,19 @@ def test_ppid_utama_overview_adds_up_its_bodies(seeded, login):
     assert login(f"{DINSOS}.ppid").get(
         f"/badan/{DINSOS}/laporan-tahunan/ikhtisar/"
     ).status_code in (403, 404)
+
+
+def test_the_pdf_is_dated_on_the_bodys_clock(seeded, login):
+    """The server keeps Pontianak time (WIB); at 23:30 WIB on New Year's Eve it is already
+    01:30 on 1 January in Jayapura (WIT): the report a body there prints is dated that day."""
+    seed_year()
+    Body.objects.filter(slug=DINSOS).update(time_zone="Asia/Jayapura")
+    body = Body.objects.get(slug=DINSOS)
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=WIB), tick=False):
+        pdf = login(f"{DINSOS}.ppid").get(f"/badan/{DINSOS}/laporan-tahunan.pdf?tahun=2026")
+    assert pdf.status_code == 200
+    words = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    assert f"{rendering.body_place(body)}, 1 Januari 2027" in words
+    assert "31 Desember 2026" not in words

@@ -13,10 +13,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from dip.models import Announcement, Classification, EditionDocument, Item, RecordDocument
+from dip.rendering import body_place
 from dip.services.rowflags import item_mark_updated
 from ppid.models import Body
 from tests.helpers import fake_pdf, officers_of, published
@@ -268,3 +271,39 @@ def test_the_packs_tables_write_the_bodys_clock_and_name_its_zone(seeded, celery
     index = archive.read("index.html").decode()
     assert "Disusun oleh sistem pada 1 Juli 2026 01.00 WIT." in index
     assert "<td>5 Maret 2026 01.30</td>" in index and "<th>Zona waktu</th>" in index
+    annual = PdfReader(io.BytesIO(archive.read(f"laporan-tahunan-{DINSOS}-2026.pdf")))
+    words = " ".join(" ".join(page.extract_text() for page in annual.pages).split())
+    assert f"{body_place(body)}, 1 Juli 2026" in words
+
+
+def test_at_new_year_an_eastern_body_builds_its_new_year_on_its_own_clock(client, login, seeded):
+    """23:30 WIB on 31 December (the server's clock) is 01:30 on 1 January 2027 in Jayapura
+    (WIT): the body there is offered 2027 and may build it; 2028 is still refused, next to the
+    year, with nothing stored; a body in Pontianak (WIB) is still in 2026 and refused 2027."""
+    Body.objects.filter(slug=DINSOS).update(time_zone="Asia/Jayapura")
+    body = Body.objects.get(slug=DINSOS)
+    kalbar = Body.objects.get(slug=KALBAR)
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=WIB), tick=False):
+        with translation.override("id"), pytest.raises(ValidationError) as refused:
+            evidence.evidence_pack_request(body=body, year=2028, user=officers_of(body)["ppid"])
+        assert refused.value.message_dict == {"year": ["Pilih tahun paling lambat tahun ini."]}
+        assert not EvidencePack.objects.exists()
+        assert not AuditEntry.objects.filter(action="evidence_pack.request").exists()
+
+        west = login(officers_of(kalbar)["ppid"].username)
+        page = west.post(build_url(2027, KALBAR), follow=True).content.decode()
+        assert '<p class="message error">Pilih tahun paling lambat tahun ini.</p>' in page
+        assert 'data-year="2027"' not in page and 'data-year="2026"' in page
+        assert not EvidencePack.objects.exists()
+        assert not AuditEntry.objects.filter(action="evidence_pack.request").exists()
+
+        east = login(officers_of(body)["ppid"].username)
+        page = east.get(f"/badan/{DINSOS}/monev/").content.decode()
+        assert f'action="{build_url(2027)}"' in page
+        page = east.post(build_url(2027), follow=True).content.decode()
+    assert (
+        '<p class="message success">Paket bukti tahun 2027 sedang dibuat; halaman ini '
+        "menampilkan kemajuannya.</p>"
+    ) in page
+    pack = EvidencePack.objects.get()
+    assert (pack.body, pack.year, pack.status) == (body, 2027, "pending")

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dip import rendering
+from ppid.calendar import body_time
 from ppid.models import Body
 from ppid.spreadsheet import csv_bytes
 from workflow.charts import annual_chart
@@ -80,7 +81,8 @@ def annual_report_csv(*, reports: Sequence[AnnualReport]) -> bytes:
 def annual_report_pdf(
     *, body: Body, year: int, cards: list[dict], total: AnnualReport | None = None
 ) -> bytes:
-    """The PDF of the report (`cards` from `annual_cards`, rendered in Indonesian)."""
+    """The PDF of the report (`cards` from `annual_cards`, rendered in Indonesian), dated on the
+    body's clock (`body_time`): the day its officers read on theirs, not the server's."""
     with translation.override("id"):
         html = render_to_string(
             "workflow/annual_report_document.html",
@@ -90,7 +92,7 @@ def annual_report_pdf(
                 "cards": cards,
                 "total": total,
                 "logo": rendering.logo_data_uri(body),
-                "made_on": rendering.tanggal(timezone.localdate()),
+                "made_on": rendering.tanggal(body_time(timezone.now(), body)),
                 "place": rendering.body_place(body),
             },
         )

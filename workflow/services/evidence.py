@@ -66,9 +66,11 @@ class PackBeingBuilt(Conflict):
 @transaction.atomic
 def evidence_pack_request(*, body: Body, year: int, user: AbstractBaseUser) -> EvidencePack:
     """Ask for the body's pack of `year` to be built (again): pending, queued after the commit
-    by the caller. Refused while it is being built."""
+    by the caller. Refused while it is being built, and for a year the body has not reached on
+    its own clock (`body_time`: at New Year an eastern body is in the new one before the
+    server)."""
     require(can_build_evidence_pack(user, body))
-    this_year = timezone.localdate().year
+    this_year = body_time(timezone.now(), body).year
     if not 2000 <= year <= this_year:
         raise ValidationError({"year": [_("Choose a year up to this one.")]})
     pack, _created = EvidencePack.objects.select_for_update().get_or_create(body=body, year=year)

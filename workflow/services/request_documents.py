@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from dip import rendering, signing
 from dip.models import DocumentStatus, ExemptionGround
 from dip.verification import OtherDocument
-from ppid.calendar import body_zone
+from ppid.calendar import body_time
 from workflow.models import (
     AuditEntry,
     InformationRequest,
@@ -48,8 +48,7 @@ def notice_title(request: InformationRequest) -> str:
 
 def notice_context(request: InformationRequest) -> dict:
     body = request.body
-    tz = body_zone(body)
-    decided = timezone.localtime(request.decided_at, tz)
+    decided = body_time(request.decided_at, body)
     signer = request.decided_by
     return {
         "title": notice_title(request),
@@ -58,7 +57,7 @@ def notice_context(request: InformationRequest) -> dict:
         "logo": rendering.logo_data_uri(body),
         "place": rendering.body_place(body),
         "decided_on": rendering.tanggal(decided),
-        "received_on": rendering.tanggal(timezone.localtime(request.received_at, tz)),
+        "received_on": rendering.tanggal(body_time(request.received_at, body)),
         "decision_text": DECISION_TEXT[RequestStatus(request.status)],
         "granted": request.status in (RequestStatus.GRANTED, RequestStatus.PARTLY_GRANTED),
         "obtain": OBTAIN_TEXT.get(request.obtain, request.obtain),

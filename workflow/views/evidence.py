@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from dip.models import DocumentStatus
+from ppid.calendar import body_time
 from ppid.downloads import file_response
 from ppid.models import Body
 from workflow.models import EvidencePack
@@ -46,7 +47,7 @@ def _queue(pack_id: int) -> None:
 @require_safe
 def evidence_packs(request: HttpRequest, slug: str) -> HttpResponse:
     body = _allowed_body(request, slug)
-    this_year = timezone.localdate().year
+    this_year = body_time(timezone.now(), body).year  # the year the body's officers are in
     years = list(range(this_year, this_year - YEARS_SHOWN, -1))
     packs = {p.year: p for p in EvidencePack.objects.filter(body=body, year__in=years)}
     rows = [{"year": year, "pack": packs.get(year)} for year in years]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from dip import rendering, signing
 from dip.models import DocumentStatus
 from dip.serializers import public_url
-from ppid.calendar import body_zone
+from ppid.calendar import body_time
 from ppid.exceptions import Conflict
 from ppid.models import Body, Officer, Role
 from ppid.pagecache import invalidate_public_pages
@@ -44,7 +44,7 @@ def answer_context(objection: Objection) -> dict:
     body = objection.body
     request = objection.request
     signed_at = objection.answered_at
-    local = timezone.localtime(signed_at, body_zone(body))
+    local = body_time(signed_at, body)
     officer = Officer.objects.filter(user=objection.answered_by).first()
     url = public_url(reverse("dip:verify_code", args=[objection.verification_code]))
     decision = (
@@ -53,14 +53,14 @@ def answer_context(objection: Objection) -> dict:
         if objection.status == ObjectionStatus.UPHELD
         else "Menolak keberatan Saudara dan menguatkan jawaban PPID {body}."
     ).format(body=body.name)
-    dispute = timezone.localtime(objection.dispute_due_at, body_zone(body))
+    dispute = body_time(objection.dispute_due_at, body)
     return {
         "title": answer_title(objection),
         "body": body,
         "logo": rendering.logo_data_uri(body),
         "objection_number": objection.register_number,
         "requester_name": request.name,
-        "filed_on": rendering.tanggal(timezone.localtime(objection.filed_at, body_zone(body))),
+        "filed_on": rendering.tanggal(body_time(objection.filed_at, body)),
         "request_number": request.register_number,
         "information": request.information,
         "ground_text": GROUND_WORDING[objection.ground],

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ppid.calendar import body_zone
+from ppid.calendar import body_time
 from ppid.models import Body, Role
 from ppid.selectors import users_with_roles
 from workflow.deadlines import when, working_days_after
@@ -97,7 +97,7 @@ def objection_file(
                 {"ground": [_("An objection on this ground was already filed for the request.")]}
             )
         deadline = working_days_after(body, now, OBJECTION_ANSWER_WORKING_DAYS)
-        year = timezone.localtime(now, body_zone(body)).year
+        year = body_time(now, body).year
         objection = Objection(
             request=request,
             body=body,
