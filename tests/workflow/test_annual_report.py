@@ -159,3 +159,16 @@ def test_the_pdf_is_dated_on_the_bodys_clock(seeded, login):
     )
     assert f"{rendering.body_place(body)}, 1 Januari 2027" in words
     assert "31 Desember 2026" not in words
+
+
+def test_this_year_is_the_bodys_year(seeded, login):
+    """At 23:30 WIB on New Year's Eve a body in Jayapura (WIT) is in the new year: its report
+    opens on that year, which the picker offers; a WIB body's still on the old one."""
+    seed_year()
+    Body.objects.filter(slug=DINSOS).update(time_zone="Asia/Jayapura")
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=WIB), tick=False):
+        east = login(f"{DINSOS}.ppid").get(f"/badan/{DINSOS}/laporan-tahunan/")
+        west = login(f"{KUBU_RAYA}.ppid").get(f"/badan/{KUBU_RAYA}/laporan-tahunan/")
+    assert east.status_code == west.status_code == 200
+    assert east.context["year"] == east.context["years"][0] == 2027
+    assert (west.context["year"], 2027 in west.context["years"]) == (2026, False)

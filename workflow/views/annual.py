@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ppid.calendar import body_time
 from ppid.downloads import content_disposition
 from ppid.models import Body
 from workflow.permissions import can_view_overview, can_view_report
@@ -36,7 +37,8 @@ from workflow.views.common import get_body
 
 
 def _year(request: HttpRequest, bodies: Sequence[Body]) -> tuple[int, list[int]]:
-    years = report_years([b.pk for b in bodies], timezone.localdate())
+    # "This year" on the clock of the page's body (the first), not the server's.
+    years = report_years([b.pk for b in bodies], body_time(timezone.now(), bodies[0]).date())
     try:
         chosen = int(request.GET.get("tahun", ""))
     except ValueError:
