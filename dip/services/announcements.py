@@ -124,7 +124,9 @@ def item_announce_serta_merta(
     again (its first announcement is returned)."""
     require(can_approve_serta_merta(user, item.body))
     item = (
-        Item.objects.select_for_update(of=("self",)).select_related("body", "unit").get(pk=item.pk)
+        Item.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body", "unit")
+        .get(pk=item.pk)
     )
     if item.classification != Classification.SERTA_MERTA:
         raise ValidationError({"item": [_("Only serta merta information is announced at once.")]})
@@ -140,7 +142,7 @@ def item_announce_serta_merta(
         requested_at=requested_at,
     ) or Announcement.objects.get(key=key)
     dip = (
-        Edition.objects.select_for_update()
+        Edition.objects.select_for_update(no_key=True)
         .filter(body=item.body, kind=EditionKind.DIP, state__in=EDITABLE_STAGES)
         .order_by("-year", "-revision", "-pk")
         .first()

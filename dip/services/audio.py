@@ -95,7 +95,7 @@ def _start(announcement_id: int) -> tuple[AnnouncementAudio | None, bool]:
         announcement = Announcement.objects.filter(pk=announcement_id).first()
         if announcement is None:
             return None, False
-        audio, _created = AnnouncementAudio.objects.select_for_update().get_or_create(
+        audio, _created = AnnouncementAudio.objects.select_for_update(no_key=True).get_or_create(
             announcement=announcement
         )
         if audio.status == DocumentStatus.READY and audio.file:
@@ -109,7 +109,7 @@ def _start(announcement_id: int) -> tuple[AnnouncementAudio | None, bool]:
 def _failed(audio: AnnouncementAudio, error: BaseException) -> None:
     with transaction.atomic():
         audio = (
-            AnnouncementAudio.objects.select_for_update()
+            AnnouncementAudio.objects.select_for_update(of=("self",), no_key=True)
             .select_related("announcement__body")
             .get(pk=audio.pk)
         )
@@ -133,7 +133,7 @@ def _store(audio: AnnouncementAudio, path: Path, content_type: str) -> Announcem
     storage = AnnouncementAudio._meta.get_field("file").storage
     with transaction.atomic():
         audio = (
-            AnnouncementAudio.objects.select_for_update()
+            AnnouncementAudio.objects.select_for_update(of=("self",), no_key=True)
             .select_related("announcement__body")
             .get(pk=audio.pk)
         )

@@ -41,6 +41,7 @@ from dip.permissions import (
 from dip.services.common import EMPTY_EXEMPTION, audit, refuse_if_in_review, require
 from ppid.exceptions import Conflict
 from ppid.fields import note_check
+from ppid.models import Body
 
 
 class ChangeClosed(Conflict):
@@ -66,7 +67,7 @@ def open_change(item: Item) -> ClassificationChange | None:
 def assembling_edition(body, kind: str) -> Edition | None:
     """The body's edition of `kind` being assembled (locked), newest first, or None."""
     return (
-        Edition.objects.select_for_update()
+        Edition.objects.select_for_update(no_key=True)
         .filter(body=body, kind=kind, state__in=EDITABLE_STAGES)
         .order_by("-year", "-revision", "-pk")
         .first()
@@ -74,7 +75,11 @@ def assembling_edition(body, kind: str) -> Edition | None:
 
 
 def _lock_item(pk: int) -> Item:
-    return Item.objects.select_for_update(of=("self",)).select_related("body", "unit").get(pk=pk)
+    return (
+        Item.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body", "unit")
+        .get(pk=pk)
+    )
 
 
 def _period(value: int | None, to: str) -> int | None:
@@ -158,7 +163,12 @@ def new_change(
     test: dict[str, Any] | None = None,
 ) -> ClassificationChange:
     """Store a pending change on the body's DIK being assembled (or none yet) with its audit
-    row. No role check: the callers (the services) check it."""
+    row. No role check: the callers (the services) check it.
+
+    The body's row is locked first (FOR NO KEY UPDATE, as `edition_create` locks it): a DIK
+    being opened at the same moment either is found here, or attaches this change once it
+    commits; without the lock the change could miss both and wait for next year's DIK."""
+    Body.objects.select_for_update(no_key=True).filter(pk=item.body_id).first()
     edition = assembling_edition(item.body, EditionKind.DIK)
     change = ClassificationChange(
         body=item.body,
@@ -208,7 +218,11 @@ def classification_change_propose(
     unknown = set(test) - set(EXEMPTION_FIELDS)
     if unknown:
         raise TypeError(f"unknown consequence-test fields: {sorted(unknown)}")
-    item = Item.objects.select_for_update().select_related("body").get(pk=item.pk)
+    item = (
+        Item.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body")
+        .get(pk=item.pk)
+    )
     refuse_if_in_review(item)
     if open_change(item) is not None:
         raise ValidationError(
@@ -249,9 +263,11 @@ def classification_change_decide(
     """The tim pertimbangan agrees or refuses a change while it considers the DIK it rides on
     (again, while it still considers it: an agreed change may be refused). A change closed
     meanwhile (refused, applied, withdrawn): ChangeClosed (409)."""
-    change = ClassificationChange.objects.select_for_update().get(pk=change.pk)
+    change = ClassificationChange.objects.select_for_update(no_key=True).get(pk=change.pk)
     edition = (
-        Edition.objects.select_for_update().select_related("body").get(pk=change.edition_id)
+        Edition.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body")
+        .get(pk=change.edition_id)
         if change.edition_id
         else None
     )

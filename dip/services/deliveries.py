@@ -66,7 +66,7 @@ def delivery_send(*, delivery_id: int) -> Delivery | None:
     retry_error = ""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(of=("self",))
+            Delivery.objects.select_for_update(of=("self",), no_key=True)
             .select_related("aggregator", "edition__body")
             .filter(pk=delivery_id)
             .first()

@@ -84,7 +84,9 @@ def _document_start(
         edition = Edition.objects.select_related("body", "signed_by").get(pk=edition_id)
         if not edition.is_signed:
             raise ValidationError(_("The edition is not signed; it has no document yet."))
-        document, _created = model.objects.select_for_update().get_or_create(edition=edition)
+        document, _created = model.objects.select_for_update(no_key=True).get_or_create(
+            edition=edition
+        )
         if document.status == DocumentStatus.READY and document.file:
             return edition, document, True
         document.status = DocumentStatus.RENDERING
@@ -96,7 +98,7 @@ def _document_start(
 def _document_failed(document: SignedArtefact, error: BaseException) -> None:
     model = type(document)
     with transaction.atomic():
-        document = model.objects.select_for_update().get(pk=document.pk)
+        document = model.objects.select_for_update(no_key=True).get(pk=document.pk)
         if document.status == DocumentStatus.READY:
             return  # another delivery of the task finished it meanwhile
         document.status = DocumentStatus.FAILED
@@ -119,7 +121,7 @@ def _document_store(
     model = type(document)
     storage = model._meta.get_field("file").storage
     with transaction.atomic():
-        document = model.objects.select_for_update().get(pk=document.pk)
+        document = model.objects.select_for_update(no_key=True).get(pk=document.pk)
         if document.status == DocumentStatus.READY and document.file:
             return document
         saved = storage.save(_document_storage_name(edition, sha256, model), signed)
@@ -224,7 +226,7 @@ def edition_document_retry(
     this commits; it builds whatever is not ready. Only the PPID, the atasan or the PPID Utama
     of the body may ask."""
     require(can_retry_document(user, edition))
-    document = artefact.objects.select_for_update().filter(edition=edition).first()
+    document = artefact.objects.select_for_update(no_key=True).filter(edition=edition).first()
     if document is None or document.status != DocumentStatus.FAILED:
         raise DocumentNotFailed(document)
     document.status = DocumentStatus.PENDING

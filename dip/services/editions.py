@@ -97,10 +97,12 @@ def edition_create(
     One edition per body, kind and year: another one of the same year is a revision
     ("Perubahan ke-N"), opened only when the officer asks for it (`revise`); without it the
     request is refused (ValidationError on `revise`). The body's row is locked, so two
-    officers opening at once cannot both pass the check."""
+    officers opening at once cannot both pass the check, nor take the same revision. FOR NO
+    KEY UPDATE: it conflicts with itself (and with `new_change`), not with the key-share lock
+    that every row naming the body takes, so the body's other work goes on meanwhile."""
     require(can_open_edition(user, body))
     kind = EditionKind(kind)
-    Body.objects.select_for_update().filter(pk=body.pk).first()
+    Body.objects.select_for_update(no_key=True).filter(pk=body.pk).first()
     if not revise and (problem := edition_year_conflict(body=body, kind=kind, year=year)):
         raise ValidationError({"revise": [problem]}, code="edition_exists")
     revision = Edition.objects.filter(body=body, kind=kind, year=year).aggregate(m=Max("revision"))[
@@ -150,7 +152,11 @@ def _classification_error(edition: Edition, item: Item) -> str | None:
 
 
 def _lock_editable(edition: Edition) -> Edition:
-    edition = Edition.objects.select_for_update().select_related("body").get(pk=edition.pk)
+    edition = (
+        Edition.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body")
+        .get(pk=edition.pk)
+    )
     if not edition.is_editable:
         raise ValidationError(
             _("The edition is at stage “%(stage)s”; its items can no longer be changed.")
@@ -338,7 +344,11 @@ def edition_freeze(
 
 
 def _lock_for_consideration(edition: Edition, user: AbstractBaseUser) -> Edition:
-    edition = Edition.objects.select_for_update().select_related("body").get(pk=edition.pk)
+    edition = (
+        Edition.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body")
+        .get(pk=edition.pk)
+    )
     require(can_amend_in_consideration(user, edition))
     return edition
 
@@ -350,7 +360,9 @@ def edition_amend_row(
     """The tim pertimbangan changes a row's consequence test while it considers the DIK."""
     edition = _lock_for_consideration(edition, user)
     check_item_fields(fields)
-    item = Item.objects.select_for_update().get(pk=item.pk, entries__edition=edition)
+    item = Item.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=item.pk, entries__edition=edition
+    )
     before = {name: getattr(item, name) for name in fields}
     for name, value in fields.items():
         setattr(item, name, value)

@@ -83,7 +83,9 @@ def item_exemption_event_close(
     AlreadyProcessed (409)."""
     require(can_close_exemption_event(user, item.body))
     item = (
-        Item.objects.select_for_update(of=("self",)).select_related("body", "unit").get(pk=item.pk)
+        Item.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body", "unit")
+        .get(pk=item.pk)
     )
     note = note.strip()
     note_check(note)

@@ -96,7 +96,11 @@ def items_create_many(*, body: Body, user: AbstractBaseUser, items: list[Item]) 
 @transaction.atomic
 def item_update(*, item: Item, user: AbstractBaseUser, **fields: Any) -> Item:
     require(can_change_items(user, item.body))
-    item = Item.objects.select_for_update().select_related("body").get(pk=item.pk)
+    item = (
+        Item.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body")
+        .get(pk=item.pk)
+    )
     refuse_if_in_review(item)
     check_item_fields(fields)
     before = {name: getattr(item, name) for name in fields}
@@ -115,7 +119,8 @@ def item_update(*, item: Item, user: AbstractBaseUser, **fields: Any) -> Item:
 @transaction.atomic
 def item_delete(*, item: Item, user: AbstractBaseUser) -> None:
     require(can_change_items(user, item.body))
-    item = Item.objects.select_for_update().select_related("body").get(pk=item.pk)
+    # FOR UPDATE, not NO KEY UPDATE: the row is deleted; an edition adding it meanwhile waits.
+    item = Item.objects.select_for_update(of=("self",)).select_related("body").get(pk=item.pk)
     refuse_if_in_review(item)
     if item.entries.exists():
         raise ValidationError(

@@ -43,14 +43,14 @@ def classification_changes_apply(*, edition: Edition, user: AbstractBaseUser) ->
     with_tim = edition.route_stage(Stage.CONSIDERATION) is not None
     states = [ChangeState.AGREED] if with_tim else [ChangeState.AGREED, ChangeState.PENDING]
     changes = list(
-        edition.classification_changes.select_for_update()
+        edition.classification_changes.select_for_update(no_key=True)
         .filter(state__in=states)
         .order_by("proposed_at", "pk")
     )
     changed = []
     for change in changes:
         item = (
-            Item.objects.select_for_update(of=("self",))
+            Item.objects.select_for_update(of=("self",), no_key=True)
             .select_related("body", "unit")
             .get(pk=change.item_id)
         )
@@ -153,7 +153,7 @@ def _out_of_unsigned_dips(item: Item, dik: Edition, user: AbstractBaseUser) -> N
     (`row_removed`), instead of being refused at that DIP's signature (which still checks)."""
     holding = EditionItem.objects.filter(item=item).values("edition_id")
     dips = (
-        Edition.objects.select_for_update()
+        Edition.objects.select_for_update(of=("self",), no_key=True)
         .filter(
             pk__in=holding,
             body=item.body,

@@ -41,7 +41,11 @@ def consideration_record_save(
     """Write (or rewrite) the edition's berita acara: place, date, the members of the body's
     tim who were present (names and positions copied as they are now) and an opening text.
     Only the tim of the edition's body, while the edition is at its consideration stage."""
-    edition = Edition.objects.select_for_update().select_related("body").get(pk=edition.pk)
+    edition = (
+        Edition.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body")
+        .get(pk=edition.pk)
+    )
     if edition.state != Stage.CONSIDERATION:
         raise ValidationError(
             _("The berita acara is written at the consideration stage; the edition is at “%(s)s”.")

@@ -66,7 +66,9 @@ def flag_token(value: date | None) -> str:
 
 def _lock(item: Item | int) -> Item:
     pk = item.pk if isinstance(item, Item) else item
-    return Item.objects.select_for_update().select_related("body").get(pk=pk)
+    return (
+        Item.objects.select_for_update(of=("self",), no_key=True).select_related("body").get(pk=pk)
+    )
 
 
 def _expect(item: Item, current: date | None, expected: str | None) -> None:
@@ -81,7 +83,12 @@ def item_flag_update_due(*, item_id: int, today: date) -> Item | None:
     """Flag a berkala item whose next update was due by `today`. Run by the system (a task);
     idempotent: an item already flagged, no longer due or gone is left alone (None)."""
     with transaction.atomic():
-        item = Item.objects.select_for_update().select_related("body").filter(pk=item_id).first()
+        item = (
+            Item.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("body")
+            .filter(pk=item_id)
+            .first()
+        )
         if (
             item is None
             or item.needs_update_since is not None
@@ -116,7 +123,12 @@ def item_flag_exemption_ended(*, item_id: int, today: date) -> Item | None:
     system; idempotent like `item_flag_update_due`. The row leaves the public DIK at once
     (dip.selectors.public) and an opening change waits for the tim and the atasan."""
     with transaction.atomic():
-        item = Item.objects.select_for_update().select_related("body").filter(pk=item_id).first()
+        item = (
+            Item.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("body")
+            .filter(pk=item_id)
+            .first()
+        )
         end = item.exemption_end_day() if item else None
         if item is None or item.exemption_ended_on is not None or end is None or end > today:
             return None

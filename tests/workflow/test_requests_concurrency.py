@@ -1,6 +1,7 @@
 """Races on PostgreSQL for requests for information: requests received at the same instant get
 consecutive register numbers (the body's row lock), and of several PPIDs deciding or extending
-the same request at once exactly one wins; the others get "already processed"."""
+the same request at once exactly one wins; the others get "already processed". Objections filed
+at the same instant get consecutive numbers too."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import pytest
 from ppid.models import Body, Role
 from tests.factories import OfficerFactory
 from tests.workflow.test_concurrency import THREADS, run_together
-from workflow.models import AuditEntry, InformationRequest
+from tests.workflow.test_objections import T0, make_request
+from workflow.models import AuditEntry, InformationRequest, Objection
 from workflow.services import requests as svc
+from workflow.services.objections import objection_file
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -69,3 +72,20 @@ def test_one_of_several_ppids_decides_and_extends(seeded, celery_eager):
         "request.decide",
         "request.extend",
     ]
+
+
+def test_objections_filed_at_once_get_consecutive_numbers(seeded, celery_eager):
+    """Objections to several requests of one body, filed at the same instant: the body's row
+    lock (FOR NO KEY UPDATE, which conflicts with itself) numbers them one after another."""
+    requests = [make_request(number=n) for n in range(1, THREADS + 1)]
+    results = run_together(
+        [
+            lambda r=r: (
+                objection_file(request=r, ground="a", reason="Bukan rahasia.", now=T0).number
+            )
+            for r in requests
+        ]
+    )
+    assert all(kind == "ok" for kind, _ in results), results
+    assert sorted(value for _, value in results) == list(range(1, THREADS + 1))
+    assert Objection.objects.filter(body=requests[0].body).count() == THREADS

@@ -33,7 +33,7 @@ def _audit(*, body: Body, user: AbstractBaseUser, action: str, **data) -> None:
 
 
 def _own_calendar(body: Body) -> WorkingCalendar:
-    existing = WorkingCalendar.objects.select_for_update().filter(body=body).first()
+    existing = WorkingCalendar.objects.select_for_update(no_key=True).filter(body=body).first()
     if existing is not None:
         return existing
     owner = calendar_owner(body)
@@ -123,7 +123,12 @@ def calendar_day_add(
 
 @transaction.atomic
 def calendar_day_remove(*, body: Body, day_id: int, user: AbstractBaseUser) -> None:
-    day = CalendarDay.objects.select_for_update().filter(pk=day_id, calendar__body=body).first()
+    # Only the day (the join would lock its calendar too), and FOR UPDATE: it is deleted.
+    day = (
+        CalendarDay.objects.select_for_update(of=("self",))
+        .filter(pk=day_id, calendar__body=body)
+        .first()
+    )
     if day is None:
         raise ValidationError(_("This day is no longer in the calendar."))
     day.delete()

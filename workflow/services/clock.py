@@ -95,7 +95,7 @@ def step_watch(*, step_id: int, now: datetime | None = None) -> list[str]:
     now = now or timezone.now()
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         step = (
-            Step.objects.select_for_update(of=("self",))
+            Step.objects.select_for_update(of=("self",), no_key=True)
             .select_related("edition__body")
             .filter(pk=step_id)
             .first()

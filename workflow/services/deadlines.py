@@ -67,7 +67,7 @@ def step_deadline_recompute(
     finished, or has no standard). With `dry_run` the change is returned and nothing stored."""
     with transaction.atomic():
         step = (
-            Step.objects.select_for_update(of=("self",))
+            Step.objects.select_for_update(of=("self",), no_key=True)
             .select_related("edition__body")
             .filter(pk=step_id)
             .first()

@@ -73,7 +73,9 @@ def evidence_pack_request(*, body: Body, year: int, user: AbstractBaseUser) -> E
     this_year = body_time(timezone.now(), body).year
     if not 2000 <= year <= this_year:
         raise ValidationError({"year": [_("Choose a year up to this one.")]})
-    pack, _created = EvidencePack.objects.select_for_update().get_or_create(body=body, year=year)
+    pack, _created = EvidencePack.objects.select_for_update(no_key=True).get_or_create(
+        body=body, year=year
+    )
     if pack.status in BUILDING and not _created:
         raise PackBeingBuilt(pack)
     pack.status = DocumentStatus.PENDING
@@ -332,7 +334,9 @@ def evidence_pack_build(*, pack_id: int) -> EvidencePack | None:
     last error, and the error raised again for the task."""
     with transaction.atomic():
         pack = (
-            EvidencePack.objects.select_for_update().select_related("body").filter(pk=pack_id)
+            EvidencePack.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("body")
+            .filter(pk=pack_id)
         ).first()
         if pack is None or pack.status == DocumentStatus.READY:
             return pack
@@ -360,7 +364,11 @@ def _store(pack: EvidencePack, content: File, *, sha256: str, size: int) -> Evid
     storage = EvidencePack._meta.get_field("file").storage
     name = f"evidence/{pack.body.slug}/monev-kip-{pack.body.slug}-{pack.year}-{sha256[:12]}.zip"
     with transaction.atomic():
-        pack = EvidencePack.objects.select_for_update().select_related("body").get(pk=pack.pk)
+        pack = (
+            EvidencePack.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("body")
+            .get(pk=pack.pk)
+        )
         saved = storage.save(name, content)
         try:
             stale = pack.file.name if pack.file and pack.file.name != saved else ""
@@ -390,7 +398,11 @@ def _store(pack: EvidencePack, content: File, *, sha256: str, size: int) -> Evid
 
 def _failed(pack: EvidencePack, error: BaseException) -> None:
     with transaction.atomic():
-        pack = EvidencePack.objects.select_for_update().select_related("body").get(pk=pack.pk)
+        pack = (
+            EvidencePack.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("body")
+            .get(pk=pack.pk)
+        )
         pack.status = DocumentStatus.FAILED
         pack.last_error = _short_error(error)
         pack.save(update_fields=["status", "last_error", "updated_at"])

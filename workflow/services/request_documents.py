@@ -80,9 +80,9 @@ def render_notice_pdf(request: InformationRequest) -> bytes:
 def _start(request_id: int) -> tuple[InformationRequest, RequestNoticeDocument, bool]:
     with transaction.atomic():
         request = InformationRequest.objects.select_related("body", "decided_by").get(pk=request_id)
-        document, _created = RequestNoticeDocument.objects.select_for_update().get_or_create(
-            request=request
-        )
+        document, _created = RequestNoticeDocument.objects.select_for_update(
+            no_key=True
+        ).get_or_create(request=request)
         if document.status == DocumentStatus.READY and document.file:
             return request, document, True
         document.status = DocumentStatus.RENDERING
@@ -93,7 +93,7 @@ def _start(request_id: int) -> tuple[InformationRequest, RequestNoticeDocument, 
 
 def _failed(document: RequestNoticeDocument, error: BaseException) -> None:
     with transaction.atomic():
-        document = RequestNoticeDocument.objects.select_for_update().get(pk=document.pk)
+        document = RequestNoticeDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
         if document.status == DocumentStatus.READY:
             return
         text = str(error).strip().splitlines()
@@ -133,7 +133,9 @@ def request_notice_build(*, request_id: int) -> RequestNoticeDocument | None:
             temp.flush()
             temp.seek(0)
             with transaction.atomic():
-                document = RequestNoticeDocument.objects.select_for_update().get(pk=document.pk)
+                document = RequestNoticeDocument.objects.select_for_update(no_key=True).get(
+                    pk=document.pk
+                )
                 if document.status == DocumentStatus.READY and document.file:
                     return document
                 saved = storage.save(name, File(temp))

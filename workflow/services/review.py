@@ -36,7 +36,11 @@ DECISION_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def _locked(edition: Edition) -> Edition:
-    return Edition.objects.select_for_update().select_related("body").get(pk=edition.pk)
+    return (
+        Edition.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body")
+        .get(pk=edition.pk)
+    )
 
 
 def require_current_actor(edition: Edition, user: AbstractBaseUser, stages) -> None:

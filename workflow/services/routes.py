@@ -204,7 +204,7 @@ def default_route_set(*, body: Body, kind: str, user: AbstractBaseUser) -> Sop:
     if not may_set_default_routes(user, body):
         raise PermissionDenied(_("Only the PPID Utama of this body sets its default routes."))
     kind = _kind(kind)
-    Body.objects.select_for_update().filter(pk=body.pk).first()
+    Body.objects.select_for_update(no_key=True).filter(pk=body.pk).first()
     if default_route(body, kind) is not None:
         raise ValidationError({"kind": [_("A default route for this list is in force already.")]})
     template = PERKI_ROUTES[kind]
@@ -252,7 +252,7 @@ def default_route_withdraw(*, body: Body, kind: str, user: AbstractBaseUser) -> 
         raise PermissionDenied(_("Only the PPID Utama of this body sets its default routes."))
     kind = _kind(kind)
     sop = (
-        Sop.objects.select_for_update()
+        Sop.objects.select_for_update(no_key=True)
         .filter(body=body, applies_to=kind, is_active=True, is_default_route=True)
         .first()
     )

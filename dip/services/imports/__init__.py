@@ -346,7 +346,11 @@ def import_job_create(*, body: Body, user: AbstractBaseUser, upload: UploadedFil
 
 def _lock_uncommitted(job: ImportJob, user: AbstractBaseUser) -> ImportJob:
     require(can_change_items(user, job.body))
-    job = ImportJob.objects.select_for_update().select_related("body").get(pk=job.pk)
+    job = (
+        ImportJob.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body")
+        .get(pk=job.pk)
+    )
     if job.committed_at is not None:
         raise AlreadyCommitted(job)
     return job
@@ -362,7 +366,9 @@ def import_job_remap(
     job.rows = _preview(job.body, user, job.source, job.mapping)
     job.update_rows = []
     job.save(update_fields=["mapping", "rows", "update_rows"])
-    remembered, _created = ImportMapping.objects.select_for_update().get_or_create(body=job.body)
+    remembered, _created = ImportMapping.objects.select_for_update(no_key=True).get_or_create(
+        body=job.body
+    )
     remembered.columns = {**remembered.columns, **job.mapping}
     remembered.updated_by = user
     remembered.save()
@@ -381,7 +387,11 @@ def import_job_commit(
     Confirmed again while still waiting (the broker was down, the message lost), it is queued
     again with the choices made first; the task writes it once whatever it receives."""
     require(can_change_items(user, job.body))
-    locked = ImportJob.objects.select_for_update().select_related("body").get(pk=job.pk)
+    locked = (
+        ImportJob.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("body")
+        .get(pk=job.pk)
+    )
     if locked.committed_at is not None and locked.status == ImportStatus.PENDING:
         transaction.on_commit(lambda: import_committed.send(sender=ImportJob, job_id=locked.pk))
         return locked
@@ -430,7 +440,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     try:
         with transaction.atomic():
             job = (
-                ImportJob.objects.select_for_update(of=("self",))
+                ImportJob.objects.select_for_update(of=("self",), no_key=True)
                 .select_related("body", "committed_by")
                 .get(pk=job_id)
             )

@@ -64,7 +64,7 @@ def objection_answer(
     note_check(note)
     with transaction.atomic():
         found = (
-            Objection.objects.select_for_update(of=("self",))
+            Objection.objects.select_for_update(of=("self",), no_key=True)
             .select_related("body", "request")
             .get(pk=objection.pk)
         )

@@ -120,9 +120,9 @@ def objection_answer_document_build(*, objection_id: int) -> ObjectionAnswerDocu
         )
         if objection is None or objection.status == ObjectionStatus.FILED:
             return None
-        document, _created = ObjectionAnswerDocument.objects.select_for_update().get_or_create(
-            objection=objection
-        )
+        document, _created = ObjectionAnswerDocument.objects.select_for_update(
+            no_key=True
+        ).get_or_create(objection=objection)
         if document.status == DocumentStatus.READY and document.file:
             return document
         document.status = DocumentStatus.RENDERING
@@ -142,7 +142,9 @@ def objection_answer_document_build(*, objection_id: int) -> ObjectionAnswerDocu
         return _store(document, objection, signed, subject)
     except Exception as error:
         with transaction.atomic():
-            failed = ObjectionAnswerDocument.objects.select_for_update().get(pk=document.pk)
+            failed = ObjectionAnswerDocument.objects.select_for_update(no_key=True).get(
+                pk=document.pk
+            )
             if failed.status != DocumentStatus.READY:
                 failed.status = DocumentStatus.FAILED
                 failed.last_error = _short_error(error)
@@ -166,7 +168,9 @@ def _store(
         temp.flush()
         temp.seek(0)
         with transaction.atomic():
-            document = ObjectionAnswerDocument.objects.select_for_update().get(pk=document.pk)
+            document = ObjectionAnswerDocument.objects.select_for_update(no_key=True).get(
+                pk=document.pk
+            )
             if document.status == DocumentStatus.READY and document.file:
                 return document
             saved = storage.save(_storage_name(objection, sha256), File(temp))
@@ -216,7 +220,9 @@ def objection_answer_document_retry(
         raise PermissionDenied(_("Only the atasan or the PPID of the public body may do this."))
     with transaction.atomic():
         document = (
-            ObjectionAnswerDocument.objects.select_for_update().filter(objection=objection).first()
+            ObjectionAnswerDocument.objects.select_for_update(no_key=True)
+            .filter(objection=objection)
+            .first()
         )
         if document is None or document.status != DocumentStatus.FAILED:
             raise AnswerDocumentNotFailed(document)

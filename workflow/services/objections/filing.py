@@ -72,9 +72,9 @@ def objection_file(
         raise ValidationError({"ground": [_("Choose one of the grounds a to g of Pasal 35(1).")]})
     reason = _clean_reason(reason)
     with transaction.atomic():
-        Body.objects.select_for_update().filter(pk=request.body_id).first()
+        Body.objects.select_for_update(no_key=True).filter(pk=request.body_id).first()
         request = (
-            InformationRequest.objects.select_for_update(of=("self",))
+            InformationRequest.objects.select_for_update(of=("self",), no_key=True)
             .select_related("body")
             .get(pk=request.pk)
         )

@@ -50,7 +50,7 @@ def objection_watch(*, objection_id: int, now: datetime | None = None) -> list[s
     sent: list[str] = []
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         objection = (
-            Objection.objects.select_for_update(of=("self",))
+            Objection.objects.select_for_update(of=("self",), no_key=True)
             .select_related("body", "request")
             .filter(pk=objection_id)
             .first()

@@ -68,7 +68,7 @@ def send_event(request: InformationRequest, event: str) -> None:
 
 def lock(request: InformationRequest) -> InformationRequest:
     return (
-        InformationRequest.objects.select_for_update(of=("self",))
+        InformationRequest.objects.select_for_update(of=("self",), no_key=True)
         .select_related("body")
         .get(pk=request.pk)
     )

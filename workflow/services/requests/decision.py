@@ -141,7 +141,9 @@ def request_notice_retry(*, request: InformationRequest, user: AbstractBaseUser)
     the task is queued after commit."""
     require(can_decide_requests(user, request.body))
     document = (
-        RequestNoticeDocument.objects.select_for_update().filter(request_id=request.pk).first()
+        RequestNoticeDocument.objects.select_for_update(no_key=True)
+        .filter(request_id=request.pk)
+        .first()
     )
     if document is None or document.status != DocumentStatus.FAILED:
         raise ValidationError(_("Only a failed notice can be built again."))

@@ -107,7 +107,7 @@ def request_receive(
     request.year = timezone.localtime(received_at, calendar_for_body(body).tz).year
     request.number = 1
     request.full_clean(exclude=["number"], validate_unique=False, validate_constraints=False)
-    body = Body.objects.select_for_update().get(pk=body.pk)
+    body = Body.objects.select_for_update(no_key=True).get(pk=body.pk)
     request.number = _next_number(body, request.year)
     request.next_notice_at = next_notice_moment(request, now)
     request.full_clean()

@@ -63,7 +63,7 @@ def request_watch(*, request_id: int, now: datetime | None = None) -> list[str]:
     now = now or timezone.now()
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         request = (
-            InformationRequest.objects.select_for_update(of=("self",))
+            InformationRequest.objects.select_for_update(of=("self",), no_key=True)
             .select_related("body")
             .filter(pk=request_id)
             .first()

@@ -1,0 +1,232 @@
+"""Row locks on PostgreSQL: a service that edits one item locks that item's row only, with FOR
+NO KEY UPDATE, so that the rest of the body goes on meanwhile. Every insert of a row naming the
+body (an item, an audit entry) or the item (an edition's row) takes a key-share lock on it,
+which a FOR UPDATE on the body or the item would make wait until the editor commits.
+
+Each test holds an editing service's transaction open in the main thread and runs the other
+work in a thread with its own connection and a short `lock_timeout`: on a lock too wide it
+fails at once ("canceling statement due to lock timeout") instead of hanging."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from dip import services as dip_services
+from dip.models import Classification, ClassificationChange, EditionItem, EditionKind, Item
+from dip.services import classification, rowflags
+from ppid.models import Body
+from tests.factories import ItemFactory
+from tests.helpers import officers_of
+from tests.workflow.test_concurrency import THREADS, _wait_for_waiters, run_together
+from workflow import services as workflow_services
+from workflow.models import AuditEntry
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+KALBAR = "disdukcapil-kalbar"  # SOP for the DIP
+KUBU_RAYA = "disdukcapil-kubu-raya"  # SOP 004 for the DIK: operator, ppid, tim, atasan
+
+
+def in_thread(work: Callable[[], Any], *, lock_timeout: str = "3s") -> dict[str, Any]:
+    """Run `work` in one transaction on another connection while the caller's stays open;
+    {"result": ...} or {"error": ...}. The thread is joined before this returns."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout}'")
+                outcome["result"] = work()
+        except BaseException as error:
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the other connection hung"
+    return outcome
+
+
+def _berkala(body: Body, title: str) -> Item:
+    return ItemFactory(
+        body=body, title=title, classification=Classification.BERKALA, update_period_months=6
+    )
+
+
+# Each holder edits `item` in the main thread's open transaction, through a service that locks
+# the item's row.
+HOLDERS: dict[str, Callable[[Item, dict[str, Any]], Any]] = {
+    "item_update": lambda item, officers: dip_services.item_update(
+        item=item, user=officers["operator"], summary="Diperbarui oleh petugas pertama."
+    ),
+    "item_mark_updated": lambda item, officers: rowflags.item_mark_updated(
+        item=item, user=officers["operator"], updated_on=timezone.localdate()
+    ),
+    "classification_change_propose": lambda item, officers: (
+        classification.classification_change_propose(
+            item=item,
+            user=officers["operator"],
+            to_classification=Classification.SETIAP_SAAT,
+            reason="Sudah tidak perlu dikecualikan.",
+        )
+    ),
+}
+
+
+@pytest.mark.parametrize("holder", list(HOLDERS))
+def test_an_item_being_edited_blocks_nothing_else_in_its_body(seeded, holder):
+    body = Body.objects.get(slug=KUBU_RAYA)
+    officers = officers_of(body)
+    if holder == "classification_change_propose":
+        held = body.items.filter(classification=Classification.DIKECUALIKAN).first()
+    else:
+        held = _berkala(body, "Laporan keuangan berkala")
+    other = _berkala(body, "Profil badan publik")
+    dip = workflow_services.edition_open(
+        body=body, kind=EditionKind.DIP, year=2026, title="DIP 2026", user=officers["operator"]
+    )
+    audit_before = AuditEntry.objects.filter(body=body).count()
+
+    def meanwhile() -> tuple[Item, Item]:
+        created = ItemFactory(body=body, title="Informasi baru")  # through item_create
+        updated = dip_services.item_update(
+            item=other, user=officers["operator"], summary="Diperbarui oleh petugas kedua."
+        )
+        # The item being edited goes into an edition meanwhile: the new row names it.
+        if held.classification != Classification.DIKECUALIKAN:
+            dip_services.edition_add_items(edition=dip, items=[held], user=officers["operator"])
+        return created, updated
+
+    with transaction.atomic():
+        HOLDERS[holder](held, officers)  # in flight: the item's row stays locked
+        outcome = in_thread(meanwhile)
+
+    assert "error" not in outcome, f"waited for the {holder} lock: {outcome.get('error')!r}"
+    created, updated = outcome["result"]
+    assert Item.objects.get(pk=created.pk).title == "Informasi baru"
+    assert Item.objects.get(pk=updated.pk).summary == "Diperbarui oleh petugas kedua."
+    if held.classification != Classification.DIKECUALIKAN:
+        assert EditionItem.objects.filter(edition=dip, item=held).exists()
+    actions = list(
+        AuditEntry.objects.filter(body=body)
+        .order_by("pk")
+        .values_list("action", flat=True)[audit_before:]
+    )
+    assert {"item.create", "item.update"} <= set(actions), actions
+
+
+def test_two_items_of_one_body_are_edited_at_once(seeded):
+    """Two officers each saving another item of the same body: neither waits for the other."""
+    body = Body.objects.get(slug=KALBAR)
+    operator = officers_of(body)["operator"]
+    first, second = ItemFactory(body=body), ItemFactory(body=body)
+
+    with transaction.atomic():
+        dip_services.item_update(item=first, user=operator, summary="Petugas pertama.")
+        outcome = in_thread(
+            lambda: dip_services.item_update(item=second, user=operator, summary="Petugas kedua.")
+        )
+
+    assert "error" not in outcome, outcome.get("error")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.summary, second.summary) == ("Petugas pertama.", "Petugas kedua.")
+
+
+def test_one_item_is_still_edited_by_one_officer_at_a_time(seeded):
+    """The lock still does its work: a second edit of the same item waits (and here, with a
+    short lock timeout, gives up) while the first is in flight."""
+    body = Body.objects.get(slug=KALBAR)
+    operator = officers_of(body)["operator"]
+    item = ItemFactory(body=body)
+
+    with transaction.atomic():
+        dip_services.item_update(item=item, user=operator, summary="Petugas pertama.")
+        outcome = in_thread(
+            lambda: dip_services.item_update(item=item, user=operator, summary="Petugas kedua."),
+            lock_timeout="300ms",
+        )
+
+    assert "lock timeout" in str(outcome.get("error")), outcome
+    item.refresh_from_db()
+    assert item.summary == "Petugas pertama."
+
+
+# --- numbering within a body still one at a time -------------------------------------------
+
+
+def test_revisions_opened_at_once_get_distinct_numbers(seeded):
+    """The body's FOR NO KEY UPDATE lock in `edition_create` conflicts with itself: editions of
+    one body, kind and year opened at the same instant are numbered one after another."""
+    body = Body.objects.get(slug=KALBAR)
+    operator = officers_of(body)["operator"]
+
+    results = run_together(
+        [
+            lambda n=n: (
+                workflow_services.edition_open(
+                    body=body,
+                    kind=EditionKind.DIP,
+                    year=2026,
+                    title=f"DIP {n}",
+                    user=operator,
+                    revise=True,
+                ).revision
+            )
+            for n in range(THREADS)
+        ]
+    )
+
+    assert all(kind == "ok" for kind, _ in results), results
+    assert sorted(value for _, value in results) == list(range(THREADS))
+
+
+def test_a_change_proposed_while_a_dik_is_opened_rides_on_it(seeded):
+    """A proposal in flight holds the body's lock; the DIK opened meanwhile waits for it and
+    then takes the change (it would otherwise miss the change, which would miss the DIK)."""
+    body = Body.objects.get(slug=KUBU_RAYA)
+    officers = officers_of(body)
+    item = body.items.filter(classification=Classification.DIKECUALIKAN).first()
+
+    opened: dict[str, Any] = {}
+
+    def open_dik() -> None:
+        try:
+            opened["edition"] = workflow_services.edition_open(
+                body=body,
+                kind=EditionKind.DIK,
+                year=2026,
+                title="DIK",
+                user=officers["operator"],
+            )
+        except BaseException as error:
+            opened["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=open_dik, daemon=True)
+    with transaction.atomic():
+        change = classification.classification_change_propose(
+            item=item,
+            user=officers["operator"],
+            to_classification=Classification.SETIAP_SAAT,
+            reason="Sudah tidak perlu dikecualikan.",
+        )
+        assert change.edition is None  # no DIK yet
+        thread.start()
+        _wait_for_waiters(1)  # the opening waits for the body's row
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+
+    assert "error" not in opened, opened.get("error")
+    change = ClassificationChange.objects.get(pk=change.pk)
+    assert change.edition_id == opened["edition"].pk
