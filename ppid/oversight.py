@@ -88,7 +88,7 @@ def roles_held_expressions(user: User, body_ref: str) -> dict[str, Exists]:
     here = Q(content_object=OuterRef(body_ref))
     # The body above, as "a grant on the body that has this one among its children": read
     # through the subquery's own join, so the expression names no table of the outer query
-    # but the rows' own (a lock compiles it once: workflow.services.editions).
+    # but the rows' own (a lock compiles it once: workflow.services.editions.lock).
     above = Q(content_object__children=OuterRef(body_ref))
     return {
         f"holds_{role.value}": Exists(

@@ -15,7 +15,7 @@ from ppid.models import Body
 from tests.helpers import FORWARD, decree, edition_at, prepare_transition, utama_of
 from workflow import services
 from workflow.models import AuditEntry, Sop, Step
-from workflow.services import editions as edition_services
+from workflow.services.editions import transitions as edition_transitions
 
 User = get_user_model()
 BODIES = ["dinsos-p3a-kapuas-hulu", "disdukcapil-kalbar", "disdukcapil-kubu-raya"]
@@ -206,7 +206,7 @@ def test_when_the_audit_row_cannot_be_written_the_transition_does_not_happen(see
     def broken(*args, **kwargs):
         raise RuntimeError("audit table unavailable")
 
-    monkeypatch.setattr(edition_services, "_audit_transition", broken)
+    monkeypatch.setattr(edition_transitions, "_audit_transition", broken)
     with pytest.raises(RuntimeError):
         services.edition_transition(edition=edition.pk, name="verify", user=ppid)
 

@@ -16,7 +16,7 @@ from ppid.permissions import forget_roles, user_roles
 from tests.factories import ItemFactory, OfficerFactory
 from tests.helpers import edition_at
 from workflow.models import AuditEntry, Step
-from workflow.services import editions as lock
+from workflow.services.editions import lock
 
 pytestmark = pytest.mark.django_db
 

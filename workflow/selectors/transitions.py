@@ -29,8 +29,8 @@ def available_transitions(edition: Edition, user: AbstractBaseUser | AnonymousUs
 
 # --- what a transition needs before it can run -------------------------------------------------
 # Each precondition raises ValidationError saying what is missing. The transition service runs
-# them (workflow.services.editions.CHECKS), and the pages and the API read them through
-# `blocked_transitions`, so a button is never offered that the service would refuse.
+# them (workflow.services.editions.transitions.CHECKS), and the pages and the API read them
+# through `blocked_transitions`, so a button is never offered that the service would refuse.
 
 
 def nota_dinas_check(edition: Edition) -> None:
