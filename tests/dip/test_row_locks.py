@@ -18,11 +18,19 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from dip import services as dip_services
-from dip.models import Classification, ClassificationChange, EditionItem, EditionKind, Item
+from dip.models import (
+    Classification,
+    ClassificationChange,
+    Edition,
+    EditionItem,
+    EditionKind,
+    Item,
+    Stage,
+)
 from dip.services import classification, rowflags
 from ppid.models import Body
 from tests.factories import ItemFactory
-from tests.helpers import officers_of
+from tests.helpers import edition_at, officers_of
 from tests.workflow.test_concurrency import THREADS, _wait_for_waiters, run_together
 from workflow import services as workflow_services
 from workflow.models import AuditEntry
@@ -230,3 +238,17 @@ def test_a_change_proposed_while_a_dik_is_opened_rides_on_it(seeded):
     assert "error" not in opened, opened.get("error")
     change = ClassificationChange.objects.get(pk=change.pk)
     assert change.edition_id == opened["edition"].pk
+
+
+def test_publishing_an_edition_blocks_nothing_else_in_its_body(seeded):
+    """The publication sweep locks the signed edition's row, not its body's: an item created
+    in the body meanwhile is stored at once."""
+    edition = edition_at(KALBAR, Stage.PUBLICATION)
+    # As the sweep finds it: signed, not yet published.
+    Edition.objects.filter(pk=edition.pk).update(state=Stage.PUBLICATION)
+    with transaction.atomic():
+        published = workflow_services.edition_publish(edition_id=edition.pk)
+        outcome = in_thread(lambda: ItemFactory(body=edition.body, title="Informasi baru"))
+    assert published.state == Stage.PUBLISHED
+    assert "error" not in outcome, f"waited for the publication's lock: {outcome.get('error')!r}"
+    assert Item.objects.filter(body=edition.body, title="Informasi baru").exists()

@@ -38,7 +38,11 @@ def edition_publish(*, edition_id: int) -> Edition | None:
     """Run by the system after signing. Idempotent: a second call finds it published."""
     with transaction.atomic():
         edition = (
-            Edition.objects.select_for_update().select_related("body").filter(pk=edition_id).first()
+            # The edition's row only: its body's stays free for the body's other work.
+            Edition.objects.select_for_update(of=("self",))
+            .select_related("body")
+            .filter(pk=edition_id)
+            .first()
         )
         if edition is None or edition.state != Stage.PUBLICATION:
             return edition
