@@ -195,6 +195,13 @@ def body_time(moment: datetime, body: Body) -> datetime:
     return timezone.localtime(moment, body_zone(body))
 
 
+def body_today(body: Body) -> date:
+    """The body's date now, on its clock (`body_zone`): the "today" its officers mean, which is
+    not the server's (TIME_ZONE, WIB) from 23:00 WIB in a WITA body and from 22:00 WIB in a WIT
+    one. Every rule of "not after today" or "this year" for a body counts on it."""
+    return timezone.localdate(timezone=body_zone(body))
+
+
 def zone_name(body: Body) -> str:
     """The body's zone as it is written after a time: WIB, WITA or WIT (Indonesia keeps no
     summer time, so any moment gives the same name)."""

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -44,6 +43,7 @@ from dip.services.common import (
 )
 from dip.services.documents import new_verification_code
 from dip.services.search import search_words_add
+from ppid.calendar import body_today
 from ppid.models import Body
 
 # A decree number as it stands on a Keputusan: "188.4/123/DINSOS/2026", "065/2551/DISDUKCAPIL",
@@ -291,7 +291,7 @@ def edition_decree_check(
     if dated is None:
         errors["decree_date"] = [_("Give the date of the decree (Keputusan).")]
     else:
-        today = timezone.localdate(timezone=ZoneInfo(edition.body.time_zone))
+        today = body_today(edition.body)
         earliest = date(edition.year - 1, 1, 1)
         if dated > today:
             errors["decree_date"] = [_("The decree cannot be dated after today.")]

@@ -9,14 +9,13 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dip.models import ConsiderationRecord, Edition, Stage
 from dip.permissions import can_write_consideration_record
 from dip.selectors import record_member_candidates
 from dip.services.common import audit, require
-from ppid.calendar import body_zone
+from ppid.calendar import body_today
 
 
 def _member_snapshot(user: AbstractBaseUser) -> dict:
@@ -56,7 +55,7 @@ def consideration_record_save(
     place = (place or "").strip()
     if not place:
         errors["place"] = [_("Say where the tim met.")]
-    today = timezone.localdate(timezone=body_zone(edition.body))
+    today = body_today(edition.body)
     if held_on is None:
         errors["held_on"] = [_("Give the date the tim met.")]
     elif held_on > today:

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dip.services.common import require
-from ppid.calendar import calendar_for_body
+from ppid.calendar import body_time
 from ppid.models import Body, Role
 from ppid.selectors import users_with_roles
 from workflow.deadlines import when, working_days_after
@@ -104,7 +104,7 @@ def request_receive(
     request.due_explanation = deadline.explain(body.time_zone)
     request.remind_at = deadline.remind_at
     # Validate everything but the number first, so that bad input never takes the lock.
-    request.year = timezone.localtime(received_at, calendar_for_body(body).tz).year
+    request.year = body_time(received_at, body).year
     request.number = 1
     request.full_clean(exclude=["number"], validate_unique=False, validate_constraints=False)
     body = Body.objects.select_for_update(no_key=True).get(pk=body.pk)
