@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from ppid.calendar import body_today
 from ppid.fields import bounded_text
 from ppid.models import Body, Unit
 from ppid.permissions import has_role
@@ -348,9 +349,11 @@ class Item(models.Model):
         def add(field: str, message: Any) -> None:
             errors.setdefault(field, []).append(message)
 
-        if self.produced_at and self.produced_at > timezone.localdate():
+        # "Today" on the body's clock: in Jayapura (WIT) the day starts at 22:00 WIB.
+        today = body_today(self.body) if self.body_id else timezone.localdate()
+        if self.produced_at and self.produced_at > today:
             add("produced_at", _("The production date cannot be in the future."))
-        if self.last_updated_on and self.last_updated_on > timezone.localdate():
+        if self.last_updated_on and self.last_updated_on > today:
             add("last_updated_on", _("The update date cannot be in the future."))
         if self.unit_id and self.body_id and self.unit.body_id != self.body_id:
             add("unit", _("This unit belongs to another public body."))

@@ -107,7 +107,11 @@ def flag_exemption_ended(item_id: int, today: str) -> bool:
 def sweep_row_flags() -> int:
     """Daily: find the rows to flag with two indexed queries and queue one small task per row,
     which re-checks under a row lock. Rows already flagged are not selected again, so a second
-    sweep (or a second beat) queues nothing new and no notice is sent twice."""
+    sweep (or a second beat) queues nothing new and no notice is sent twice.
+
+    One date for every body, the server's: the beat runs at 00:15 WIB, when every Indonesian
+    zone (WIB is the westernmost) is on that date too, so each body's rows are flagged on its
+    own date (a WIT body's 2 h 15 min after its midnight)."""
     today = timezone.localdate()
     queued = 0
     for task, ids in (

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dip.forms.common import DescribedFieldsMixin, date_input, search_field
@@ -19,6 +18,7 @@ from dip.models import (
     Item,
 )
 from dip.selectors.register import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
+from ppid.calendar import body_today
 from ppid.models import Body
 
 _EMPTY = {"exemption_until": None, "exemption_permanent": False}
@@ -91,7 +91,7 @@ class ItemForm(DescribedFieldsMixin, forms.ModelForm):
         # No min/max in the page: a hidden, out-of-range value would block the browser's submit.
         period.widget.attrs.pop("min", None)
         period.widget.attrs.pop("max", None)
-        self.fields["produced_at"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["produced_at"].widget.attrs["max"] = body_today(body).isoformat()
         self._describe_fields()
 
     def clean(self) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from dip.permissions import can_close_exemption_event
 from dip.services.classification import new_change, open_change
 from dip.services.common import AlreadyProcessed, audit, item_save, require
 from dip.signals import row_flagged
+from ppid.calendar import body_today
 from ppid.fields import note_check
 from ppid.pagecache import invalidate_public_pages
 
@@ -98,7 +99,7 @@ def item_exemption_event_close(
     errors: dict[str, list[str]] = {}
     if happened_on is None:
         errors["happened_on"] = [_("Give the date the event happened.")]
-    elif happened_on > timezone.localdate():
+    elif happened_on > body_today(item.body):
         errors["happened_on"] = [_("The event cannot have happened in the future.")]
     if not note:
         errors["note"] = [_("Say what happened (for example the ruling and its number).")]

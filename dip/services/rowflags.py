@@ -47,6 +47,7 @@ from dip.services.exemptions import (
     classification_change_withdraw_ended,
 )
 from dip.signals import row_flagged
+from ppid.calendar import body_today
 from ppid.fields import note_check
 from ppid.pagecache import invalidate_public_pages
 
@@ -181,7 +182,7 @@ def item_mark_updated(
     _expect(item, item.next_update_on, expected)
     if item.classification != Classification.BERKALA:
         raise ValidationError({"updated_on": [_("Only berkala information has an update period.")]})
-    today = timezone.localdate()
+    today = body_today(item.body)
     errors = []
     if updated_on > today:
         errors.append(_("The update date cannot be in the future."))
@@ -250,7 +251,7 @@ def item_exemption_retest(
     errors: dict[str, list[str]] = {}
     if exemption_until is None:
         errors["exemption_until"] = [_("Give the date until which it stays exempted.")]
-    elif exemption_until <= timezone.localdate():
+    elif exemption_until <= body_today(item.body):
         errors["exemption_until"] = [_("The new exemption period must end after today.")]
     if not note.strip():
         errors["note"] = [_("Write down the outcome of the new consequence test.")]

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -28,6 +27,7 @@ from dip.models import Classification, Item
 from dip.permissions import can_close_exemption_event, can_mark_updated, can_review_exemption
 from dip.selectors import items_for_user
 from dip.services import exemptions, rowflags
+from ppid.calendar import body_today
 
 
 def _item(request: HttpRequest, pk: int) -> Item:
@@ -96,7 +96,7 @@ def mark_updated(request: HttpRequest, pk: int) -> HttpResponse:
         allowed=can_mark_updated,
         available=item.classification == Classification.BERKALA,
         current=item.next_update_on,
-        initial={"updated_on": timezone.localdate()},
+        initial={"updated_on": body_today(item.body)},
         run=lambda item, data: rowflags.item_mark_updated(
             item=item,
             user=request.user,
@@ -196,7 +196,7 @@ def exemption_event_close(request: HttpRequest, pk: int) -> HttpResponse:
         and bool(item.exemption_event.strip())
         and item.exemption_event_happened_on is None,
         current=item.exemption_event_happened_on,
-        initial={"happened_on": timezone.localdate()},
+        initial={"happened_on": body_today(item.body)},
         run=lambda item, data: exemptions.item_exemption_event_close(
             item=item,
             user=request.user,

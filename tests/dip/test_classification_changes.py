@@ -526,3 +526,29 @@ def test_the_api_proposes_a_change_and_refuses_bad_input_and_other_roles(kubu, a
     assert again.status_code == 400 and "to_classification" in again.json()
     memo.refresh_from_db()
     assert memo.classification == Classification.DIKECUALIKAN
+
+
+def test_an_eastern_body_records_an_event_that_happened_on_its_own_today(kubu):
+    """23:30 WIB on 1 March (the server's clock) is 01:30 on 2 March in Jayapura (WIT): the
+    page offers 2 March, which is stored; 3 March is refused next to the field, nothing
+    stored."""
+    body, officers = kubu
+    Body.objects.filter(pk=body.pk).update(time_zone="Asia/Jayapura")
+    siak = Item.objects.get(body=body, title=SIAK)
+    url = f"/informasi/{siak.pk}/peristiwa-terjadi/"
+    with time_machine.travel(datetime(2027, 3, 1, 23, 30, tzinfo=WIB), tick=False):
+        ppid = client_of(officers["ppid"])
+        assert 'name="happened_on" value="2027-03-02"' in text(ppid.get(url))
+        data = {"note": "SIAK lama dihentikan.", "classification": "setiap_saat"}
+        response = ppid.post(url, {**data, "happened_on": "2027-03-03"})
+        assert response.status_code == 200
+        field = text(response).split('id="id_happened_on_error"', 1)[1].split("</p>", 1)[0]
+        assert "Peristiwa tidak mungkin terjadi pada tanggal yang akan datang." in field
+        siak.refresh_from_db()
+        assert siak.exemption_event_happened_on is None and siak.exemption_ended_on is None
+        assert not ClassificationChange.objects.exists()
+
+        assert ppid.post(url, {**data, "happened_on": "2027-03-02"}).status_code == 302
+    siak.refresh_from_db()
+    assert siak.exemption_event_happened_on == date(2027, 3, 2)
+    assert ClassificationChange.objects.filter(item=siak).count() == 1

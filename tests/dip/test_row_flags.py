@@ -707,3 +707,26 @@ def test_an_overlong_outcome_note_is_refused_and_the_item_stays_as_it_was(
     item.refresh_from_db()
     assert item.exemption_until == date(2027, 3, 31) and item.exemption_ended_on is not None
     assert AuditEntry.objects.count() == before
+
+
+def test_an_eastern_body_marks_an_update_made_on_its_own_today(berkala):
+    """23:30 WIB on 7 April (the server's clock) is 01:30 on 8 April in Jayapura (WIT): the
+    page offers 8 April, which is stored; 9 April is refused next to the field, nothing
+    stored."""
+    body, officers, item, _edition = berkala
+    Body.objects.filter(pk=body.pk).update(time_zone="Asia/Jayapura")
+    url = f"/informasi/{item.pk}/sudah-diperbarui/"
+    with time_machine.travel(at(date(2027, 4, 7), hour=23).replace(minute=30), tick=False):
+        client = officer_client(officers["operator"])
+        assert 'name="updated_on" value="2027-04-08"' in text(client.get(url))
+        response = client.post(url, {"updated_on": "2027-04-09", "expected": "2027-04-05"})
+        assert response.status_code == 200
+        field = text(response).split('id="id_updated_on_error"', 1)[1].split("</p>", 1)[0]
+        assert "Tanggal pembaruan tidak boleh di masa depan." in field
+        item.refresh_from_db()
+        assert item.last_updated_on is None and audits("item.mark_updated", item) == 0
+
+        good = {"updated_on": "2027-04-08", "expected": "2027-04-05"}
+        assert client.post(url, good).status_code == 302
+    item.refresh_from_db()
+    assert item.last_updated_on == date(2027, 4, 8) and audits("item.mark_updated", item) == 1

@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -837,3 +840,46 @@ def test_list_query_count_does_not_grow_with_the_rows(seeded, login):
 
     assert few == many, f"{few} queries for 5 items, {many} for 40"
     assert few <= 12
+
+
+# 23:30 WIB on 7 April 2027 on the server's clock is 01:30 on 8 April in Jayapura (WIT).
+LATE_WIB = datetime(2027, 4, 7, 23, 30, tzinfo=ZoneInfo("Asia/Pontianak"))
+
+
+def test_an_eastern_body_records_a_document_produced_on_its_own_today(seeded, login):
+    """A body in Jayapura: 8 April (its today) is accepted and stored although the server is
+    still on 7 April; 9 April (its tomorrow) is refused next to the field, nothing stored."""
+    Body.objects.filter(slug=KUBU_RAYA).update(time_zone="Asia/Jayapura")
+    url = f"/badan/{KUBU_RAYA}/informasi/baru/"
+    with time_machine.travel(LATE_WIB, tick=False):
+        client = login(username("operator"))
+        assert 'max="2027-04-08"' in client.get(url).content.decode()
+        count = Item.objects.count()
+        response = client.post(url, {**VALID, "produced_at": "2027-04-09"})
+        assert response.status_code == 200
+        assert field_error(response, "produced_at") == [FUTURE]
+        assert Item.objects.count() == count
+        assert not Item.objects.filter(title=VALID["title"]).exists()
+
+        response = client.post(url, {**VALID, "produced_at": "2027-04-08"})
+    assert response.status_code == 302, field_error(response, "produced_at")
+    assert Item.objects.get(title=VALID["title"]).produced_at == date(2027, 4, 8)
+
+
+def test_the_item_rules_of_today_count_on_the_bodys_clock(seeded):
+    """The model's own check (every channel goes through it): the production and update dates
+    may be the body's today, never its tomorrow; a body in Pontianak is still on 7 April."""
+    Body.objects.filter(slug=KUBU_RAYA).update(time_zone="Asia/Jayapura")
+    east, west = first_item(KUBU_RAYA), first_item(KALBAR)
+    assert west.body.time_zone == "Asia/Pontianak"
+    with time_machine.travel(LATE_WIB, tick=False):
+        east.produced_at = east.last_updated_on = date(2027, 4, 8)
+        east.full_clean()
+        east.produced_at = east.last_updated_on = date(2027, 4, 9)
+        with pytest.raises(ValidationError) as refused:
+            east.full_clean()
+        west.produced_at = west.last_updated_on = date(2027, 4, 8)
+        with pytest.raises(ValidationError) as refused_west:
+            west.full_clean()
+    for error in (refused, refused_west):
+        assert {"produced_at", "last_updated_on"} <= set(error.value.message_dict)
