@@ -239,3 +239,20 @@ def test_the_compiled_calendar_lookup_finds_each_bodys_own_or_nearest_calendar(s
         if found is not None:
             assert [d.name for d in found.days.all()] == (["Lokal"] if row == top else [])
     assert "postgresql" in calendars._compiled_lookup
+
+
+def test_an_eastern_body_shows_its_own_new_year(seeded):
+    """23:30 WIB on 31 December 2026 (the server's clock) is 01:30 on 1 January 2027 in
+    Jayapura (WIT): the page opens on 2027 there and lets one look up to 2032; 2033 is out of
+    reach and falls back to 2027. A body in Pontianak is still in 2026."""
+    Body.objects.filter(slug=DINSOS).update(time_zone="Asia/Jayapura")
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=WIB), tick=False):
+        kabupaten = Client()
+        kabupaten.force_login(get_user_model().objects.get(username=utama_of(DINSOS)))
+        assert "Hari libur tahun 2027" in kabupaten.get(url(DINSOS)).content.decode()
+        ahead = kabupaten.get(url(DINSOS), {"tahun": 2032}).content.decode()
+        assert "Hari libur tahun 2032" in ahead
+        beyond = kabupaten.get(url(DINSOS), {"tahun": 2033}).content.decode()
+        assert "Hari libur tahun 2027" in beyond and "Hari libur tahun 2033" not in beyond
+        Body.objects.filter(slug=DINSOS).update(time_zone="Asia/Pontianak")
+        assert "Hari libur tahun 2026" in kabupaten.get(url(DINSOS)).content.decode()

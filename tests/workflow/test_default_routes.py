@@ -4,7 +4,11 @@ which route is the default and who set it."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from dip.models import Edition, Stage
@@ -278,3 +282,17 @@ def test_signers_of_a_default_route_need_a_second_factor(seeded, settings):
             time_unit="hari_kerja",
         )
     assert twofactor.second_factor_required(User.objects.get(pk=ppid.pk))
+
+
+def test_a_default_route_is_made_on_its_bodys_today(seeded):
+    """23:30 WIB on 31 December 2026 (the server's clock) is 01:30 on 1 January 2027 in
+    Jayapura (WIT): a route set there then is made and in force from 1 January 2027."""
+    utama_user = User.objects.get(username="ppid-utama")
+    utama = Body.objects.get(slug=UTAMA)
+    services.default_route_withdraw(body=utama, kind="dik", user=utama_user)
+    Body.objects.filter(pk=utama.pk).update(time_zone="Asia/Jayapura")
+    utama.refresh_from_db()
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=ZoneInfo("Asia/Pontianak"))):
+        sop = services.default_route_set(body=utama, kind="dik", user=utama_user)
+    sop.refresh_from_db()
+    assert (sop.made_on, sop.effective_on) == (date(2027, 1, 1), date(2027, 1, 1))

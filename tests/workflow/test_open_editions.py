@@ -3,12 +3,18 @@ opened only on purpose, with a warning; the form and the API refuse it otherwise
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from dip.models import Edition, Stage
 from dip.rendering import document_title
+from ppid.models import Body
 from tests.helpers import edition_at, officers_of
 from workflow import services
 
@@ -120,3 +126,49 @@ def test_api_refuses_a_second_edition_with_400_and_opens_a_revision(seeded, api)
     assert revision.status_code == 201
     assert revision.json()["revision"] == 1
     assert revision.json()["revision_label"] == "Perubahan ke-1"
+
+
+# 23:30 WIB on 31 December 2026 (the server's clock) is 01:30 on 1 January 2027 in Jayapura.
+NEW_YEAR_EVE_WIB = datetime(2026, 12, 31, 23, 30, tzinfo=ZoneInfo("Asia/Pontianak"))
+YEAR_ERROR = "Tahun harus antara 2000 dan 2028."
+
+
+@pytest.mark.django_db
+def test_an_eastern_body_opens_the_editions_of_its_own_new_year(seeded, login):
+    """In Jayapura it is 2027 already: the form offers 2027 and accepts 2028 (next year); 2029
+    is refused next to the year, nothing stored."""
+    body = Body.objects.get(slug=KALBAR)
+    Body.objects.filter(pk=body.pk).update(time_zone="Asia/Jayapura")
+    url = f"/badan/{KALBAR}/edisi/"
+    with time_machine.travel(NEW_YEAR_EVE_WIB, tick=False):
+        client = login(f"{KALBAR}.operator")
+        assert re.search(r'name="year" value="2027"', text(client.get(url)))
+        before = Edition.objects.count()
+        refused = client.post(url, {"kind": "dip", "year": 2029, "title": ""})
+        assert refused.status_code == 200
+        error = text(refused).split('id="id_year_error">', 1)[1].split("</p>", 1)[0]
+        assert error == YEAR_ERROR
+        assert Edition.objects.count() == before
+
+        opened = client.post(url, {"kind": "dip", "year": 2028, "title": ""})
+    assert opened.status_code == 302
+    assert Edition.objects.filter(body=body, year=2028).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_api_counts_the_year_on_the_bodys_clock(seeded, api):
+    Body.objects.filter(slug=KALBAR).update(time_zone="Asia/Jayapura")
+    with time_machine.travel(NEW_YEAR_EVE_WIB, tick=False):
+        client = api(f"{KALBAR}.operator")
+        before = Edition.objects.count()
+        refused = client.post(
+            "/api/editions/", {"body": KALBAR, "kind": "dip", "year": 2029}, format="json"
+        )
+        assert refused.status_code == 400
+        assert refused.json()["year"] == [YEAR_ERROR]
+        assert Edition.objects.count() == before
+        opened = client.post(
+            "/api/editions/", {"body": KALBAR, "kind": "dip", "year": 2028}, format="json"
+        )
+    assert opened.status_code == 201, opened.json()
+    assert Edition.objects.filter(body__slug=KALBAR, year=2028).count() == 1

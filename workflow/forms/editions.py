@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dip.forms import DescribedFieldsMixin
@@ -15,6 +14,8 @@ from dip.models import (
     DECREE_NUMBER_MAX_LENGTH,
     EditionKind,
 )
+from ppid.calendar import body_today
+from ppid.models import Body
 from workflow.models import (
     NOTE_MAX_LENGTH,
     NotaDinas,
@@ -41,9 +42,13 @@ class EditionCreateForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, body: Body, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.body = body
+
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
-        this_year = timezone.localdate().year
+        this_year = body_today(self.body).year  # the body's year: Jayapura's starts 22:00 WIB
         if not 2000 <= year <= this_year + 1:
             raise ValidationError(
                 _("The year must be between 2000 and %(max)d.") % {"max": this_year + 1}

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from ppid.calendar import body_time
 from ppid.models import Body
 from ppid.oversight import bodies_reached
 from workflow.models import SopStep, Step
@@ -40,17 +41,21 @@ def report_bodies_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[B
 
 
 def first_step_day(bodies: Sequence[Body]) -> date | None:
-    """The day the bodies' earliest step started (for the period picker), or None."""
+    """The day the bodies' earliest step started, on its body's clock (for the period
+    picker), or None."""
     # The first by `started_at` rather than MIN(): PostgreSQL walks the `step_started` index
     # from its start and stops at the first step of the bodies (MIN() over the join with the
     # editions read every step).
     first = (
         Step.objects.filter(edition__body__in=[b.pk for b in bodies])
         .order_by("started_at")
-        .values_list("started_at", flat=True)
+        .values_list("started_at", "edition__body")
         .first()
     )
-    return timezone.localdate(first) if first else None
+    if first is None:
+        return None
+    started_at, body_id = first
+    return body_time(started_at, next(b for b in bodies if b.pk == body_id)).date()
 
 
 _GROUP = (

@@ -5,13 +5,13 @@ a transition take."""
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from dip.models import DECREE_NUMBER_MAX_LENGTH, Edition, EditionKind, EditionRow
 from dip.selectors import edition_rows
+from ppid.calendar import body_today
 from ppid.lists import ValuesListSerializer
 from ppid.models import Body
 from ppid.permissions import warm_roles
@@ -256,13 +256,14 @@ class EditionCreateSerializer(serializers.Serializer):
         if request := self.context.get("request"):
             self.fields["body"].queryset = bodies_for_user(request.user)
 
-    def validate_year(self, year: int) -> int:
-        this_year = timezone.localdate().year
-        if not 2000 <= year <= this_year + 1:
+    def validate(self, attrs: dict) -> dict:
+        # The body's year now, on its clock: in Jayapura (WIT) the new year starts at 22:00 WIB.
+        this_year = body_today(attrs["body"]).year
+        if not 2000 <= attrs["year"] <= this_year + 1:
             raise serializers.ValidationError(
-                _("The year must be between 2000 and %(max)d.") % {"max": this_year + 1}
+                {"year": [_("The year must be between 2000 and %(max)d.") % {"max": this_year + 1}]}
             )
-        return year
+        return attrs
 
 
 class ItemIdsSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dip.models import EditionKind
+from ppid.calendar import body_today
 from ppid.models import Body, Role
 from ppid.permissions import has_role
 from workflow.models import AuditEntry, Sop, SopStep
@@ -220,8 +221,8 @@ def default_route_set(*, body: Body, kind: str, user: AbstractBaseUser) -> Sop:
         applies_to=kind,
         number=number,
         name=template["name"],
-        made_on=timezone.localdate(),
-        effective_on=timezone.localdate(),
+        made_on=body_today(body),
+        effective_on=body_today(body),
         approved_by=", ".join(
             part
             for part in (user.get_full_name(), getattr(officer, "position", "") or body.name)

@@ -8,11 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ppid.calendar import calendar_for_body, calendar_owner, calendar_year
+from ppid.calendar import body_today, calendar_for_body, calendar_owner, calendar_year
 from ppid.forms import add_service_errors
 from ppid.models import CalendarDay
 from ppid.permissions import can_manage_calendar
@@ -21,8 +20,9 @@ from workflow.services import calendar as services
 from workflow.views.common import get_body
 
 
-def _year(request) -> int:
-    this_year = timezone.localdate().year
+def _year(request, body) -> int:
+    """The year asked for (`?tahun=`), else the body's year now, on its clock."""
+    this_year = body_today(body).year
     try:
         year = int(request.GET.get("tahun", this_year))
     except ValueError:
@@ -31,7 +31,7 @@ def _year(request) -> int:
 
 
 def _page(request, body, *, year=None, day_form=None, hours_form=None, status=200):
-    year = year or _year(request)
+    year = year or _year(request, body)
     calendar = calendar_for_body(body)
     context = {
         "body": body,
@@ -109,7 +109,7 @@ def calendar_hours(request, slug):
             messages.success(
                 request, _("The office hours of %(body)s were saved.") % {"body": body.name}
             )
-            return _back(body, _year(request))
+            return _back(body, _year(request, body))
     return _page(request, body, hours_form=form, status=400)
 
 
@@ -128,10 +128,10 @@ def calendar_day_remove(request, slug, day_id):
                 _("%(date)s “%(name)s” was removed from the calendar.")
                 % {"date": day.date.isoformat(), "name": day.name},
             )
-        return _back(body, day.date.year if day else _year(request))
+        return _back(body, day.date.year if day else _year(request, body))
     if day is None:
         messages.warning(request, _("This day is no longer in the calendar."))
-        return _back(body, _year(request))
+        return _back(body, _year(request, body))
     return render(
         request,
         "workflow/calendar_confirm.html",
@@ -153,5 +153,5 @@ def calendar_follow(request, slug):
                 _("%(body)s follows the calendar of %(parent)s again.")
                 % {"body": body.name, "parent": body.parent.name},
             )
-        return _back(body, _year(request))
+        return _back(body, _year(request, body))
     return render(request, "workflow/calendar_confirm.html", {"body": body, "action": "follow"})

@@ -19,6 +19,7 @@ from dip.selectors import (
     edition_entries_page_queryset,
     edition_incomplete_count,
 )
+from ppid.calendar import body_today
 from ppid.forms import add_service_errors
 from workflow import services
 from workflow.forms import CommentForm, EditionCreateForm
@@ -45,7 +46,9 @@ def _decision(transition: str) -> str:
 def edition_list(request, slug):
     body = get_body(request, slug)
     editions = body.editions.order_by("-year", "-revision", "kind")
-    form = EditionCreateForm(request.POST or None, initial={"year": timezone.localdate().year})
+    form = EditionCreateForm(
+        request.POST or None, body=body, initial={"year": body_today(body).year}
+    )
     may_open = can_open_edition(request.user, body)
     if request.method == "POST":
         if not may_open:

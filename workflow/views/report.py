@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ppid.calendar import body_today
 from ppid.models import Body, Role
 from ppid.permissions import has_role, warm_roles
 from ppid.spreadsheet import csv_bytes
@@ -46,7 +47,9 @@ OVERVIEW_CARDS_PER_PAGE = 10
 
 
 def _period_form(request: HttpRequest, bodies: Sequence[Body]) -> ReportPeriodForm:
-    today = timezone.localdate()
+    # Today on the bodies' clocks: the latest of their dates (an eastern body's new month or
+    # year starts first), so that its current period is offered; none, the server's date.
+    today = max((body_today(b) for b in bodies), default=None) or timezone.localdate()
     return ReportPeriodForm(
         request.GET or None,
         choices=period_choices(first_step_day(bodies), today),

@@ -8,7 +8,6 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from dip import services as dip_services
 from dip.models import EditionKind, Item, Stage
 from dip.permissions import can_write_consideration_record
 from dip.selectors import consideration_record_of, items_for_user, record_member_candidates
+from ppid.calendar import body_today
 from ppid.forms import add_service_errors
 from workflow import services
 from workflow.forms import CommentForm, ConsiderationForm, ConsiderationRecordForm, NotaDinasForm
@@ -34,7 +34,7 @@ def nota_dinas(request, pk):
         edition, request.user
     )
     form = NotaDinasForm(
-        request.POST or None, instance=nota, initial={"dated": timezone.localdate()}
+        request.POST or None, instance=nota, initial={"dated": body_today(edition.body)}
     )
     if request.method == "POST":
         if not may_write:
@@ -149,7 +149,7 @@ def consideration_record_page(request, pk):
         raise Http404
     record = consideration_record_of(edition)
     may_write = can_write_consideration_record(request.user, edition)
-    initial = {"held_on": timezone.localdate()}
+    initial = {"held_on": body_today(edition.body)}
     if record is not None:
         initial = {
             "place": record.place,
