@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from dip.models import (
     ANNOUNCEMENT_FIELDS,
-    EDITABLE_STAGES,
     Announcement,
     AnnouncementKind,
     Classification,
@@ -31,7 +30,7 @@ from dip.models import (
 )
 from dip.permissions import can_approve_serta_merta
 from dip.services.common import audit, item_save, require
-from dip.services.editions import edition_append_items
+from dip.services.editions import assembling_edition, edition_append_items
 from dip.signals import announcement_made
 from ppid.pagecache import invalidate_public_pages
 
@@ -121,8 +120,15 @@ def item_announce_serta_merta(
 
     Called by the workflow's `serta_merta_request_approve` inside its transaction; only the
     PPID of the body may. An item already announced with the same content is not announced
-    again (its first announcement is returned)."""
+    again (its first announcement is returned).
+
+    The body's row is locked and the DIP being assembled looked up first (`assembling_edition`),
+    then the item is locked: the order `edition_create` takes them. A DIP opened at the same
+    moment either is found, or waits for this transaction and then takes the item from its
+    flag; without the lock each could miss the other, and the item would wait for next year's
+    DIP."""
     require(can_approve_serta_merta(user, item.body))
+    dip = assembling_edition(item.body_id, EditionKind.DIP)
     item = (
         Item.objects.select_for_update(of=("self",), no_key=True)
         .select_related("body", "unit")
@@ -141,12 +147,6 @@ def item_announce_serta_merta(
         edition=None,
         requested_at=requested_at,
     ) or Announcement.objects.get(key=key)
-    dip = (
-        Edition.objects.select_for_update(no_key=True)
-        .filter(body=item.body, kind=EditionKind.DIP, state__in=EDITABLE_STAGES)
-        .order_by("-year", "-revision", "-pk")
-        .first()
-    )
     if dip is not None:
         edition_append_items(edition=dip, items=[item], user=user)
     elif (

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dip.models import (
-    EDITABLE_STAGES,
     EXEMPTION_FIELDS,
     OPEN_CHANGE_STATES,
     ChangeOrigin,
@@ -39,9 +38,9 @@ from dip.permissions import (
     can_propose_classification_change,
 )
 from dip.services.common import EMPTY_EXEMPTION, audit, refuse_if_in_review, require
+from dip.services.editions import assembling_edition, body_lock
 from ppid.exceptions import Conflict
 from ppid.fields import note_check
-from ppid.models import Body
 
 
 class ChangeClosed(Conflict):
@@ -62,16 +61,6 @@ def crosses_exemption(before: str, after: str) -> bool:
 
 def open_change(item: Item) -> ClassificationChange | None:
     return item.classification_changes.filter(state__in=OPEN_CHANGE_STATES).first()
-
-
-def assembling_edition(body, kind: str) -> Edition | None:
-    """The body's edition of `kind` being assembled (locked), newest first, or None."""
-    return (
-        Edition.objects.select_for_update(no_key=True)
-        .filter(body=body, kind=kind, state__in=EDITABLE_STAGES)
-        .order_by("-year", "-revision", "-pk")
-        .first()
-    )
 
 
 def _lock_item(pk: int) -> Item:
@@ -165,11 +154,10 @@ def new_change(
     """Store a pending change on the body's DIK being assembled (or none yet) with its audit
     row. No role check: the callers (the services) check it.
 
-    The body's row is locked first (FOR NO KEY UPDATE, as `edition_create` locks it): a DIK
-    being opened at the same moment either is found here, or attaches this change once it
-    commits; without the lock the change could miss both and wait for next year's DIK."""
-    Body.objects.select_for_update(no_key=True).filter(pk=item.body_id).first()
-    edition = assembling_edition(item.body, EditionKind.DIK)
+    `assembling_edition` locks the body's row first, as `edition_create` does: a DIK being
+    opened at the same moment either is found here, or attaches this change once it commits;
+    without the lock the change could miss both and wait for next year's DIK."""
+    edition = assembling_edition(item.body_id, EditionKind.DIK)
     change = ClassificationChange(
         body=item.body,
         item=item,
@@ -218,6 +206,9 @@ def classification_change_propose(
     unknown = set(test) - set(EXEMPTION_FIELDS)
     if unknown:
         raise TypeError(f"unknown consequence-test fields: {sorted(unknown)}")
+    # The body before the item (lock order, `assembling_edition`): a DIP being opened locks
+    # the body, then the item if it waits for a DIP; `new_change` takes the body again.
+    body_lock(item.body_id)
     item = (
         Item.objects.select_for_update(of=("self",), no_key=True)
         .select_related("body")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dip.models import (
     DECREE_NUMBER_MAX_LENGTH,
+    EDITABLE_STAGES,
     Classification,
     ConsiderationRecord,
     Edition,
@@ -81,6 +82,34 @@ def edition_year_conflict(*, body: Body, kind: str, year: int) -> str | None:
     )
 
 
+def body_lock(body_id: int) -> None:
+    """Lock the body's row FOR NO KEY UPDATE, for the rest of the transaction: it conflicts
+    with itself, not with the key-share lock that every row naming the body takes."""
+    Body.objects.select_for_update(no_key=True).filter(pk=body_id).first()
+
+
+def assembling_edition(body_id: int, kind: str) -> Edition | None:
+    """The body's edition of `kind` being assembled (locked), newest first, or None; the body's
+    row is locked first, as `edition_create` locks it.
+
+    What finds no such edition waits for the next one opened: a classification change for a
+    DIK (`classification_changes_attach`), an item re-opened or announced serta merta for a
+    DIP (`reopened_awaiting_dip`). Under the body's lock an edition being opened at the same
+    moment is either found here, or waits for this transaction and then takes what it left
+    waiting; without the lock each would miss the other (neither sees the other's rows before
+    it commits), and what waits would wait for next year's edition.
+
+    Lock order: the body, then its items. `edition_create` locks the items a new DIP takes (it
+    clears their flag), so a caller that also locks an item calls this first where it can."""
+    body_lock(body_id)
+    return (
+        Edition.objects.select_for_update(no_key=True)
+        .filter(body_id=body_id, kind=kind, state__in=EDITABLE_STAGES)
+        .order_by("-year", "-revision", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def edition_create(
     *,
@@ -99,10 +128,11 @@ def edition_create(
     request is refused (ValidationError on `revise`). The body's row is locked, so two
     officers opening at once cannot both pass the check, nor take the same revision. FOR NO
     KEY UPDATE: it conflicts with itself (and with `new_change`), not with the key-share lock
-    that every row naming the body takes, so the body's other work goes on meanwhile."""
+    that every row naming the body takes, so the body's other work goes on meanwhile. What
+    waits for the next edition (`assembling_edition`) is taken under the same lock."""
     require(can_open_edition(user, body))
     kind = EditionKind(kind)
-    Body.objects.select_for_update(no_key=True).filter(pk=body.pk).first()
+    body_lock(body.pk)
     if not revise and (problem := edition_year_conflict(body=body, kind=kind, year=year)):
         raise ValidationError({"revise": [problem]}, code="edition_exists")
     revision = Edition.objects.filter(body=body, kind=kind, year=year).aggregate(m=Max("revision"))[

@@ -27,9 +27,8 @@ from dip.models import (
     Stage,
 )
 from dip.services.announcements import announce, public_fields
-from dip.services.classification import assembling_edition
 from dip.services.common import EMPTY_EXEMPTION, audit, item_save
-from dip.services.editions import edition_append_items
+from dip.services.editions import assembling_edition, edition_append_items
 from dip.signals import row_removed
 from ppid.pagecache import invalidate_public_pages
 
@@ -47,6 +46,13 @@ def classification_changes_apply(*, edition: Edition, user: AbstractBaseUser) ->
         .filter(state__in=states)
         .order_by("proposed_at", "pk")
     )
+    # The DIP an opened item joins is looked up (the body's row locked) before any item is
+    # locked: the body, then its items (`assembling_edition`).
+    dip = (
+        assembling_edition(edition.body_id, EditionKind.DIP)
+        if any(change.opens for change in changes)
+        else None
+    )
     changed = []
     for change in changes:
         item = (
@@ -60,7 +66,7 @@ def classification_changes_apply(*, edition: Edition, user: AbstractBaseUser) ->
             change.save(update_fields=["state"])
             continue
         if change.opens:
-            _apply_opening(change, item, edition, user)
+            _apply_opening(change, item, edition, dip, user)
         else:
             _apply_closing(change, item, edition, user)
         change.state = ChangeState.APPLIED
@@ -73,8 +79,16 @@ def classification_changes_apply(*, edition: Edition, user: AbstractBaseUser) ->
 
 
 def _apply_opening(
-    change: ClassificationChange, item: Item, edition: Edition, user: AbstractBaseUser
+    change: ClassificationChange,
+    item: Item,
+    edition: Edition,
+    dip: Edition | None,
+    user: AbstractBaseUser,
 ) -> None:
+    """`dip`: the DIP being assembled, found under the body's lock. A DIP opened at the same
+    moment waits for the signature's transaction and then takes the item from its flag
+    (`reopened_awaiting_dip`); without the lock it could miss the flag, while this missed it,
+    and the item would wait for next year's DIP."""
     ended = item.exemption_end_day()
     item.classification = change.to_classification
     for name, value in EMPTY_EXEMPTION.items():
@@ -91,7 +105,6 @@ def _apply_opening(
     EditionItem.objects.filter(
         item=item, edition__kind=EditionKind.DIK, edition__state__in=EDITABLE_STAGES
     ).delete()
-    dip = assembling_edition(item.body, EditionKind.DIP)
     if dip is None:
         item.reopened_awaiting_dip = True
         item_save(item, update_fields=["reopened_awaiting_dip"])

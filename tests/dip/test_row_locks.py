@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from dip import services as dip_services
 from dip.models import (
+    Announcement,
+    AnnouncementKind,
     Classification,
     ClassificationChange,
     Edition,
@@ -30,10 +32,11 @@ from dip.models import (
 from dip.services import classification, rowflags
 from ppid.models import Body
 from tests.factories import ItemFactory
-from tests.helpers import edition_at, officers_of
+from tests.helpers import advance, edition_at, officers_of
 from tests.workflow.test_concurrency import THREADS, _wait_for_waiters, run_together
 from workflow import services as workflow_services
-from workflow.models import AuditEntry
+from workflow.models import AuditEntry, SertaMertaRequest, SertaMertaState
+from workflow.services import sertamerta
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -198,6 +201,37 @@ def test_revisions_opened_at_once_get_distinct_numbers(seeded):
     assert sorted(value for _, value in results) == list(range(THREADS))
 
 
+def waits_for_held(hold: Callable[[], Any], other: Callable[[], Any]) -> tuple[Any, Any]:
+    """Run `hold` in the main thread's open transaction, then `other` on another connection,
+    which must wait for a lock `hold` took; `other` ends after the commit. Returns both
+    results (`other`'s error fails the test)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = other()
+        except BaseException as error:
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    with transaction.atomic():
+        held = hold()
+        thread.start()
+        _wait_for_waiters(1)  # `other` waits for the body's row
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the other connection hung"
+    assert "error" not in outcome, outcome.get("error")
+    return held, outcome["result"]
+
+
+def open_in(body: Body, kind: str) -> Callable[[], Edition]:
+    return lambda: workflow_services.edition_open(
+        body=body, kind=kind, year=2026, title=kind.upper(), user=officers_of(body)["operator"]
+    )
+
+
 def test_a_change_proposed_while_a_dik_is_opened_rides_on_it(seeded):
     """A proposal in flight holds the body's lock; the DIK opened meanwhile waits for it and
     then takes the change (it would otherwise miss the change, which would miss the DIK)."""
@@ -205,24 +239,7 @@ def test_a_change_proposed_while_a_dik_is_opened_rides_on_it(seeded):
     officers = officers_of(body)
     item = body.items.filter(classification=Classification.DIKECUALIKAN).first()
 
-    opened: dict[str, Any] = {}
-
-    def open_dik() -> None:
-        try:
-            opened["edition"] = workflow_services.edition_open(
-                body=body,
-                kind=EditionKind.DIK,
-                year=2026,
-                title="DIK",
-                user=officers["operator"],
-            )
-        except BaseException as error:
-            opened["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=open_dik, daemon=True)
-    with transaction.atomic():
+    def propose() -> ClassificationChange:
         change = classification.classification_change_propose(
             item=item,
             user=officers["operator"],
@@ -230,14 +247,76 @@ def test_a_change_proposed_while_a_dik_is_opened_rides_on_it(seeded):
             reason="Sudah tidak perlu dikecualikan.",
         )
         assert change.edition is None  # no DIK yet
-        thread.start()
-        _wait_for_waiters(1)  # the opening waits for the body's row
-    thread.join(timeout=30)
-    assert not thread.is_alive()
+        return change
 
-    assert "error" not in opened, opened.get("error")
+    change, dik = waits_for_held(propose, open_in(body, EditionKind.DIK))
+
     change = ClassificationChange.objects.get(pk=change.pk)
-    assert change.edition_id == opened["edition"].pk
+    assert change.edition_id == dik.pk
+
+
+def _in_the_dip(item: Item, dip: Edition) -> None:
+    """The item is listed in the DIP opened at the same moment, and waits for no other."""
+    assert list(EditionItem.objects.filter(item=item).values_list("edition_id", flat=True)) == [
+        dip.pk
+    ]
+    assert not Item.objects.get(pk=item.pk).reopened_awaiting_dip
+
+
+@pytest.mark.parametrize("first", ["signature", "dip_opened"])
+def test_an_item_reopened_while_a_dip_is_opened_goes_into_it(seeded, first):
+    """The DIK's signature opens an item while a DIP is being opened: whichever takes the
+    body's row first, the other waits for it, and the item is listed in that DIP (each would
+    otherwise miss the other, and the item would wait for next year's DIP)."""
+    body = Body.objects.get(slug=KUBU_RAYA)
+    officers = officers_of(body)
+    item = body.items.filter(classification=Classification.DIKECUALIKAN).first()
+    classification.classification_change_propose(
+        item=item,
+        user=officers["operator"],
+        to_classification=Classification.SETIAP_SAAT,
+        reason="Sudah tidak perlu dikecualikan.",
+    )
+    dik = open_in(body, EditionKind.DIK)()
+    while dik.next_stage() != Stage.PUBLICATION:
+        dik = advance(dik, officers)
+
+    def sign() -> Edition:
+        signed = advance(dik, officers)
+        assert Item.objects.get(pk=item.pk).classification == Classification.SETIAP_SAAT
+        return signed
+
+    if first == "signature":
+        signed, dip = waits_for_held(sign, open_in(body, EditionKind.DIP))
+    else:
+        dip, signed = waits_for_held(open_in(body, EditionKind.DIP), sign)
+
+    assert signed.state in (Stage.PUBLICATION, Stage.PUBLISHED)
+    _in_the_dip(item, dip)
+
+
+@pytest.mark.parametrize("first", ["announcement", "dip_opened"])
+def test_an_item_announced_serta_merta_while_a_dip_is_opened_goes_into_it(seeded, first):
+    """The PPID approves a serta merta announcement while a DIP is being opened: whichever
+    takes the body's row first, the other waits for it, and the item is listed in that DIP."""
+    body = Body.objects.get(slug=KALBAR)
+    officers = officers_of(body)
+    item = ItemFactory(
+        body=body, title="Peringatan dini banjir", classification=Classification.SERTA_MERTA
+    )
+    request = sertamerta.serta_merta_request_create(item=item, user=officers["operator"])
+
+    def approve() -> SertaMertaRequest:
+        return sertamerta.serta_merta_request_approve(request=request, user=officers["ppid"])
+
+    if first == "announcement":
+        approved, dip = waits_for_held(approve, open_in(body, EditionKind.DIP))
+    else:
+        dip, approved = waits_for_held(open_in(body, EditionKind.DIP), approve)
+
+    assert approved.state == SertaMertaState.DISETUJUI
+    assert Announcement.objects.filter(item=item, kind=AnnouncementKind.SERTA_MERTA).exists()
+    _in_the_dip(item, dip)
 
 
 def test_publishing_an_edition_blocks_nothing_else_in_its_body(seeded):
