@@ -30,6 +30,7 @@ from dip.services.announcements import announce, public_fields
 from dip.services.common import EMPTY_EXEMPTION, audit, item_save
 from dip.services.editions import assembling_edition, edition_append_items
 from dip.signals import row_removed
+from ppid.calendar import body_today
 from ppid.pagecache import invalidate_public_pages
 
 # --- the atasan signs: apply -----------------------------------------------------------------
@@ -96,7 +97,7 @@ def _apply_opening(
     item.exemption_event_happened_on = None
     if change.to_classification == Classification.BERKALA:
         item.update_period_months = change.update_period_months or 6
-        item.last_updated_on = timezone.localdate()  # published from today on
+        item.last_updated_on = body_today(item.body)  # published from today on (its clock)
     item.needs_update_changed_at = timezone.now()  # the public pages change (PublicMarks)
     item.full_clean()
     item_save(item)

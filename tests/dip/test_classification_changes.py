@@ -552,3 +552,47 @@ def test_an_eastern_body_records_an_event_that_happened_on_its_own_today(kubu):
     siak.refresh_from_db()
     assert siak.exemption_event_happened_on == date(2027, 3, 2)
     assert ClassificationChange.objects.filter(item=siak).count() == 1
+
+
+def test_an_item_opened_as_berkala_is_updated_on_the_bodys_today(
+    kubu, django_capture_on_commit_callbacks
+):
+    """A DIK signed at 23:30 WIB on 2 February (the server's clock) in a body in Jayapura
+    (01:30 WIT on 3 February) opens a row as berkala: it counts as updated on 3 February, the
+    body's today, from which its next update is due."""
+    body, officers = kubu
+    Body.objects.filter(pk=body.pk).update(time_zone="Asia/Jayapura")
+    memo = Item.objects.get(body=body, title=MEMO)
+    with time_machine.travel(at(date(2027, 2, 1)), tick=False):
+        change = classification.classification_change_propose(
+            item=memo,
+            user=officers["operator"],
+            to_classification=Classification.BERKALA,
+            reason="Diumumkan setiap semester.",
+        )
+        dik = open_edition(
+            body, EditionKind.DIK, officers, items=body.items.filter(classification="dikecualikan")
+        )
+        dik = drive_to(dik, Stage.CONSIDERATION, officers)
+        from workflow.services import review
+
+        for item in body.items.filter(classification="dikecualikan"):
+            review.consideration_record(
+                edition=dik, item=item, user=officers["tim"], decision="agree"
+            )
+        decide = f"/perubahan-klasifikasi/{change.pk}/putuskan/"
+        assert client_of(officers["tim"]).post(decide, {"decision": "agree"}).status_code == 302
+        write_record(dik, officers["tim"])
+        dik = workflow_services.edition_transition(
+            edition=dik, name="consider", user=officers["tim"]
+        )
+    with (
+        time_machine.travel(datetime(2027, 2, 2, 23, 30, tzinfo=WIB), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        workflow_services.edition_transition(
+            edition=dik, name="sign", user=officers["atasan"], **decree()
+        )
+    memo.refresh_from_db()
+    assert memo.classification == Classification.BERKALA
+    assert memo.last_updated_on == date(2027, 2, 3)
