@@ -86,9 +86,8 @@ class StepClock(Clock[Step]):
     def body(self) -> Body:
         return self.row.edition.body
 
-    def escalations(self) -> list[tuple[int, timedelta]]:
-        step = self.row
-        return [(lv, after) for lv, after in escalation_plan(step) if lv > step.escalation_level]
+    def plan(self) -> list[tuple[int, timedelta]]:
+        return escalation_plan(self.row)
 
     def recipients(self, kind: str) -> list[AbstractBaseUser]:
         return step_actors(self.row)

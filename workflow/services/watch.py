@@ -85,9 +85,14 @@ class Clock(Generic[Row]):
     def body(self) -> Body:
         raise NotImplementedError
 
-    def escalations(self) -> list[tuple[int, timedelta]]:
-        """(level, time after the deadline) of each escalation still owed, in order."""
+    def plan(self) -> list[tuple[int, timedelta]]:
+        """(level, time after the deadline) of each escalation the thing can reach, in order."""
         raise NotImplementedError
+
+    def escalations(self) -> list[tuple[int, timedelta]]:
+        """Those of `plan` still owed: above the level the row has reached."""
+        reached = self.row.escalation_level
+        return [(level, after) for level, after in self.plan() if level > reached]
 
     def recipients(self, kind: str) -> list[AbstractBaseUser]:
         """Whom the reminder or "terlambat" tells."""
