@@ -170,6 +170,18 @@ class Clock(Generic[Row]):
         self.audit(f"{self.action_prefix}.{_ACTIONS[kind]}", now, recipients, level)
 
 
+class OnceClock(Clock[Row]):
+    """A clock that escalates once, a grace period after the deadline, to the PPID Utama over
+    the body (level 2), as "escalation"."""
+
+    levelled = False
+
+    def escalations(self) -> list[tuple[int, timedelta]]:
+        if self.row.escalated_at is not None:
+            return []
+        return [(max(ESCALATION_ROLES), escalation_grace())]
+
+
 def watch(clock: type[Clock[Row]], locked: models.QuerySet[Row], now: datetime | None) -> list[str]:
     """Send what the clock of the one row in `locked` (a `select_for_update` query filtered to
     its id) owes at `now`, once each, under its lock; return the events sent. A gone or closed
