@@ -80,9 +80,6 @@ class StepClock(Clock[Step]):
     def is_open(self) -> bool:
         return self.row.finished_at is None
 
-    def due(self) -> datetime | None:
-        return self.row.due_at
-
     def body(self) -> Body:
         return self.row.edition.body
 

@@ -80,10 +80,10 @@ class Clock(Generic[Row]):
         raise NotImplementedError
 
     def due(self) -> datetime | None:
-        raise NotImplementedError
+        return self.row.due_at
 
     def body(self) -> Body:
-        raise NotImplementedError
+        return self.row.body
 
     def plan(self) -> list[tuple[int, timedelta]]:
         """(level, time after the deadline) of each escalation the thing can reach, in order."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
-from ppid.models import Body, Role
+from ppid.models import Role
 from ppid.selectors import users_with_roles
 from workflow.models import (
     NoticeKind,
@@ -35,12 +35,6 @@ class ObjectionClock(OnceClock[Objection]):
 
     def is_open(self) -> bool:
         return self.row.status == ObjectionStatus.FILED
-
-    def due(self) -> datetime:
-        return self.row.due_at
-
-    def body(self) -> Body:
-        return self.row.body
 
     def recipients(self, kind: str) -> list[AbstractBaseUser]:
         roles = [Role.ATASAN, Role.PPID] if kind == NoticeKind.OVERDUE else [Role.ATASAN]

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
-from ppid.models import Body, Role
+from ppid.models import Role
 from ppid.selectors import users_with_roles
 from workflow.deadlines import when
 from workflow.models import (
@@ -43,9 +43,6 @@ class RequestClock(Clock[InformationRequest]):
 
     def due(self) -> datetime:
         return self.row.deadline
-
-    def body(self) -> Body:
-        return self.row.body
 
     def plan(self) -> list[tuple[int, timedelta]]:
         return escalation_plan(self.row)
