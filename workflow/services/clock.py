@@ -138,6 +138,16 @@ def _standard_text(step: Step) -> str:
     return f"{step.standard_amount} {TimeUnit(step.standard_unit).label}"
 
 
+def _details(names: dict[str, str]) -> list[str]:
+    """The lines under a step notice's lead: its edition, body, stage and deadline."""
+    return [
+        _("Edition: %(edition)s") % names,
+        _("Public body: %(body)s") % names,
+        _("Stage: %(stage)s (%(role)s)") % names,
+        _("Deadline: %(deadline)s") % names,
+    ]
+
+
 def _notify(
     step: Step, kind: str, event: str, recipients: list[AbstractBaseUser], level: int = 0
 ) -> None:
@@ -173,18 +183,12 @@ def _notify(
             )
             % names
         )
-    details = [
-        _("Edition: %(edition)s") % names,
-        _("Public body: %(body)s") % names,
-        _("Stage: %(stage)s (%(role)s)") % names,
-        _("Deadline: %(deadline)s") % names,
-    ]
     notify(
         recipients=recipients,
         kind=kind,
         key=f"step:{step.pk}:{event}",
         title=title,
-        message="\n".join([lead, "", *details]),
+        message="\n".join([lead, "", *_details(names)]),
         url=reverse("workflow:edition", args=[edition.pk]),
         body=body,
         edition=edition,
@@ -223,12 +227,7 @@ def step_handover_notify(
         lines = [lead % names, ""]
         if note:
             lines += [_("Note: %(note)s") % {"note": note}, ""]
-        lines += [
-            _("Edition: %(edition)s") % names,
-            _("Public body: %(body)s") % names,
-            _("Stage: %(stage)s (%(role)s)") % names,
-            _("Deadline: %(deadline)s") % names,
-        ]
+        lines += _details(names)
     notify(
         recipients=recipients,
         kind=NoticeKind.RETURNED if returned else NoticeKind.HANDOVER,
