@@ -1,5 +1,5 @@
 """Who oversees whom: the one rule, read by roles (`ppid.permissions`), by the selectors of
-every app and by escalation (`workflow.services.clock`).
+every app and by escalation (`workflow.services.watch`).
 
 A PPID Utama holds the role on a body and oversees that body and the bodies directly under it
 (`Body.parent`). Every other role reaches only the body it is granted on. A deeper hierarchy

@@ -559,7 +559,7 @@ class SertaMertaRequest(ConcurrentTransitionMixin, models.Model):
     standard_seconds = models.PositiveBigIntegerField(null=True, blank=True)
     due_at = models.DateTimeField(_("deadline"))
     due_explanation = models.CharField(max_length=500, blank=True)
-    # The clock, as a step's (workflow.services.clock): the reminder at 80% of the standard,
+    # The clock, as a step's (workflow.services.watch): the reminder at 80% of the standard,
     # terlambat at the deadline, the escalation to the PPID Utama a grace period later; each
     # sent once, and the next of them still owed, which the beat sweep selects.
     remind_at = models.DateTimeField(null=True, blank=True)
@@ -762,7 +762,7 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     reads the status by `tracking_code`. The deadline is stored at receipt (`due_at`, 10
     working days by the body's office calendar) and, after the one extension, `extended_due_at`
     (`deadline` is whichever applies). The clock fields work like a step's
-    (`workflow.services.clock`)."""
+    (`workflow.services.watch`)."""
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="information_requests")
     year = models.PositiveSmallIntegerField(_("year"))

@@ -5,7 +5,8 @@ then one escalation per grace period after the deadline. `next_notice_at` is the
 moments still to come; the beat sweep selects the steps whose moment has passed with one
 indexed query and hands each to `step_watch`, which re-checks everything under the step's row
 lock, sends what is owed, records it on the step and moves `next_notice_at` on. A second sweep,
-or a second worker holding the same step id, finds the work recorded and sends nothing.
+or a second worker holding the same step id, finds the work recorded and sends nothing. (That
+shape is the one every clock shares: `workflow.services.watch`; `StepClock` is the step's.)
 
 Escalation goes one role up per grace period (`PPID_ESCALATION_GRACE_HOURS`, wall-clock hours):
 level 1 is the body's atasan, level 2 the PPID Utama. A step that waits on the atasan goes
@@ -18,27 +19,27 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dip.models import SYSTEM_ACTOR
-from ppid.models import Role
-from ppid.oversight import users_overseeing
+from ppid.models import Body, Role
 from ppid.selectors import users_with_roles
 from workflow.deadlines import when
 from workflow.models import AuditEntry, NoticeKind, Step, TimeUnit
 from workflow.services.notices import notify
+from workflow.services.watch import (
+    ESCALATION_ROLES,
+    Clock,
+    escalation_grace,
+    level_recipients,
+    watch,
+)
 
-# Escalation level → the role told at that level. A step is escalated only to levels above
-# its own role's rank (the atasan's own step skips level 1).
-ESCALATION_ROLES: dict[int, Role] = {1: Role.ATASAN, 2: Role.PPID_UTAMA}
+# A step is escalated only to levels above its own role's rank (the atasan's own step skips
+# level 1).
 _RANK: dict[str, int] = {Role.ATASAN: 1, Role.PPID_UTAMA: 2}
-
-
-def escalation_grace() -> timedelta:
-    return timedelta(hours=settings.PPID_ESCALATION_GRACE_HOURS)
 
 
 def escalation_plan(step: Step) -> list[tuple[int, timedelta]]:
@@ -51,18 +52,7 @@ def escalation_plan(step: Step) -> list[tuple[int, timedelta]]:
 
 def next_notice_moment(step: Step, now: datetime) -> datetime | None:
     """The next moment after `now` at which the step still owes a notice, or None."""
-    moments: list[datetime] = []
-    if step.remind_at and step.reminded_at is None and step.overdue_noticed_at is None:
-        moments.append(step.remind_at)
-    if step.due_at:
-        if step.overdue_noticed_at is None:
-            moments.append(step.due_at)
-        moments += [
-            step.due_at + after
-            for level, after in escalation_plan(step)
-            if level > step.escalation_level
-        ]
-    return min((m for m in moments if m > now), default=None)
+    return StepClock(step).next_notice(now)
 
 
 def step_actors(step: Step) -> list[AbstractBaseUser]:
@@ -78,9 +68,34 @@ def step_actors(step: Step) -> list[AbstractBaseUser]:
 
 
 def escalation_recipients(step: Step, level: int) -> list[AbstractBaseUser]:
-    if ESCALATION_ROLES[level] == Role.ATASAN:
-        return list(users_with_roles(step.edition.body, [Role.ATASAN]))
-    return list(users_overseeing(step.edition.body))
+    return level_recipients(step.edition.body, level)
+
+
+class StepClock(Clock[Step]):
+    """The step's clock: the reminder and "terlambat" to the officers holding its role, then
+    each escalation above its role's rank."""
+
+    action_prefix = "step"
+
+    def is_open(self) -> bool:
+        return self.row.finished_at is None
+
+    def body(self) -> Body:
+        return self.row.edition.body
+
+    def plan(self) -> list[tuple[int, timedelta]]:
+        return escalation_plan(self.row)
+
+    def recipients(self, kind: str) -> list[AbstractBaseUser]:
+        return step_actors(self.row)
+
+    def notice(self, kind: str, event: str, recipients: list[AbstractBaseUser], level: int) -> None:
+        _notify(self.row, kind, event, recipients, level)
+
+    def audit(
+        self, action: str, now: datetime, recipients: list[AbstractBaseUser], level: int
+    ) -> None:
+        _audit(self.row, action, now, recipients, level=level or None)
 
 
 def step_watch(*, step_id: int, now: datetime | None = None) -> list[str]:
@@ -92,56 +107,13 @@ def step_watch(*, step_id: int, now: datetime | None = None) -> list[str]:
     catches up in one go (the reminder is dropped once the deadline has passed). Late events
     are written to the audit trail in the same transaction. Notices are mailed after commit.
     """
-    now = now or timezone.now()
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        step = (
-            Step.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("edition__body")
-            .filter(pk=step_id)
-            .first()
-        )
-        if step is None or step.finished_at is not None:
-            return []
-        sent: list[str] = []
-        due = step.due_at
-        if due is not None and now >= due:
-            if step.overdue_noticed_at is None:
-                recipients = step_actors(step)
-                _notify(step, NoticeKind.OVERDUE, "overdue", recipients)
-                step.overdue_noticed_at = now
-                _audit(step, "step.overdue", now, recipients)
-                sent.append("overdue")
-            for level, after in escalation_plan(step):
-                if level <= step.escalation_level:
-                    continue
-                if now < due + after:
-                    break
-                recipients = escalation_recipients(step, level)
-                while not recipients and level < max(ESCALATION_ROLES):
-                    level += 1  # nobody holds that role here: the next one up is told now
-                    recipients = escalation_recipients(step, level)
-                _notify(step, NoticeKind.ESCALATION, f"escalation:{level}", recipients, level)
-                step.escalation_level = level
-                step.escalated_at = now
-                _audit(step, "step.escalated", now, recipients, level=level)
-                sent.append(f"escalation:{level}")
-        elif step.remind_at and now >= step.remind_at and step.reminded_at is None:
-            recipients = step_actors(step)
-            _notify(step, NoticeKind.REMINDER, "reminder", recipients)
-            step.reminded_at = now
-            _audit(step, "step.reminded", now, recipients)
-            sent.append("reminder")
-        step.next_notice_at = next_notice_moment(step, now)
-        step.save(
-            update_fields=[
-                "reminded_at",
-                "overdue_noticed_at",
-                "escalation_level",
-                "escalated_at",
-                "next_notice_at",
-            ]
-        )
-    return sent
+    return watch(
+        StepClock,
+        Step.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("edition__body")
+        .filter(pk=step_id),
+        now,
+    )
 
 
 # --- the words -----------------------------------------------------------------------------
@@ -164,6 +136,16 @@ def _standard_text(step: Step) -> str:
     if not step.standard_amount or step.standard_unit not in TimeUnit.values:
         return "—"
     return f"{step.standard_amount} {TimeUnit(step.standard_unit).label}"
+
+
+def _details(names: dict[str, str]) -> list[str]:
+    """The lines under a step notice's lead: its edition, body, stage and deadline."""
+    return [
+        _("Edition: %(edition)s") % names,
+        _("Public body: %(body)s") % names,
+        _("Stage: %(stage)s (%(role)s)") % names,
+        _("Deadline: %(deadline)s") % names,
+    ]
 
 
 def _notify(
@@ -201,18 +183,12 @@ def _notify(
             )
             % names
         )
-    details = [
-        _("Edition: %(edition)s") % names,
-        _("Public body: %(body)s") % names,
-        _("Stage: %(stage)s (%(role)s)") % names,
-        _("Deadline: %(deadline)s") % names,
-    ]
     notify(
         recipients=recipients,
         kind=kind,
         key=f"step:{step.pk}:{event}",
         title=title,
-        message="\n".join([lead, "", *details]),
+        message="\n".join([lead, "", *_details(names)]),
         url=reverse("workflow:edition", args=[edition.pk]),
         body=body,
         edition=edition,
@@ -251,12 +227,7 @@ def step_handover_notify(
         lines = [lead % names, ""]
         if note:
             lines += [_("Note: %(note)s") % {"note": note}, ""]
-        lines += [
-            _("Edition: %(edition)s") % names,
-            _("Public body: %(body)s") % names,
-            _("Stage: %(stage)s (%(role)s)") % names,
-            _("Deadline: %(deadline)s") % names,
-        ]
+        lines += _details(names)
     notify(
         recipients=recipients,
         kind=NoticeKind.RETURNED if returned else NoticeKind.HANDOVER,

@@ -8,7 +8,7 @@ by default one hour), stored on the request with its deadline when it is asked. 
 (`serta_merta_request_approve`) announces the item on the public site in the same transaction
 (`dip.services.announcements.item_announce_serta_merta`: the public pages are retired on commit,
 the spoken version queued) and lists it in the next DIP; a return sends the note back to whoever
-asked. The clock is a step's (`workflow.services.clock`): a reminder to the PPID at 80% of the
+asked. The clock is a step's (`workflow.services.watch`): a reminder to the PPID at 80% of the
 standard, terlambat to the PPID and the atasan at the deadline, and the escalation to the PPID
 Utama over the body a grace period later, each once (`serta_merta_watch`, handed each due
 request by the beat sweep, re-checks under the row's lock).

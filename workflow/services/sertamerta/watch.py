@@ -1,33 +1,48 @@
+"""The serta merta request's clock: the reminder to the PPID at 80% of the standard,
+"terlambat" at the deadline, one escalation to the PPID Utama, each once and audited."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ppid.models import Role
-from ppid.oversight import users_overseeing
 from ppid.selectors import users_with_roles
 from workflow.deadlines import when
 from workflow.models import NoticeKind, SertaMertaRequest, SertaMertaState, TimeUnit
-from workflow.services.clock import escalation_grace
 from workflow.services.notices import notify
 from workflow.services.sertamerta.requests import _audit, _url
+from workflow.services.watch import OnceClock, watch
 
 
 def next_notice_moment(request: SertaMertaRequest, now: datetime) -> datetime | None:
     """The next moment after `now` at which the request still owes a notice, or None."""
-    moments: list[datetime] = []
-    if request.remind_at and request.reminded_at is None and request.overdue_noticed_at is None:
-        moments.append(request.remind_at)
-    if request.overdue_noticed_at is None:
-        moments.append(request.due_at)
-    if request.escalated_at is None:
-        moments.append(request.due_at + escalation_grace())
-    return min((m for m in moments if m > now), default=None)
+    return SertaMertaClock(request).next_notice(now)
+
+
+class SertaMertaClock(OnceClock[SertaMertaRequest]):
+    """The serta merta request's clock: the reminder to the PPID, "terlambat" to the PPID and
+    the atasan, the escalation to the PPID Utama. It stores no escalation level."""
+
+    action_prefix = "serta_merta"
+    saved = ("reminded_at", "overdue_noticed_at", "escalated_at", "next_notice_at")
+
+    def is_open(self) -> bool:
+        return self.row.state == SertaMertaState.DIAJUKAN
+
+    def recipients(self, kind: str) -> list[AbstractBaseUser]:
+        roles = [Role.PPID, Role.ATASAN] if kind == NoticeKind.OVERDUE else [Role.PPID]
+        return list(users_with_roles(self.row.body, roles))
+
+    def notice(self, kind: str, event: str, recipients: list[AbstractBaseUser], level: int) -> None:
+        _clock_notice(self.row, kind, event, recipients)
+
+    def audit(
+        self, action: str, now: datetime, recipients: list[AbstractBaseUser], level: int
+    ) -> None:
+        _audit(self.row, user=None, action=action, recipients=[u.pk for u in recipients])
 
 
 def serta_merta_watch(*, request_id: int, now: datetime | None = None) -> list[str]:
@@ -38,54 +53,13 @@ def serta_merta_watch(*, request_id: int, now: datetime | None = None) -> list[s
     terlambat to the PPID and the atasan; a grace period later (`PPID_ESCALATION_GRACE_HOURS`),
     the escalation to the PPID Utama over the body. A decided (or deleted) request is left
     alone; a sweep that was held up catches up in one go (no reminder once overdue)."""
-    now = now or timezone.now()
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        request = (
-            SertaMertaRequest.objects.select_for_update(of=("self",))
-            .select_related("body")
-            .filter(pk=request_id)
-            .first()
-        )
-        if request is None or request.state != SertaMertaState.DIAJUKAN:
-            return []
-        sent: list[str] = []
-        if now >= request.due_at:
-            if request.overdue_noticed_at is None:
-                recipients = list(users_with_roles(request.body, [Role.PPID, Role.ATASAN]))
-                _clock_notice(request, NoticeKind.OVERDUE, "overdue", recipients)
-                request.overdue_noticed_at = now
-                _audit(
-                    request, user=None, action="serta_merta.overdue", recipients=_ids(recipients)
-                )
-                sent.append("overdue")
-            if request.escalated_at is None and now >= request.due_at + escalation_grace():
-                recipients = list(users_overseeing(request.body))
-                _clock_notice(request, NoticeKind.ESCALATION, "escalation", recipients)
-                request.escalated_at = now
-                _audit(
-                    request, user=None, action="serta_merta.escalated", recipients=_ids(recipients)
-                )
-                sent.append("escalation")
-        elif request.remind_at and now >= request.remind_at and request.reminded_at is None:
-            recipients = list(users_with_roles(request.body, [Role.PPID]))
-            _clock_notice(request, NoticeKind.REMINDER, "reminder", recipients)
-            request.reminded_at = now
-            _audit(request, user=None, action="serta_merta.reminded", recipients=_ids(recipients))
-            sent.append("reminder")
-        request.next_notice_at = next_notice_moment(request, now)
-        request.save(
-            update_fields=[
-                "reminded_at",
-                "overdue_noticed_at",
-                "escalated_at",
-                "next_notice_at",
-            ]
-        )
-    return sent
-
-
-def _ids(users: list[AbstractBaseUser]) -> list[int]:
-    return [user.pk for user in users]
+    return watch(
+        SertaMertaClock,
+        SertaMertaRequest.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .filter(pk=request_id),
+        now,
+    )
 
 
 def _clock_notice(
