@@ -38,7 +38,7 @@ from dip.permissions import (
     can_propose_classification_change,
 )
 from dip.services.common import EMPTY_EXEMPTION, audit, refuse_if_in_review, require
-from dip.services.editions import assembling_edition, body_lock
+from dip.services.editions import assembling_edition, item_lock_after_body
 from ppid.exceptions import Conflict
 from ppid.fields import note_check
 
@@ -208,12 +208,7 @@ def classification_change_propose(
         raise TypeError(f"unknown consequence-test fields: {sorted(unknown)}")
     # The body before the item (lock order, `assembling_edition`): a DIP being opened locks
     # the body, then the item if it waits for a DIP; `new_change` takes the body again.
-    body_lock(item.body_id)
-    item = (
-        Item.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("body")
-        .get(pk=item.pk)
-    )
+    item = item_lock_after_body(item.pk, item.body_id, "body")
     refuse_if_in_review(item)
     if open_change(item) is not None:
         raise ValidationError(

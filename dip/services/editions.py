@@ -88,6 +88,20 @@ def body_lock(body_id: int) -> None:
     Body.objects.select_for_update(no_key=True).filter(pk=body_id).first()
 
 
+def item_lock_after_body(item_id: int, body_id: int, *related: str) -> Item:
+    """The item, locked FOR NO KEY UPDATE after its body's row (`body_lock`), with `related`
+    read alongside: the lock order of `assembling_edition`, for what locks an item and may then
+    look for an edition being assembled (a classification change, an ended exemption). Taken
+    the other way round (item, then body) against a proposal or a DIP being opened on the same
+    item, PostgreSQL would abort one of the two as a deadlock."""
+    body_lock(body_id)
+    return (
+        Item.objects.select_for_update(of=("self",), no_key=True)
+        .select_related(*related)
+        .get(pk=item_id)
+    )
+
+
 def assembling_edition(body_id: int, kind: str) -> Edition | None:
     """The body's edition of `kind` being assembled (locked), newest first, or None; the body's
     row is locked first, as `edition_create` locks it.

@@ -26,6 +26,7 @@ from dip.models import (
 from dip.permissions import can_close_exemption_event
 from dip.services.classification import new_change, open_change
 from dip.services.common import AlreadyProcessed, audit, item_save, require
+from dip.services.editions import item_lock_after_body
 from dip.signals import row_flagged
 from ppid.calendar import body_today
 from ppid.fields import note_check
@@ -83,11 +84,9 @@ def item_exemption_event_close(
     (an opening change for the tim and the atasan, announced when signed). Recorded already:
     AlreadyProcessed (409)."""
     require(can_close_exemption_event(user, item.body))
-    item = (
-        Item.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("body", "unit")
-        .get(pk=item.pk)
-    )
+    # The body before the item: the opening change below looks for the DIK being assembled
+    # under the body's lock (`item_lock_after_body`).
+    item = item_lock_after_body(item.pk, item.body_id, "body", "unit")
     note = note.strip()
     note_check(note)
     if item.exemption_event_happened_on is not None:

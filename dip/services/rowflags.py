@@ -40,6 +40,7 @@ from dip.services.common import (
     refuse_if_in_review,
     require,
 )
+from dip.services.editions import item_lock_after_body
 from dip.services.exemptions import (
     FLAG_EXEMPTION_ENDED,
     PUBLIC_CLASSIFICATIONS,
@@ -124,12 +125,13 @@ def item_flag_exemption_ended(*, item_id: int, today: date) -> Item | None:
     system; idempotent like `item_flag_update_due`. The row leaves the public DIK at once
     (dip.selectors.public) and an opening change waits for the tim and the atasan."""
     with transaction.atomic():
-        item = (
-            Item.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("body")
-            .filter(pk=item_id)
-            .first()
-        )
+        # The body before the item (`item_lock_after_body`): the opening change looks for the
+        # DIK being assembled under the body's lock. An item's body never changes.
+        body_id = Item.objects.filter(pk=item_id).values_list("body_id", flat=True).first()
+        try:
+            item = item_lock_after_body(item_id, body_id, "body") if body_id else None
+        except Item.DoesNotExist:  # deleted meanwhile
+            item = None
         end = item.exemption_end_day() if item else None
         if item is None or item.exemption_ended_on is not None or end is None or end > today:
             return None
@@ -228,7 +230,8 @@ def item_mark_updated(
 
 def _lock_ended_exemption(item: Item, user: AbstractBaseUser, expected: str | None) -> Item:
     require(can_review_exemption(user, item.body))
-    item = _lock(item)
+    # The body first: re-opening the item looks for the DIK being assembled under its lock.
+    item = item_lock_after_body(item.pk, item.body_id, "body")
     _expect(item, item.exemption_ended_on, expected)
     if item.classification != Classification.DIKECUALIKAN or item.exemption_ended_on is None:
         raise AlreadyProcessed(item)

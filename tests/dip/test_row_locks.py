@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -29,13 +30,15 @@ from dip.models import (
     Item,
     Stage,
 )
-from dip.services import classification, rowflags
+from dip.services import classification, exemptions, rowflags
+from dip.services.editions import body_lock
+from ppid.calendar import body_today
 from ppid.models import Body
 from tests.factories import ItemFactory
 from tests.helpers import advance, edition_at, officers_of
 from tests.workflow.test_concurrency import THREADS, _wait_for_waiters, run_together
 from workflow import services as workflow_services
-from workflow.models import AuditEntry, SertaMertaRequest, SertaMertaState
+from workflow.models import AuditEntry, SertaMertaRequest, SertaMertaState, Step
 from workflow.services import sertamerta
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -323,11 +326,67 @@ def test_publishing_an_edition_blocks_nothing_else_in_its_body(seeded):
     """The publication sweep locks the signed edition's row, not its body's: an item created
     in the body meanwhile is stored at once."""
     edition = edition_at(KALBAR, Stage.PUBLICATION)
-    # As the sweep finds it: signed, not yet published.
-    Edition.objects.filter(pk=edition.pk).update(state=Stage.PUBLICATION)
+    # As the sweep finds it: signed, not yet published, its publication step open.
+    Edition.objects.filter(pk=edition.pk).update(state=Stage.PUBLICATION, published_at=None)
+    last = Step.objects.filter(edition=edition).order_by("-started_at", "-pk").first()
+    assert last.stage == Stage.PUBLICATION
+    Step.objects.filter(pk=last.pk).update(finished_at=None, transition="", finished_by=None)
     with transaction.atomic():
         published = workflow_services.edition_publish(edition_id=edition.pk)
         outcome = in_thread(lambda: ItemFactory(body=edition.body, title="Informasi baru"))
     assert published.state == Stage.PUBLISHED
+    assert Step.objects.get(pk=last.pk).finished_at is not None
     assert "error" not in outcome, f"waited for the publication's lock: {outcome.get('error')!r}"
     assert Item.objects.filter(body=edition.body, title="Informasi baru").exists()
+
+
+SIAK = "Hak akses dan konfigurasi keamanan SIAK"  # dikecualikan until an event, at Kubu Raya
+
+
+def _sweep_ends(item: Item) -> Callable[[], Any]:
+    Item.objects.filter(pk=item.pk).update(
+        exemption_until=date(2025, 6, 30), exemption_permanent=False, exemption_event=""
+    )
+    return lambda: rowflags.item_flag_exemption_ended(item_id=item.pk, today=date(2026, 1, 2))
+
+
+def _event_closed(item: Item) -> Callable[[], Any]:
+    item = Item.objects.get(pk=item.pk)
+    ppid = officers_of(item.body)["ppid"]
+    return lambda: exemptions.item_exemption_event_close(
+        item=item, user=ppid, happened_on=body_today(item.body), note="SIAK lama dihentikan."
+    )
+
+
+@pytest.mark.parametrize("entry", [_sweep_ends, _event_closed], ids=["sweep", "event"])
+def test_what_ends_an_exemption_locks_the_body_before_the_item(seeded, entry):
+    """An exemption that ends opens a classification change, which looks for the DIK being
+    assembled under the body's lock. Its item is locked after the body, as a proposal or a DIP
+    being opened lock them: the other order deadlocks against those (PostgreSQL aborts one).
+    While another transaction holds the body, the item stays free until the body is let go."""
+    body = Body.objects.get(slug=KUBU_RAYA)
+    run = entry(Item.objects.get(body=body, title=SIAK))
+    outcome: dict[str, Any] = {}
+
+    def other() -> None:
+        try:
+            with transaction.atomic():
+                outcome["result"] = run()
+        except BaseException as error:
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other, daemon=True)
+    with transaction.atomic():
+        body_lock(body.pk)  # as a proposal or a DIP being opened holds it
+        thread.start()
+        _wait_for_waiters(1)
+        # The other waits for the body without holding the item: it can be locked at once.
+        Item.objects.select_for_update(of=("self",), no_key=True, nowait=True).get(
+            body=body, title=SIAK
+        )
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the other connection hung"
+    assert "error" not in outcome, outcome.get("error")
+    assert ClassificationChange.objects.filter(item__title=SIAK, item__body=body).count() == 1

@@ -67,7 +67,14 @@ def _step_close(
             standard_seconds=edition.open_step_standard_seconds,
             **fields,
         )
-    step = Step.objects.select_for_update().filter(edition=edition, finished_at=None).first()
+    # The step's row only: its default order joins the edition and the body, which a plain
+    # FOR UPDATE would lock too (the body's row would hold every insert naming the body).
+    step = (
+        Step.objects.select_for_update(of=("self",), no_key=True)
+        .filter(edition=edition, finished_at=None)
+        .order_by()
+        .first()
+    )
     if step is None:
         return None
     step.finished_at = timezone.now()
