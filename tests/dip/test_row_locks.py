@@ -38,8 +38,9 @@ from tests.factories import ItemFactory
 from tests.helpers import advance, edition_at, officers_of
 from tests.workflow.test_concurrency import THREADS, _wait_for_waiters, run_together
 from workflow import services as workflow_services
-from workflow.models import AuditEntry, SertaMertaRequest, SertaMertaState, Step
+from workflow.models import AuditEntry, SertaMertaRequest, SertaMertaState, Sop, Step
 from workflow.services import sertamerta
+from workflow.services.sops import sop_revise, sop_step_rows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -390,3 +391,22 @@ def test_what_ends_an_exemption_locks_the_body_before_the_item(seeded, entry):
     assert not thread.is_alive(), "the other connection hung"
     assert "error" not in outcome, outcome.get("error")
     assert ClassificationChange.objects.filter(item__title=SIAK, item__body=body).count() == 1
+
+
+def test_an_sop_being_revised_blocks_nothing_else_in_its_body(seeded):
+    """Revising an SOP locks the SOP's row, not its body's (the SOP's default order joins the
+    body): what numbers within the body meanwhile (an edition, a request, an objection: the
+    body's own lock) goes on at once."""
+    body = Body.objects.get(slug=KALBAR)
+    sop = Sop.objects.filter(body=body, is_active=True, is_default_route=False).first()
+    with transaction.atomic():
+        revised = sop_revise(
+            sop=sop,
+            user=officers_of(body)["atasan"],
+            header={"name": "Versi dua"},
+            steps=sop_step_rows(sop),
+        )
+        outcome = in_thread(lambda: (body_lock(body.pk), ItemFactory(body=body, title="Baru")))
+    assert revised.version == sop.version + 1
+    assert "error" not in outcome, f"waited for the SOP's lock: {outcome.get('error')!r}"
+    assert Item.objects.filter(body=body, title="Baru").exists()

@@ -253,8 +253,9 @@ def default_route_withdraw(*, body: Body, kind: str, user: AbstractBaseUser) -> 
         raise PermissionDenied(_("Only the PPID Utama of this body sets its default routes."))
     kind = _kind(kind)
     sop = (
-        Sop.objects.select_for_update(no_key=True)
+        Sop.objects.select_for_update(of=("self",), no_key=True)
         .filter(body=body, applies_to=kind, is_active=True, is_default_route=True)
+        .order_by("pk")  # not the default order, which joins (and would lock) the body
         .first()
     )
     if sop is None:

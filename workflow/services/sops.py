@@ -180,7 +180,13 @@ def sop_revise(
     steps = [{name: _plain(value) for name, value in row.items()} for row in steps]
     note = _plain(note or "")
     note_check(note)
-    current = Sop.objects.select_for_update(no_key=True).filter(pk=sop.pk).first()
+    # The SOP's row only: its default order (body, ...) would join and lock the body's row.
+    current = (
+        Sop.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=sop.pk)
+        .order_by()
+        .first()
+    )
     if current is None or not current.is_active:
         raise SopNotInForce(sop)
     old_steps = list(current.steps.order_by("number"))
