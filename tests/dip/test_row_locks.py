@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -393,20 +394,35 @@ def test_what_ends_an_exemption_locks_the_body_before_the_item(seeded, entry):
     assert ClassificationChange.objects.filter(item__title=SIAK, item__body=body).count() == 1
 
 
-def test_an_sop_being_revised_blocks_nothing_else_in_its_body(seeded):
-    """Revising an SOP locks the SOP's row, not its body's (the SOP's default order joins the
-    body): what numbers within the body meanwhile (an edition, a request, an objection: the
-    body's own lock) goes on at once."""
-    body = Body.objects.get(slug=KALBAR)
+def _revise(body: Body) -> Callable[[], Any]:
     sop = Sop.objects.filter(body=body, is_active=True, is_default_route=False).first()
+    return lambda: sop_revise(
+        sop=sop,
+        user=officers_of(body)["atasan"],
+        header={"name": "Versi dua"},
+        steps=sop_step_rows(sop),
+    )
+
+
+def _withdraw_default(body: Body) -> Callable[[], Any]:
+    utama = Body.objects.get(slug=UTAMA)
+    user = get_user_model().objects.get(username="ppid-utama")
+    return lambda: workflow_services.default_route_withdraw(body=utama, kind="dik", user=user)
+
+
+UTAMA = "ppid-utama-kalbar"  # sets the demo's default routes
+
+
+@pytest.mark.parametrize("holder", [_revise, _withdraw_default], ids=["revise", "withdraw"])
+def test_an_sop_being_changed_blocks_nothing_else_in_its_body(seeded, holder):
+    """Revising an SOP or withdrawing a default route locks the SOP's row, not its body's (the
+    SOP's default order joins the body): what numbers within the body meanwhile (an edition, a
+    request, an objection: the body's own lock) goes on at once."""
+    body = Body.objects.get(slug=KALBAR)
+    run = holder(body)
+    sop_body = Body.objects.get(slug=UTAMA) if holder is _withdraw_default else body
     with transaction.atomic():
-        revised = sop_revise(
-            sop=sop,
-            user=officers_of(body)["atasan"],
-            header={"name": "Versi dua"},
-            steps=sop_step_rows(sop),
-        )
-        outcome = in_thread(lambda: (body_lock(body.pk), ItemFactory(body=body, title="Baru")))
-    assert revised.version == sop.version + 1
+        changed = run()
+        outcome = in_thread(lambda: body_lock(sop_body.pk))
+    assert changed.pk
     assert "error" not in outcome, f"waited for the SOP's lock: {outcome.get('error')!r}"
-    assert Item.objects.filter(body=body, title="Baru").exists()
