@@ -17,24 +17,11 @@ from workflow.models import (
     NOTE_MAX_LENGTH,
     REQUEST_DECISIONS,
     REQUEST_EXTENSION_MAX_WORKING_DAYS,
+    REQUESTER_FIELDS,
     InformationRequest,
     RequestChannel,
     RequestStatus,
 )
-
-REQUESTER_FIELDS = [
-    "name",
-    "address",
-    "phone",
-    "email",
-    "occupation",
-    "identity_number",
-    "information",
-    "purpose",
-    "obtain",
-    "form",
-    "delivery",
-]
 
 
 class RequesterForm(forms.ModelForm):

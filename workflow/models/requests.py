@@ -85,6 +85,22 @@ REQUEST_DECISIONS = (
     RequestStatus.NOT_DOCUMENTED,
 )
 
+# What the requester gives, in the order of the Perki's form: the public form, the officer's
+# form and the API take and show these.
+REQUESTER_FIELDS = [
+    "name",
+    "address",
+    "phone",
+    "email",
+    "occupation",
+    "identity_number",
+    "information",
+    "purpose",
+    "obtain",
+    "form",
+    "delivery",
+]
+
 
 class InformationRequest(ConcurrentTransitionMixin, models.Model):
     """One request for information (permohonan informasi publik): a row of the body's Buku

@@ -15,6 +15,7 @@ from workflow.models import (
     NOTE_MAX_LENGTH,
     REQUEST_DECISION_CHOICES,
     REQUEST_EXTENSION_MAX_WORKING_DAYS,
+    REQUESTER_FIELDS,
     InformationRequest,
     RequestNoticeDocument,
     RequestStatus,
@@ -44,20 +45,7 @@ class PublicRequestCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InformationRequest
-        fields = [
-            "body",
-            "name",
-            "address",
-            "phone",
-            "email",
-            "occupation",
-            "identity_number",
-            "information",
-            "purpose",
-            "obtain",
-            "form",
-            "delivery",
-        ]
+        fields = ["body", *REQUESTER_FIELDS]
 
 
 class PublicRequestReceiptSerializer(serializers.ModelSerializer):
@@ -188,17 +176,7 @@ class InformationRequestListSerializer(serializers.ModelSerializer):
             "year",
             "channel",
             "received_at",
-            "name",
-            "address",
-            "phone",
-            "email",
-            "occupation",
-            "identity_number",
-            "information",
-            "purpose",
-            "obtain",
-            "form",
-            "delivery",
+            *REQUESTER_FIELDS,
             "status",
             "due_at",
             "extended_at",

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dip import rendering
-from ppid.calendar import body_time
+from ppid.calendar import body_today
 from ppid.models import Body
 from ppid.spreadsheet import csv_bytes
 from workflow.charts import annual_chart
@@ -82,7 +82,7 @@ def annual_report_pdf(
     *, body: Body, year: int, cards: list[dict], total: AnnualReport | None = None
 ) -> bytes:
     """The PDF of the report (`cards` from `annual_cards`, rendered in Indonesian), dated on the
-    body's clock (`body_time`): the day its officers read on theirs, not the server's."""
+    body's clock (`body_today`): the day its officers read on theirs, not the server's."""
     with translation.override("id"):
         html = render_to_string(
             "workflow/annual_report_document.html",
@@ -92,7 +92,7 @@ def annual_report_pdf(
                 "cards": cards,
                 "total": total,
                 "logo": rendering.logo_data_uri(body),
-                "made_on": rendering.tanggal(body_time(timezone.now(), body)),
+                "made_on": rendering.tanggal(body_today(body)),
                 "place": rendering.body_place(body),
             },
         )

@@ -40,7 +40,7 @@ from dip.selectors import (
     ready_record_document,
 )
 from dip.services.common import audit, require
-from ppid.calendar import body_time, zone_name
+from ppid.calendar import body_time, body_today, zone_name
 from ppid.exceptions import Conflict
 from ppid.models import Body
 from ppid.spreadsheet import csv_bytes
@@ -67,10 +67,10 @@ class PackBeingBuilt(Conflict):
 def evidence_pack_request(*, body: Body, year: int, user: AbstractBaseUser) -> EvidencePack:
     """Ask for the body's pack of `year` to be built (again): pending, queued after the commit
     by the caller. Refused while it is being built, and for a year the body has not reached on
-    its own clock (`body_time`: at New Year an eastern body is in the new one before the
+    its own clock (`body_today`: at New Year an eastern body is in the new one before the
     server)."""
     require(can_build_evidence_pack(user, body))
-    this_year = body_time(timezone.now(), body).year
+    this_year = body_today(body).year
     if not 2000 <= year <= this_year:
         raise ValidationError({"year": [_("Choose a year up to this one.")]})
     pack, _created = EvidencePack.objects.select_for_update(no_key=True).get_or_create(

@@ -18,6 +18,7 @@ and "terlambat" tell, the words and key of its notices, its audit row) is a `Clo
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
@@ -56,7 +57,7 @@ def level_recipients(body: Body, level: int) -> list[AbstractBaseUser]:
     return list(users_overseeing(body))
 
 
-class Clock(Generic[Row]):
+class Clock(ABC, Generic[Row]):
     """A watched row's clock. A subclass names what is the thing's own; `watch` does the rest."""
 
     # What `watch` saves on the row.
@@ -76,8 +77,8 @@ class Clock(Generic[Row]):
     def __init__(self, row: Row):
         self.row = row
 
-    def is_open(self) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def is_open(self) -> bool: ...
 
     def due(self) -> datetime | None:
         return self.row.due_at
@@ -85,28 +86,28 @@ class Clock(Generic[Row]):
     def body(self) -> Body:
         return self.row.body
 
+    @abstractmethod
     def plan(self) -> list[tuple[int, timedelta]]:
         """(level, time after the deadline) of each escalation the thing can reach, in order."""
-        raise NotImplementedError
 
     def escalations(self) -> list[tuple[int, timedelta]]:
         """Those of `plan` still owed: above the level the row has reached."""
         reached = self.row.escalation_level
         return [(level, after) for level, after in self.plan() if level > reached]
 
+    @abstractmethod
     def recipients(self, kind: str) -> list[AbstractBaseUser]:
         """Whom the reminder or "terlambat" tells."""
-        raise NotImplementedError
 
+    @abstractmethod
     def notice(self, kind: str, event: str, recipients: list[AbstractBaseUser], level: int) -> None:
         """The in-app notice (and, after commit, its e-mail): `kind` a `NoticeKind`, `event`
         the last part of its key, `level` the escalation's (0 for the others)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def audit(
         self, action: str, now: datetime, recipients: list[AbstractBaseUser], level: int
-    ) -> None:
-        raise NotImplementedError
+    ) -> None: ...
 
     def overdue(self) -> None:
         """What else the deadline's passing sets on the row (in memory; `watch` saves)."""
@@ -176,10 +177,12 @@ class OnceClock(Clock[Row]):
 
     levelled = False
 
-    def escalations(self) -> list[tuple[int, timedelta]]:
-        if self.row.escalated_at is not None:
-            return []
+    def plan(self) -> list[tuple[int, timedelta]]:
         return [(max(ESCALATION_ROLES), escalation_grace())]
+
+    def escalations(self) -> list[tuple[int, timedelta]]:
+        # Such a row keeps no level: whether it has escalated is its `escalated_at`.
+        return [] if self.row.escalated_at is not None else self.plan()
 
 
 def watch(clock: type[Clock[Row]], locked: models.QuerySet[Row], now: datetime | None) -> list[str]:

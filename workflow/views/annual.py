@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from ppid.calendar import body_time
+from ppid.calendar import body_today
 from ppid.downloads import content_disposition
 from ppid.models import Body
 from workflow.permissions import can_view_overview, can_view_report
@@ -38,7 +38,7 @@ from workflow.views.common import get_body
 
 def _year(request: HttpRequest, bodies: Sequence[Body]) -> tuple[int, list[int]]:
     # "This year" on the clock of the page's body (the first), not the server's.
-    years = report_years([b.pk for b in bodies], body_time(timezone.now(), bodies[0]).date())
+    years = report_years([b.pk for b in bodies], body_today(bodies[0]))
     try:
         chosen = int(request.GET.get("tahun", ""))
     except ValueError:

@@ -11,12 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from dip.models import DocumentStatus
-from ppid.calendar import body_time
+from ppid.calendar import body_today
 from ppid.downloads import file_response
 from ppid.models import Body
 from workflow.models import EvidencePack
@@ -47,7 +46,7 @@ def _queue(pack_id: int) -> None:
 @require_safe
 def evidence_packs(request: HttpRequest, slug: str) -> HttpResponse:
     body = _allowed_body(request, slug)
-    this_year = body_time(timezone.now(), body).year  # the year the body's officers are in
+    this_year = body_today(body).year  # the year the body's officers are in
     years = list(range(this_year, this_year - YEARS_SHOWN, -1))
     packs = {p.year: p for p in EvidencePack.objects.filter(body=body, year__in=years)}
     rows = [{"year": year, "pack": packs.get(year)} for year in years]
